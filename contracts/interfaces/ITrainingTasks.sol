@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+/// @title ITrainingTasks
+/// @notice The Task contract: every training job (federated learning or FHE compute) with its escrowed budget,
+/// staked nodes, rounds, update commitments, settlement by payout Merkle root, claims and slashing.
+interface ITrainingTasks {
+    enum TaskKind {
+        FL,
+        FHE
+    }
+
+    /// @dev Open: nodes join. Running: rounds. Finished: all rounds finalized, waiting for settlement.
+    /// Settled: payout root posted (claims open after the challenge window). Disputed: claims frozen until the
+    /// creator re-settles. Cancelled: never started. Abandoned: the aggregator missed a deadline.
+    enum TaskStatus {
+        None,
+        Open,
+        Running,
+        Finished,
+        Settled,
+        Disputed,
+        Cancelled,
+        Abandoned
+    }
+
+    /// @notice What a task creator chooses. Times are in seconds.
+    struct TaskParams {
+        TaskKind kind;
+        uint32 schemaId;
+        bytes32 modelRoot;
+        uint16 rounds;
+        uint16 minNodes;
+        uint16 maxNodes;
+        uint128 stake;
+        IERC20 rewardToken;
+        uint128 budget;
+        uint64 joinDeadline;
+        uint32 roundDuration;
+        uint32 revealDuration;
+        uint32 aggregatorWindow;
+        uint32 challengeWindow;
+        address aggregator;
+        uint16 dataShareBps;
+        uint16 computeDecayBps;
+        uint16 dataDecayBps;
+    }
+
+    /// @notice An input dataset of an FHE task with the values of its current commitment.
+    struct FheInput {
+        uint256 datasetId;
+        bytes32 root;
+        bytes32 manifestRoot;
+        uint64 rows;
+    }
+
+    /// @notice The state of a round's current attempt (one slot). `samples` sums the submitted sample counts.
+    struct RoundState {
+        uint64 start;
+        uint16 attempt;
+        uint16 members;
+        uint16 submissions;
+        uint16 reveals;
+        bool finalized;
+        uint64 samples;
+    }
+
+    /// @notice A task was created and its budget escrowed. Every parameter is in the event.
+    event TaskCreated(uint256 indexed taskId, address indexed creator, TaskParams params);
+    /// @notice The input datasets of an FHE task, all encrypted under `keyId`.
+    event FheInputsSet(uint256 indexed taskId, bytes32 indexed keyId, uint256[] datasetIds);
+    /// @notice A node joined with its stake, dataset and secure-aggregation public key.
+    event MemberJoined(
+        uint256 indexed taskId, address indexed node, uint256 indexed datasetId, bytes32 saPublicKey, uint128 stake
+    );
+    /// @notice Attempt `attempt` of round `round` started with `members` active members.
+    event RoundStarted(
+        uint256 indexed taskId,
+        uint16 indexed round,
+        uint16 attempt,
+        uint64 start,
+        uint64 submitDeadline,
+        uint64 revealDeadline,
+        uint64 finalizeDeadline,
+        uint16 members
+    );
+    /// @notice A member committed its (masked) update for a round.
+    event UpdateSubmitted(
+        uint256 indexed taskId, uint16 indexed round, address indexed node, uint16 attempt, bytes32 updateRoot, uint64 samples
+    );
+    /// @notice A member published the round seeds it shared with the members that dropped.
+    event SeedsRevealed(
+        uint256 indexed taskId, uint16 indexed round, address indexed node, uint16 attempt, bytes32 revealRoot
+    );
+    /// @notice The aggregator published a round's model (FHE: the published, rounded result).
+    event RoundFinalized(
+        uint256 indexed taskId,
+        uint16 indexed round,
+        uint16 attempt,
+        bytes32 modelRoot,
+        uint16 submissions,
+        uint64 samples,
+        uint32 lossE6,
+        uint32 accuracyE6
+    );
+    /// @notice A round attempt that could not be finalized is re-run with fresh seeds.
+    event RoundRestarted(uint256 indexed taskId, uint16 indexed round, uint16 attempt);
+    /// @notice All rounds are finalized; settlement is due before `settleDeadline`.
+    event TaskFinished(uint256 indexed taskId, uint64 settleDeadline);
+    /// @notice A payout root was posted; claims open at `claimsOpenAt` unless disputed.
+    event TaskSettled(
+        uint256 indexed taskId, address indexed settler, bytes32 payoutRoot, uint256 total, uint64 claimsOpenAt
+    );
+    /// @notice A member disputed the settlement; claims are frozen until the creator re-settles.
+    event SettlementDisputed(uint256 indexed taskId, address indexed member);
+    /// @notice `account` claimed `amount` by Merkle proof (leaf `index`).
+    event RewardClaimed(uint256 indexed taskId, address indexed account, uint256 index, uint256 amount);
+    /// @notice A node's stake went to the reward pool for a missed round.
+    event MemberSlashed(uint256 indexed taskId, address indexed node, uint16 indexed round, uint128 amount, address slasher);
+    /// @notice A member took its stake back.
+    event StakeWithdrawn(uint256 indexed taskId, address indexed node, uint128 amount);
+    /// @notice The creator took back budget that was not paid out.
+    event RefundWithdrawn(uint256 indexed taskId, address indexed creator, uint256 amount);
+    /// @notice A task was cancelled before it started.
+    event TaskCancelled(uint256 indexed taskId);
+    /// @notice A task was abandoned because its aggregator missed a deadline.
+    event TaskAbandoned(uint256 indexed taskId, address indexed caller);
+
+    error TrainingTasksInvalidParams(string reason);
+    error TrainingTasksUnknownTask(uint256 taskId);
+    error TrainingTasksWrongStatus(uint256 taskId, TaskStatus status);
+    error TrainingTasksNotCreator(uint256 taskId, address account);
+    error TrainingTasksNotAggregator(uint256 taskId, address account);
+    error TrainingTasksNotMember(uint256 taskId, address account);
+    error TrainingTasksAlreadyMember(uint256 taskId, address account);
+    error TrainingTasksTaskFull(uint256 taskId, uint16 maxNodes);
+    error TrainingTasksJoinClosed(uint256 taskId, uint64 joinDeadline);
+    error TrainingTasksNotEnoughMembers(uint256 taskId, uint16 members, uint16 minNodes);
+    error TrainingTasksDatasetMismatch(uint256 taskId, uint256 datasetId);
+    error TrainingTasksWrongRound(uint256 taskId, uint16 round, uint16 currentRound);
+    error TrainingTasksRoundClosed(uint256 taskId, uint16 round, uint64 deadline);
+    error TrainingTasksTooEarly(uint256 taskId, uint64 notBefore);
+    error TrainingTasksAlreadySubmitted(uint256 taskId, uint16 round, address node);
+    error TrainingTasksNotSubmitted(uint256 taskId, uint16 round, address node);
+    error TrainingTasksNoDropouts(uint256 taskId, uint16 round);
+    error TrainingTasksNotEnoughSubmissions(uint256 taskId, uint16 round, uint16 submissions, uint16 required);
+    error TrainingTasksMissingReveals(uint256 taskId, uint16 round, uint16 reveals, uint16 submissions);
+    error TrainingTasksRoundFinalizable(uint256 taskId, uint16 round);
+    error TrainingTasksZeroRoot();
+    error TrainingTasksPayoutExceedsPool(uint256 taskId, uint256 total, uint256 pool);
+    error TrainingTasksClaimsNotOpen(uint256 taskId, uint64 claimsOpenAt);
+    error TrainingTasksChallengeWindowClosed(uint256 taskId, uint64 claimsOpenAt);
+    error TrainingTasksAlreadyResettled(uint256 taskId);
+    error TrainingTasksAlreadyClaimed(uint256 taskId, uint256 index);
+    error TrainingTasksInvalidProof(uint256 taskId, address account, uint256 amount);
+    error TrainingTasksClaimExceedsTotal(uint256 taskId, uint256 claimed, uint256 total);
+    error TrainingTasksNotSlashable(uint256 taskId, address node, uint16 round);
+    error TrainingTasksNothingToWithdraw(uint256 taskId, address account);
+    error TrainingTasksDeadlineNotMissed(uint256 taskId, uint64 deadline);
+
+    /// @notice Creates a task and pulls `params.budget` of `params.rewardToken` into escrow.
+    /// @dev Requirements: valid params (rounds >= 1; FL: 3 <= minNodes <= maxNodes; FHE: rounds == minNodes ==
+    /// maxNodes == 1 and `fheInputs` non-empty, all CKKS under `keyId`, committed as given and not retired;
+    /// bps <= 10000; joinDeadline in the future; non-zero aggregator and token); allowance for the budget.
+    /// Emits {TaskCreated} (and {FheInputsSet} for FHE tasks).
+    function createTask(TaskParams calldata params, FheInput[] calldata fheInputs, bytes32 keyId)
+        external
+        returns (uint256 taskId);
+
+    /// @notice Joins an open task: pulls the stake and records the dataset and the secure-aggregation key.
+    /// @dev Requirements: task Open, before the join deadline, not full, caller not a member; FL: the dataset exists,
+    /// is owned by the caller, not retired and of the task's schema (FHE compute nodes pass datasetId 0).
+    /// Starts round 1 when the task becomes full. Emits {MemberJoined} (and {RoundStarted}).
+    function joinTask(uint256 taskId, uint256 datasetId, bytes32 saPublicKey) external;
+
+    /// @notice Starts round 1 of an open task with enough members.
+    /// @dev Requirements: task Open, members >= minNodes, and the join deadline passed or the caller is the
+    /// creator. Emits {RoundStarted}.
+    function startTask(uint256 taskId) external;
+
+    /// @notice Commits the caller's (masked) update for the current round.
+    /// @dev Requirements: caller is an active member, `round` is current, before the submit deadline, once per
+    /// attempt, non-zero root. Emits {UpdateSubmitted}.
+    function submitUpdate(uint256 taskId, uint16 round, bytes32 updateRoot, uint64 samples) external;
+
+    /// @notice Publishes the round seeds the caller shared with the members that dropped.
+    /// @dev Requirements: caller submitted in this attempt, some member did not, inside the reveal window, once.
+    /// Emits {SeedsRevealed}.
+    function revealSeeds(uint256 taskId, uint16 round, bytes32 revealRoot) external;
+
+    /// @notice Publishes the aggregated model of the current round and starts the next one (or finishes the task).
+    /// @dev Requirements: caller is the aggregator; FL needs >= 3 submissions (FHE: 1); when every member
+    /// submitted it may finalize at once, otherwise after the submit deadline with every submitter's reveal.
+    /// Emits {RoundFinalized} and {RoundStarted} or {TaskFinished}.
+    function finalizeRound(uint256 taskId, uint16 round, bytes32 modelRoot, uint32 lossE6, uint32 accuracyE6) external;
+
+    /// @notice Re-runs the current round with fresh seeds when it cannot be finalized.
+    /// @dev Requirements: caller is the aggregator, the reveal window is over and the round is not finalizable.
+    /// Emits {RoundRestarted} and {RoundStarted}.
+    function restartRound(uint256 taskId) external;
+
+    /// @notice Posts the payout Merkle root; claims open after the challenge window.
+    /// @dev Requirements: Finished and caller is the aggregator (before the settle deadline), or Disputed and caller
+    /// is the creator; `total` <= budget + slashed stakes. Gas does not depend on the number of participants.
+    /// Emits {TaskSettled}.
+    function settle(uint256 taskId, bytes32 payoutRoot, uint256 total) external;
+
+    /// @notice Freezes claims of a settlement inside its challenge window.
+    /// @dev Requirements: caller is a member, task Settled, inside the window, not already re-settled.
+    /// Emits {SettlementDisputed}.
+    function dispute(uint256 taskId) external;
+
+    /// @notice Pays `amount` to `account` for leaf (`index`, `account`, `amount`) of the payout tree.
+    /// @dev Leaf = keccak256(bytes.concat(keccak256(abi.encode(index, account, amount)))) (OpenZeppelin
+    /// StandardMerkleTree, ["uint256","address","uint256"]). Anyone may submit a claim; tokens go to `account`.
+    /// Requirements: task Settled and claims open, leaf not claimed, valid proof, total claimed <= total.
+    /// Emits {RewardClaimed}.
+    function claim(uint256 taskId, uint256 index, address account, uint256 amount, bytes32[] calldata proof) external;
+
+    /// @notice Moves a member's stake into the reward pool for an objectively missed round.
+    /// @dev Missed = no update in the round's final attempt after its submit deadline, or an update without a
+    /// reveal after the reveal deadline in an attempt where some member did not submit. Requirements: task Running
+    /// or Finished, member not slashed. Emits {MemberSlashed}.
+    function slash(uint256 taskId, address node, uint16 round) external;
+
+    /// @notice Returns the caller's stake.
+    /// @dev Requirements: caller is a member, not slashed, stake not withdrawn, task Settled, Disputed, Cancelled or
+    /// Abandoned. Emits {StakeWithdrawn}.
+    function withdrawStake(uint256 taskId) external;
+
+    /// @notice Returns to the creator what will not be paid out: the budget of a cancelled task, budget + slashed
+    /// stakes of an abandoned one, or pool − total of a settled one once claims are open.
+    /// @dev Requirements: caller is the creator, something left. Emits {RefundWithdrawn}.
+    function withdrawRefund(uint256 taskId) external;
+
+    /// @notice Cancels a task that has not started: by its creator, or by anyone after the join deadline when too
+    /// few nodes joined. Emits {TaskCancelled}.
+    function cancelTask(uint256 taskId) external;
+
+    /// @notice The safety valve: once the aggregator missed a finalize or settle deadline anyone can abandon the
+    /// task; members then withdraw their stakes and the creator its budget. Emits {TaskAbandoned}.
+    function abandonTask(uint256 taskId) external;
+}

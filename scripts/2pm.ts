@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// The `2pm` command: one subcommand per user action; all logic lives in src/.
+import { Command } from "commander";
+import { commands } from "./commands/index.ts";
+
+if (Number(process.versions.node.split(".")[0]) < 22) {
+  process.stderr.write(`error: 2pm needs Node >= 22 (this is ${process.version}); run it through npm (npx 2pm …)\n`);
+  process.exit(1);
+}
+
+const program = new Command("2pm")
+  .description("2PM: contribute private data and compute to machine learning on 0G, and get paid for it")
+  .option("--json", "print machine-readable JSON results")
+  .option("--verbose", "print error details and stacks")
+  .option("-n, --network <name>", "network: localhost | hardhat | zgGalileo | zgMainnet", process.env.TWOPM_NETWORK ?? "localhost")
+  .option("--home <dir>", "state directory (keys, local store, node state)", process.env.TWOPM_HOME ?? ".2pm")
+  .showHelpAfterError();
+
+for (const register of commands) register(program);
+
+await program.parseAsync(process.argv);

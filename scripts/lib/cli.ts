@@ -1,0 +1,70 @@
+import { Command, Option } from "commander";
+import cliProgress from "cli-progress";
+import { TwoPmError } from "../../src/errors.ts";
+
+/** Global options every subcommand sees (declared on the root program). */
+export type GlobalOptions = { json?: boolean; verbose?: boolean; network?: string; home?: string };
+
+export function globalOptions(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+/**
+ * Prints a command's result: JSON when --json is set, otherwise the human text.
+ * bigint values are printed as decimal strings in JSON.
+ */
+export function output(cmd: Command, result: unknown, human: () => string): void {
+  if (globalOptions(cmd).json) {
+    process.stdout.write(JSON.stringify(result, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n");
+  } else {
+    const text = human();
+    if (text) process.stdout.write(text.endsWith("\n") ? text : text + "\n");
+  }
+}
+
+/** Human log line (stderr, so --json stdout stays machine-readable). */
+export function log(cmd: Command, line: string): void {
+  if (!globalOptions(cmd).json) process.stderr.write(line + "\n");
+}
+
+/** A progress bar on stderr; a no-op under --json or when stderr is not a terminal. */
+export function progress(cmd: Command, label: string, total: number) {
+  const enabled = !globalOptions(cmd).json && process.stderr.isTTY;
+  if (!enabled) return { update: (_n: number) => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return { update: (n: number) => bar.update(n), stop: () => bar.stop() };
+}
+
+/** Turns any thrown error into one line on stderr and exit code 1 (a stack only with --verbose). */
+export function reportError(err: unknown, verbose: boolean): never {
+  let line: string;
+  if (err instanceof TwoPmError) line = err.shortMessage;
+  else if (err && typeof err === "object" && "shortMessage" in err && typeof err.shortMessage === "string")
+    line = err.shortMessage; // viem errors
+  else if (err instanceof Error) line = err.message.split("\n")[0];
+  else line = String(err);
+  process.stderr.write(`error: ${line}\n`);
+  if (verbose) {
+    if (err instanceof TwoPmError && err.details) process.stderr.write(`details: ${err.details}\n`);
+    if (err instanceof Error && err.stack) process.stderr.write(err.stack + "\n");
+  }
+  process.exit(1);
+}
+
+/** Wraps an async action so errors become one line and a non-zero exit code. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
+  return async (...args: A) => {
+    const cmd = args[args.length - 1] as Command;
+    try {
+      await fn(...args);
+    } catch (err) {
+      reportError(err, Boolean(globalOptions(cmd).verbose));
+    }
+  };
+}
+
+export { Command, Option };

@@ -1,0 +1,142 @@
+import {
+  createPublicClient,
+  createWalletClient,
+  getContract,
+  http,
+  type Account,
+  type Address,
+  type Hash,
+  type PublicClient,
+  type TransactionReceipt,
+  type WalletClient,
+  type Chain,
+  type Transport,
+} from "viem";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "./abis.ts";
+import { loadDeployments, type Deployments } from "./deployments.ts";
+import { ChainError, explainChainError } from "./errors.ts";
+import { getNetwork, type NetworkInfo } from "./networks.ts";
+
+/** The mnemonic of `npx hardhat node`'s well-known development accounts (local chains only). */
+export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+
+export type ChainContext = {
+  network: NetworkInfo;
+  deployments: Deployments;
+  publicClient: PublicClient<Transport, Chain>;
+  walletClient?: WalletClient<Transport, Chain, Account>;
+  account?: Account;
+  contracts: ReturnType<typeof contractsOf>;
+};
+
+export type ConnectOptions = {
+  network?: string;
+  /** Hex private key of the acting account (else env TWOPM_PRIVATE_KEY). */
+  privateKey?: `0x${string}`;
+  /** On local chains only: index of a development account (0 = deployer). */
+  accountIndex?: number;
+  /** Where deployments/ lives. */
+  root?: string;
+  /** Skip the chain-id check (used by tests that already know). */
+  skipChainCheck?: boolean;
+};
+
+/** Resolves the acting account from options/env; undefined when read-only. */
+export function resolveAccount(network: NetworkInfo, options: ConnectOptions): Account | undefined {
+  const key = options.privateKey ?? (process.env.TWOPM_PRIVATE_KEY as `0x${string}` | undefined);
+  if (key) {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new ChainError("the private key must be 0x followed by 64 hex digits");
+    return privateKeyToAccount(key);
+  }
+  if (options.accountIndex !== undefined) {
+    if (!network.local) {
+      throw new ChainError(`--account <index> only works on local chains; on ${network.name} set TWOPM_PRIVATE_KEY`);
+    }
+    return mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: options.accountIndex });
+  }
+  return undefined;
+}
+
+function contractsOf(deployments: Deployments, publicClient: PublicClient<Transport, Chain>, walletClient?: WalletClient<Transport, Chain, Account>) {
+  const client = walletClient ? { public: publicClient, wallet: walletClient } : { public: publicClient };
+  return {
+    datasetIndex: getContract({ address: deployments.datasetIndex.address, abi: datasetIndexAbi, client }),
+    trainingTasks: getContract({ address: deployments.trainingTasks.address, abi: trainingTasksAbi, client }),
+    rewardToken: getContract({ address: deployments.rewardToken.address, abi: rewardTokenAbi, client }),
+  };
+}
+
+/**
+ * Connects to a network: viem clients, the acting account and typed contract handles, after checking that the
+ * RPC serves the chain the deployments were made on.
+ * @example const ctx = await connect({ network: "localhost", accountIndex: 1 });
+ */
+export async function connect(options: ConnectOptions = {}): Promise<ChainContext> {
+  const network = getNetwork(options.network ?? "localhost");
+  const deployments = loadDeployments(network.name === "hardhat" ? "localhost" : network.name, options.root);
+  const transport = http(network.rpcUrl, { retryCount: 2 });
+  const publicClient = createPublicClient({ chain: network.chain, transport, pollingInterval: 250 }) as PublicClient<Transport, Chain>;
+  if (!options.skipChainCheck) {
+    let chainId: number;
+    try {
+      chainId = await publicClient.getChainId();
+    } catch (err) {
+      throw new ChainError(`cannot reach the ${network.name} RPC: is the node running? (${explainChainError(err, "getChainId").shortMessage})`);
+    }
+    if (chainId !== network.chain.id) {
+      throw new ChainError(`the RPC of '${network.name}' serves chain id ${chainId}, expected ${network.chain.id}: check the RPC URL`);
+    }
+    if (chainId !== deployments.chainId) {
+      throw new ChainError(`deployments/${deployments.network} were made on chain ${deployments.chainId}, but the RPC serves chain ${chainId}: redeploy`);
+    }
+    if (network.local) {
+      const code = await publicClient.getCode({ address: deployments.trainingTasks.address });
+      if (!code || code === "0x") {
+        throw new ChainError(`no TrainingTasks contract at ${deployments.trainingTasks.address}: the local chain was restarted; run \`npx hardhat deploy --network localhost\``);
+      }
+    }
+  }
+  const account = resolveAccount(network, options);
+  const walletClient = account
+    ? (createWalletClient({ account, chain: network.chain, transport }) as WalletClient<Transport, Chain, Account>)
+    : undefined;
+  return { network, deployments, publicClient, walletClient, account, contracts: contractsOf(deployments, publicClient, walletClient) };
+}
+
+/** The acting account, or a clear error when the command needs one. */
+export function requireAccount(ctx: ChainContext): { account: Account; walletClient: WalletClient<Transport, Chain, Account> } {
+  if (!ctx.account || !ctx.walletClient) {
+    throw new ChainError(ctx.network.local
+      ? "this command sends a transaction: pass --account <index> (local dev accounts) or set TWOPM_PRIVATE_KEY"
+      : "this command sends a transaction: set TWOPM_PRIVATE_KEY");
+  }
+  return { account: ctx.account, walletClient: ctx.walletClient };
+}
+
+export type WriteRequest = {
+  address: Address;
+  abi: readonly unknown[];
+  functionName: string;
+  args?: readonly unknown[];
+};
+
+/**
+ * Simulates a contract call (so nothing is sent when it would revert), sends it and waits for the receipt.
+ * Errors become one line naming the contract's custom error.
+ * @example await write(ctx, { address, abi: trainingTasksAbi, functionName: "joinTask", args: [1n, 2n, key] }, "join task 1")
+ */
+export async function write(ctx: ChainContext, request: WriteRequest, what: string): Promise<TransactionReceipt> {
+  const { account, walletClient } = requireAccount(ctx);
+  let hash: Hash;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const { request: simulated } = await ctx.publicClient.simulateContract({ ...(request as any), account });
+    hash = await walletClient.writeContract(simulated);
+  } catch (err) {
+    throw explainChainError(err, what);
+  }
+  const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new ChainError(`${what}: transaction ${hash} reverted`);
+  return receipt;
+}

@@ -1,0 +1,45 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { getAddress, type Address } from "viem";
+import { ChainError } from "./errors.ts";
+
+export type ContractDeployment = { address: Address; blockNumber: number; chainId: number; transactionHash: string | null };
+export type Deployments = {
+  network: string;
+  chainId: number;
+  datasetIndex: ContractDeployment;
+  trainingTasks: ContractDeployment;
+  rewardToken: ContractDeployment;
+  /** The first block to scan for events of our contracts. */
+  startBlock: number;
+};
+
+/** The project root: deployments/ lives there (overridable with TWOPM_ROOT). */
+export const projectRoot = process.env.TWOPM_ROOT ?? path.resolve(import.meta.dirname, "../..");
+
+/**
+ * Reads deployments/<network>/*.json written by `npx hardhat deploy`.
+ * @example const d = loadDeployments("localhost"); d.trainingTasks.address
+ */
+export function loadDeployments(network: string, root: string = projectRoot): Deployments {
+  const dir = path.join(root, "deployments", network);
+  const read = (name: string): ContractDeployment => {
+    const file = path.join(dir, `${name}.json`);
+    if (!existsSync(file)) {
+      throw new ChainError(`no deployment of ${name} for network '${network}' (${file}): run \`npx hardhat deploy --network ${network}\` first`);
+    }
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    return { address: getAddress(json.address), blockNumber: Number(json.blockNumber ?? 0), chainId: Number(json.chainId), transactionHash: json.transactionHash ?? null };
+  };
+  const datasetIndex = read("DatasetIndex");
+  const trainingTasks = read("TrainingTasks");
+  const rewardToken = read("RewardToken");
+  return {
+    network,
+    chainId: datasetIndex.chainId,
+    datasetIndex,
+    trainingTasks,
+    rewardToken,
+    startBlock: Math.min(datasetIndex.blockNumber, trainingTasks.blockNumber),
+  };
+}

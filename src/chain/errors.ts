@@ -1,0 +1,27 @@
+import { BaseError, ContractFunctionRevertedError, InsufficientFundsError } from "viem";
+import { TwoPmError } from "../errors.ts";
+
+export class ChainError extends TwoPmError {
+  override name = "ChainError";
+}
+
+/**
+ * Turns a viem error into one line a user can act on: the contract's custom error with its arguments, or
+ * "not enough gas money", or the RPC's short message (never the URL, which may carry credentials).
+ */
+export function explainChainError(err: unknown, context: string): ChainError {
+  if (err instanceof ChainError) return err;
+  if (err instanceof BaseError) {
+    const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
+    if (reverted?.data?.errorName) {
+      const args = (reverted.data.args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : String(a)));
+      return new ChainError(`${context}: the contract refused it: ${reverted.data.errorName}(${args.join(", ")})`, { cause: err });
+    }
+    if (reverted?.reason) return new ChainError(`${context}: the contract refused it: ${reverted.reason}`, { cause: err });
+    if (err.walk((e) => e instanceof InsufficientFundsError)) {
+      return new ChainError(`${context}: the account has not enough native token to pay for gas; fund it first`, { cause: err });
+    }
+    return new ChainError(`${context}: ${err.shortMessage}`, { cause: err, details: err.details });
+  }
+  return new ChainError(`${context}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`, { cause: err });
+}

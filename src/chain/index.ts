@@ -1,0 +1,6 @@
+export * from "./abis.ts";
+export * from "./client.ts";
+export * from "./deployments.ts";
+export * from "./errors.ts";
+export * from "./networks.ts";
+export * from "./events.ts";
