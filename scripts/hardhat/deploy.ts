@@ -2,11 +2,12 @@
 // deployments/<network>/<Contract>.json (address, ABI, transaction, block) — the single source of addresses and
 // start blocks for the `2pm` CLI and the indexer. Ignition's journal makes re-runs deploy nothing new.
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { getAddress, isAddress, type Abi, type Address, type Hex } from "viem";
 import { TwoPm, TwoPmWithToken } from "../../ignition/modules/TwoPm.ts";
+import { writeDeployment } from "../../src/chain/deployments.ts";
 
 type DeployArgs = { rewardToken: string; reset: boolean };
 
@@ -57,7 +58,8 @@ async function run(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<vo
     for (const [key, c] of Object.entries(result)) console.log(`  ${key.padEnd(14)} ${(c as { address: string }).address}`);
     return;
   }
-  const deploymentId = `chain-${chainId}`;
+  // TWOPM_DEPLOYMENT_ID / TWOPM_ROOT let tests deploy to a throw-away chain without touching the real records.
+  const deploymentId = process.env.TWOPM_DEPLOYMENT_ID ?? `chain-${chainId}`;
   const journalDir = path.join(hre.config.paths.ignition, "deployments", deploymentId);
   if (args.reset || (await isStaleLocalJournal(journalDir, chainId, await connection.viem.getPublicClient()))) {
     await rm(journalDir, { recursive: true, force: true });
@@ -69,8 +71,8 @@ async function run(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<vo
     displayUi: true,
   });
 
-  const outDir = path.join(hre.config.paths.root, "deployments", networkName);
-  await mkdir(outDir, { recursive: true });
+  const root = process.env.TWOPM_ROOT ?? hre.config.paths.root;
+  const outDir = path.join(root, "deployments", networkName);
   const receipts = await readJournalReceipts(journalDir);
   const written: Record<string, Address> = {};
   for (const [key, contractName] of Object.entries(CONTRACTS)) {
@@ -79,7 +81,7 @@ async function run(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<vo
     const futureId = `TwoPm#${contractName}`;
     const receipt = receipts.get(futureId);
     const artifact = await hre.artifacts.readArtifact(contractName);
-    await writeJsonAtomic(path.join(outDir, `${contractName}.json`), {
+    await writeDeployment(root, networkName, {
       contractName,
       chainId,
       address: getAddress(contract.address),
@@ -91,7 +93,7 @@ async function run(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<vo
   }
   if (tokenArg) {
     const artifact = await hre.artifacts.readArtifact("RewardToken");
-    await writeJsonAtomic(path.join(outDir, "RewardToken.json"), {
+    await writeDeployment(root, networkName, {
       contractName: "RewardToken",
       chainId,
       address: getAddress(tokenArg),
@@ -136,12 +138,6 @@ async function readJournalReceipts(journalDir: string): Promise<Map<string, { ha
     }
   }
   return receipts;
-}
-
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + "\n");
-  await rename(tmp, file);
 }
 
 function firstLine(err: unknown): string {

@@ -43,3 +43,28 @@ export function loadDeployments(network: string, root: string = projectRoot): De
     startBlock: Math.min(datasetIndex.blockNumber, trainingTasks.blockNumber),
   };
 }
+
+export type DeploymentRecord = {
+  contractName: string;
+  chainId: number;
+  address: Address;
+  transactionHash: string | null;
+  blockNumber: number;
+  abi: readonly unknown[];
+  external?: boolean;
+};
+
+/**
+ * Writes deployments/<network>/<Contract>.json (atomically: temp file + rename), the format `loadDeployments` reads.
+ * Used by `npx hardhat deploy` and by the test fixtures.
+ */
+export async function writeDeployment(root: string, network: string, record: DeploymentRecord): Promise<string> {
+  const { mkdir, rename, writeFile } = await import("node:fs/promises");
+  const dir = path.join(root, "deployments", network);
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${record.contractName}.json`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify({ ...record, address: getAddress(record.address) }, null, 2) + "\n");
+  await rename(tmp, file);
+  return file;
+}

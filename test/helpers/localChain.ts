@@ -1,0 +1,94 @@
+// A real `npx hardhat node` on 127.0.0.1 with a free port, with the 2PM contracts deployed, for e2e tests.
+// Deployments are written to a temporary root (TWOPM_ROOT) so tests never touch deployments/localhost/.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  getAddress,
+  http,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { HARDHAT_MNEMONIC } from "../../src/chain/client.ts";
+import { writeDeployment } from "../../src/chain/deployments.ts";
+import { freePort, spawnGroup, waitFor, type Spawned } from "./processes.ts";
+
+export const projectRoot = path.resolve(import.meta.dirname, "../..");
+
+export type LocalChain = {
+  rpcUrl: string;
+  port: number;
+  /** Temporary project root holding deployments/localhost/ (pass as TWOPM_ROOT). */
+  root: string;
+  /** Environment for child processes (`2pm`, indexer): LOCALHOST_RPC_URL, TWOPM_ROOT. */
+  env: Record<string, string>;
+  addresses: { datasetIndex: Address; trainingTasks: Address; rewardToken: Address };
+  publicClient: PublicClient;
+  /** Development account `i` of the hardhat node. */
+  account: (i: number) => ReturnType<typeof mnemonicToAccount>;
+  /** Mines one block per call with evm_mine (hardhat_mine n>1 confuses Ponder). */
+  mine: (blocks?: number) => Promise<void>;
+  /** Moves time forward by `seconds` and mines a block. */
+  increaseTime: (seconds: number) => Promise<void>;
+  node: Spawned;
+  stop: () => Promise<void>;
+};
+
+async function artifact(name: string): Promise<{ abi: readonly unknown[]; bytecode: Hex }> {
+  const file = path.join(projectRoot, "artifacts/contracts", `${name}.sol`, `${name}.json`);
+  return JSON.parse(await readFile(file, "utf8"));
+}
+
+/** Starts a hardhat node and deploys DatasetIndex, TrainingTasks and RewardToken from account 0. */
+export async function startLocalChain(): Promise<LocalChain> {
+  const port = await freePort();
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const node = spawnGroup(process.execPath, [path.join(projectRoot, "node_modules/hardhat/dist/src/cli.js"), "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: projectRoot });
+  const root = await mkdtemp(path.join(tmpdir(), "2pm-chain-"));
+  try {
+    const chain = { ...hardhat, rpcUrls: { default: { http: [rpcUrl] } } };
+    const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 100 });
+    await waitFor("hardhat node", async () => (await publicClient.getChainId()) === 31337 || undefined, 60_000);
+    const account = (i: number) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: i });
+    const deployer = createWalletClient({ account: account(0), chain, transport: http(rpcUrl) });
+    const deploy = async (name: string, args: unknown[]) => {
+      const { abi, bytecode } = await artifact(name);
+      const hash = await deployer.deployContract({ abi: abi as never, bytecode, args: args as never });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      await writeDeployment(root, "localhost", { contractName: name, chainId: 31337, address: receipt.contractAddress!, transactionHash: hash, blockNumber: Number(receipt.blockNumber), abi });
+      return getAddress(receipt.contractAddress!);
+    };
+    const datasetIndex = await deploy("DatasetIndex", []);
+    const trainingTasks = await deploy("TrainingTasks", [datasetIndex]);
+    const rewardToken = await deploy("RewardToken", [account(0).address]);
+    const test = createTestClient({ chain, mode: "hardhat", transport: http(rpcUrl) });
+    const mine = async (blocks = 1) => {
+      for (let i = 0; i < blocks; i++) await test.request({ method: "evm_mine" as never, params: [] as never });
+    };
+    const stop = async () => {
+      await node.stop("SIGINT");
+      await rm(root, { recursive: true, force: true });
+    };
+    return {
+      rpcUrl, port, root, node, stop, mine,
+      env: { LOCALHOST_RPC_URL: rpcUrl, TWOPM_ROOT: root },
+      addresses: { datasetIndex, trainingTasks, rewardToken },
+      publicClient: publicClient as PublicClient,
+      account,
+      increaseTime: async (seconds: number) => {
+        await test.increaseTime({ seconds });
+        await mine(1);
+      },
+    };
+  } catch (err) {
+    await node.stop("SIGKILL");
+    await rm(root, { recursive: true, force: true });
+    throw new Error(`could not start a local chain: ${String(err)}\n${node.output().slice(-2000)}`);
+  }
+}
