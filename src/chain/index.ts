@@ -4,3 +4,4 @@ export * from "./deployments.ts";
 export * from "./errors.ts";
 export * from "./networks.ts";
 export * from "./events.ts";
+export * from "./tasks.ts";

@@ -1,0 +1,163 @@
+/**
+ * Settlement benchmark (off-chain part): payout computation, Merkle tree, proofs and payout table size for
+ * 1,000 and 10,000 participants over 10 rounds. Run: `node bench/settlement.ts` → bench/results/settlement.md.
+ * The "On-chain gas" section is filled by the contracts benchmark.
+ */
+import { renameSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { gzipSync } from "node:zlib";
+import type { Address } from "viem";
+import {
+  computePayouts,
+  parsePayoutTable,
+  payoutProof,
+  payoutTree,
+  serializePayoutTable,
+  verifyPayoutProof,
+  verifyPayoutTable,
+  type FlRewardInputs,
+  type UpdateContribution,
+} from "../src/rewards/index.ts";
+
+const ROUNDS = 10;
+const SIZES = [1_000, 10_000];
+
+/** Small deterministic PRNG (mulberry32) so every run benchmarks the same inputs. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function makeInputs(participants: number): FlRewardInputs {
+  const random = prng(participants);
+  const members: UpdateContribution[] = Array.from({ length: participants }, (_, i) => {
+    const node = `0x${(i + 1).toString(16).padStart(8, "0")}${Math.floor(random() * 2 ** 32).toString(16).padStart(8, "0")}${"0".repeat(24)}` as Address;
+    const rows = 100 + Math.floor(random() * 10_000);
+    // Mostly representative label mixes, some skewed (non-IID), 3 classes.
+    const skew = random() < 0.2 ? [0.8, 0.15, 0.05] : [0.4, 0.35, 0.25];
+    const counts = skew.map((p) => Math.floor(rows * p * (0.8 + 0.4 * random())));
+    return {
+      node,
+      samples: BigInt(rows),
+      datasetId: BigInt(i + 1),
+      datasetOwner: node,
+      rows: BigInt(rows),
+      labelHistogram: counts,
+    };
+  });
+  // ~5% of the members miss each round (their update is not in that round's aggregate).
+  const rounds = Array.from({ length: ROUNDS }, (_, r) => ({
+    round: r + 1,
+    updates: members.filter(() => random() >= 0.05),
+  }));
+  return {
+    kind: "FL",
+    taskId: 1n,
+    creator: "0x00000000000000000000000000000000000c0ffe",
+    budget: 1_000_000n * 10n ** 18n,
+    slashed: 5_000n * 10n ** 18n,
+    dataShareBps: 3000,
+    computeDecayBps: 9500,
+    dataDecayBps: 7000,
+    rounds,
+  };
+}
+
+function time<T>(fn: () => T): [T, number] {
+  const start = performance.now();
+  const value = fn();
+  return [value, performance.now() - start];
+}
+
+const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+
+type Row = Record<string, string>;
+const rows: Row[] = [];
+for (const participants of SIZES) {
+  const inputs = makeInputs(participants);
+  const updates = inputs.rounds.reduce((a, r) => a + r.updates.length, 0);
+  computePayouts(makeInputs(50)); // warm-up (JIT, module caches)
+
+  const [table, computeMs] = time(() => computePayouts(inputs));
+  // Fresh leaves array so the tree cache is not reused.
+  const [tree, treeMs] = time(() => payoutTree({ leaves: table.leaves.map((l) => ({ ...l })) }));
+  if (tree.root !== table.root) throw new Error("tree root mismatch");
+  const [proofs, proofMs] = time(() => table.leaves.map((l) => payoutProof(table, l.account)));
+  const [, checkMs] = time(() => {
+    for (let i = 0; i < table.leaves.length; i++) {
+      if (!verifyPayoutProof(table.root, i, table.leaves[i].account, proofs[i].amount, proofs[i].proof)) {
+        throw new Error("proof does not verify");
+      }
+    }
+  });
+  const [json, serializeMs] = time(() => serializePayoutTable(table));
+  const bytes = Buffer.byteLength(json);
+  const gzipped = gzipSync(json).length;
+  const [parsed, parseMs] = time(() => parsePayoutTable(json));
+  const [verified, verifyMs] = time(() => verifyPayoutTable(computePayouts(inputs), parsed));
+  if (!verified.ok) throw new Error("verification failed");
+  const maxProof = Math.max(...proofs.map((p) => p.proof.length));
+
+  rows.push({
+    participants: participants.toLocaleString("en-US"),
+    "updates (10 rounds)": updates.toLocaleString("en-US"),
+    leaves: table.leaves.length.toLocaleString("en-US"),
+    "computePayouts (ms)": ms(computeMs),
+    "tree build (ms)": ms(treeMs),
+    "all proofs (ms)": ms(proofMs),
+    "per proof (ms)": ms(proofMs / table.leaves.length),
+    "proof length": String(maxProof),
+    "verify all proofs (ms)": ms(checkMs),
+    "serialize (ms)": ms(serializeMs),
+    "table JSON": mib(bytes),
+    "gzip": mib(gzipped),
+    "parse (ms)": ms(parseMs),
+    "recompute + verify (ms)": ms(verifyMs),
+  });
+}
+
+const keys = Object.keys(rows[0]);
+const table = [
+  `| ${keys.join(" | ")} |`,
+  `| ${keys.map(() => "---").join(" | ")} |`,
+  ...rows.map((r) => `| ${keys.map((k) => r[k]).join(" | ")} |`),
+].join("\n");
+
+const report = `# Settlement benchmark
+
+Generated by \`node bench/settlement.ts\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version},
+${cpus()[0]?.model ?? "unknown CPU"} (${cpus().length} cores, shared), single thread; the machine was shared with other jobs (load ~4), so treat times as upper bounds.
+
+## Off-chain: payout computation, Merkle tree, proofs, table size
+
+Inputs: FL task, ${ROUNDS} rounds, every participant a node with its own dataset (3 label classes, 20% skewed),
+~5% of the members missing from each round; budget 1,000,000 tokens (18 decimals) + 5,000 slashed.
+
+${table}
+
+- computePayouts includes validation, KL/q for every dataset and round, every share, the leaves and the root
+  (one tree build). "tree build" is StandardMerkleTree.of alone; "all proofs" is one payoutProof per leaf
+  (binary search + getProof on the cached tree); "verify all proofs" re-hashes each leaf and proof like the contract.
+- The table JSON records every input and every share (${ROUNDS} rounds × 2 shares per update), so it grows with
+  rounds × participants; the leaves alone are ~100 bytes each. It is stored once per task (0G / local store).
+- "recompute + verify" is what \`2pm verify-settlement\` does after fetching: computePayouts from the inputs, then
+  verifyPayoutTable against the posted table.
+
+## On-chain gas
+
+TODO(lead): settle(taskId, payoutRoot, total) and claim(taskId, account, amount, proof) gas for the proof lengths
+above (log2(leaves) siblings), from the contracts benchmark.
+`;
+
+const out = new URL("./results/settlement.md", import.meta.url);
+const tmp = new URL(`./results/.settlement.md.${process.pid}.tmp`, import.meta.url);
+writeFileSync(tmp, report);
+renameSync(tmp, out);
+console.log(report);
