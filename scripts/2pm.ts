@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `2pm` command: one subcommand per user action; all logic lives in src/.
 import { Command } from "commander";
-import { commands } from "./commands/index.ts";
+import { loadCommands } from "./commands/index.ts";
 
 if (Number(process.versions.node.split(".")[0]) < 22) {
   process.stderr.write(`error: 2pm needs Node >= 22 (this is ${process.version}); run it through npm (npx 2pm …)\n`);
@@ -16,6 +16,6 @@ const program = new Command("2pm")
   .option("--home <dir>", "state directory (keys, local store, node state)", process.env.TWOPM_HOME ?? ".2pm")
   .showHelpAfterError();
 
-for (const register of commands) register(program);
+for (const register of await loadCommands()) register(program);
 
 await program.parseAsync(process.argv);

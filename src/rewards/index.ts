@@ -25,3 +25,4 @@ export type {
   RoundSummary,
   UpdateContribution,
 } from "./types.ts";
+export { collectRewardInputs, readPostedSettlement } from "./collectRewardInputs.ts";

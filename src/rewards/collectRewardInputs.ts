@@ -1,0 +1,87 @@
+import type { Address, Hex } from "viem";
+import { trainingTasksAbi } from "../chain/abis.ts";
+import type { ChainContext } from "../chain/client.ts";
+import { getEvents } from "../chain/events.ts";
+import { readDataset, readTask, type DatasetRecord } from "../chain/tasks.ts";
+import { manifestSchema, type Manifest } from "../data/manifest.ts";
+import { getJson } from "../storage/json.ts";
+import type { ContentStore } from "../storage/types.ts";
+import { InvalidRewardInputsError } from "./errors.ts";
+import type { RewardInputs, RoundContribution } from "./types.ts";
+
+/**
+ * Reads everything the distribution algorithm needs from the chain (events + state) and storage (dataset
+ * manifests, verified by root) alone, so anyone can recompute a task's payouts.
+ * @example const inputs = await collectRewardInputs(ctx, store, 1n); const table = computePayouts(inputs);
+ */
+export async function collectRewardInputs(ctx: ChainContext, store: ContentStore, taskId: bigint): Promise<RewardInputs> {
+  const task = await readTask(ctx, taskId);
+  if (task.status === "Open" || task.status === "Running" || task.status === "Cancelled" || task.status === "Abandoned" || task.status === "None") {
+    throw new InvalidRewardInputsError(`task ${taskId} is ${task.status}: payouts exist only once every round is finalized`);
+  }
+  const [, , slashed] = await ctx.contracts.trainingTasks.read.getTaskFunds([taskId]);
+  const base = {
+    taskId,
+    creator: task.creator,
+    budget: task.params.budget,
+    slashed,
+    dataShareBps: task.params.dataShareBps,
+    computeDecayBps: task.params.computeDecayBps,
+    dataDecayBps: task.params.dataDecayBps,
+  };
+
+  const datasets = new Map<bigint, Promise<{ record: DatasetRecord; manifest: Manifest }>>();
+  const dataset = (id: bigint) => {
+    let entry = datasets.get(id);
+    if (!entry) {
+      entry = (async () => {
+        const record = await readDataset(ctx, id);
+        return { record, manifest: await getJson(store, record.manifestRoot, manifestSchema) };
+      })();
+      datasets.set(id, entry);
+    }
+    return entry;
+  };
+  const address = ctx.deployments.trainingTasks.address;
+
+  if (task.params.kind === 1) {
+    const [inputs] = await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "FheInputsSet", args: { taskId } });
+    const computeNode = task.members[0]?.node;
+    if (!computeNode || !inputs) throw new InvalidRewardInputsError(`FHE task ${taskId} has no compute node or inputs`);
+    const fheDatasets = await Promise.all(
+      (inputs.args.datasetIds as bigint[]).map(async (id) => {
+        const { record } = await dataset(id);
+        return { datasetId: id, datasetOwner: record.owner, rows: record.rows };
+      }),
+    );
+    return { kind: "FHE", ...base, fhe: { computeNode, datasets: fheDatasets } };
+  }
+
+  const datasetOf = new Map(task.members.map((m) => [m.node.toLowerCase(), m.datasetId]));
+  const finalized = await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "RoundFinalized", args: { taskId } });
+  const submitted = await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "UpdateSubmitted", args: { taskId } });
+  const rounds: RoundContribution[] = [];
+  for (const log of finalized) {
+    const round = Number(log.args.round);
+    const attempt = Number(log.args.attempt);
+    const updates = await Promise.all(
+      submitted
+        .filter((s) => Number(s.args.round) === round && Number(s.args.attempt) === attempt)
+        .map(async (s) => {
+          const node = s.args.node as Address;
+          const datasetId = datasetOf.get(node.toLowerCase());
+          if (datasetId === undefined) throw new InvalidRewardInputsError(`update from ${node}, which never joined task ${taskId}`);
+          const { record, manifest } = await dataset(datasetId);
+          return { node, samples: s.args.samples as bigint, datasetId, datasetOwner: record.owner, rows: record.rows, labelHistogram: manifest.labelHistogram };
+        }),
+    );
+    rounds.push({ round, updates });
+  }
+  return { kind: "FL", ...base, rounds };
+}
+
+/** The payout root and total posted on chain for a task (zero root when not settled). */
+export async function readPostedSettlement(ctx: ChainContext, taskId: bigint): Promise<{ root: Hex; total: bigint; claimsOpenAt: bigint; resettled: boolean }> {
+  const [root, total, claimsOpenAt, , resettled] = await ctx.contracts.trainingTasks.read.getSettlement([taskId]);
+  return { root, total, claimsOpenAt: BigInt(claimsOpenAt), resettled };
+}
