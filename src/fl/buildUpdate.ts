@@ -1,0 +1,56 @@
+import type { Address } from "viem";
+import { FlError } from "./errors.ts";
+import type { ModelSpec } from "./modelSpec.ts";
+import { maskUpdate, type SaCache, type SaMember, type SaSelf } from "./secureAggregation.ts";
+import type { TrainLocalReturnType } from "./trainLocal.ts";
+import { encodeUpdate, modelDelta, quantizeUpdate, type Update } from "./updateCodec.ts";
+
+export type BuildUpdateParameters = {
+  spec: ModelSpec;
+  taskId: bigint;
+  round: number;
+  /** This node's address (must equal `sa.self.address` when masking). */
+  node: Address;
+  /** The global parameters the round started from. */
+  globalParams: Float64Array;
+  /** The result of trainLocal from `globalParams`. */
+  trained: TrainLocalReturnType;
+  /** Upper bound on Σ samples over the round's nodes (e.g. Σ of the members' dataset rows on chain). */
+  maxTotalSamples: number;
+  /** Secure aggregation: this node's key and the round's members. Omit for a plain (unmasked) update. */
+  sa?: { self: SaSelf; members: readonly SaMember[]; cache?: SaCache };
+};
+
+/**
+ * The node side of a round after local training: delta → clip → weight by samples → int32 fixed point → mask →
+ * update file bytes (ready for store.put, whose root goes on chain with submitUpdate).
+ *
+ * @example
+ * const trained = trainLocal(spec, global, table, { round })
+ * const { bytes } = buildUpdate({ spec, taskId, round, node, globalParams: global, trained, maxTotalSamples, sa: { self, members } })
+ */
+export function buildUpdate(parameters: BuildUpdateParameters): { update: Update; bytes: Uint8Array } {
+  const { spec, taskId, round, node, globalParams, trained, sa } = parameters;
+  if (sa && sa.self.address.toLowerCase() !== node.toLowerCase())
+    throw new FlError(`The update is for ${node} but the secure-aggregation key belongs to ${sa.self.address}.`);
+  const quantized = quantizeUpdate(spec, {
+    delta: modelDelta(trained.params, globalParams),
+    samples: trained.samples,
+    maxTotalSamples: parameters.maxTotalSamples,
+  });
+  const vector = sa ? maskUpdate({ taskId, round, self: sa.self, members: sa.members, vector: quantized, cache: sa.cache }) : quantized;
+  const update: Update = {
+    header: {
+      taskId,
+      round,
+      node: node.toLowerCase() as Address,
+      samples: trained.samples,
+      length: vector.length,
+      scale: spec.fixedPointScale,
+      masked: sa !== undefined,
+      metrics: { ...trained.metrics },
+    },
+    vector,
+  };
+  return { update, bytes: encodeUpdate(update) };
+}

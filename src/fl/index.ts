@@ -1,0 +1,70 @@
+export { modelSpecSchema, parseModelSpec, serializeModelSpec, INT32_SUM_LIMIT } from "./modelSpec.ts";
+export type { ModelSpec } from "./modelSpec.ts";
+export { modelLayout, paramCount, initParams, checkTable } from "./model.ts";
+export type { Matrix, Table, ModelLayout, DenseLayer } from "./model.ts";
+export { trainLocal } from "./trainLocal.ts";
+export type { TrainLocalOptions, TrainLocalReturnType, LocalMetrics } from "./trainLocal.ts";
+export { evaluate, predict, predictProba } from "./evaluate.ts";
+export type { EvaluateReturnType } from "./evaluate.ts";
+export { createRng, mixSeed, permutation } from "./prng.ts";
+export type { Rng } from "./prng.ts";
+export {
+  sampleCapacity,
+  assertSumFits,
+  modelDelta,
+  clipDelta,
+  quantizeUpdate,
+  encodeUpdate,
+  decodeUpdate,
+  UPDATE_MAGIC,
+  UPDATE_VERSION,
+} from "./updateCodec.ts";
+export type { FixedPointConfig, QuantizeUpdateParameters, Update, UpdateHeader } from "./updateCodec.ts";
+export {
+  saKeyPair,
+  saPublicKey,
+  createSaCache,
+  pairSeed,
+  maskStream,
+  maskUpdate,
+  revealSeedsFor,
+  unmaskSum,
+  encodeReveal,
+  decodeReveal,
+} from "./secureAggregation.ts";
+export type {
+  SaKeyPair,
+  SaMember,
+  SaSelf,
+  SaCache,
+  SeedReveal,
+  RevealFile,
+  PairSeedParameters,
+  MaskUpdateParameters,
+  RevealSeedsForParameters,
+  UnmaskSumParameters,
+} from "./secureAggregation.ts";
+export { sumUpdates, fedAvg, applyDelta } from "./fedAvg.ts";
+export { aggregateRound, updateNormBound } from "./aggregateRound.ts";
+export type {
+  AggregateRoundParameters,
+  AggregateRoundReturnType,
+  RoundUpdateResult,
+  RoundFailure,
+  RoundReveal,
+  RoundMetrics,
+  Exclusion,
+} from "./aggregateRound.ts";
+export { buildUpdate } from "./buildUpdate.ts";
+export type { BuildUpdateParameters } from "./buildUpdate.ts";
+export { encodeRoundModel, decodeRoundModel, ROUND_MODEL_MAGIC, ROUND_MODEL_VERSION } from "./roundModel.ts";
+export type { RoundModel } from "./roundModel.ts";
+export {
+  FlError,
+  InvalidModelSpecError,
+  ModelInputError,
+  UpdateFormatError,
+  FixedPointOverflowError,
+  SecureAggregationError,
+  RoundAggregationError,
+} from "./errors.ts";

@@ -1,0 +1,108 @@
+import type { Address } from "viem";
+import { z } from "zod/v4";
+import type { RoundMetrics } from "./aggregateRound.ts";
+import { UpdateFormatError } from "./errors.ts";
+import { MAX_HEADER_BYTES } from "./updateCodec.ts";
+
+/** Magic bytes of a round-model file. */
+export const ROUND_MODEL_MAGIC = new TextEncoder().encode("2PMMDL\0\0");
+export const ROUND_MODEL_VERSION = 1;
+
+/** A global model after a round (round 0: the initial model of the spec), stored by root; finalizeRound names it. */
+export type RoundModel = {
+  taskId: bigint;
+  round: number;
+  params: Float64Array;
+  /** Aggregated metrics of the round (absent for round 0). */
+  metrics?: RoundMetrics;
+  /** Nodes whose updates were aggregated (ascending). */
+  nodes?: Address[];
+};
+
+const headerJson = z.strictObject({
+  taskId: z.string().regex(/^(0|[1-9][0-9]{0,77})$/),
+  round: z.number().int().min(0),
+  length: z.number().int().min(1).max(2 ** 27),
+  metrics: z
+    .strictObject({
+      samples: z.number().int().min(0),
+      nodes: z.number().int().min(0),
+      loss: z.number(),
+      accuracy: z.number().min(0).max(1),
+      valAccuracy: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
+  nodes: z
+    .array(z.string().regex(/^0x[0-9a-f]{40}$/))
+    .optional()
+    .transform((a) => a as Address[] | undefined),
+});
+
+/**
+ * Encodes a round model: magic "2PMMDL\0\0", u16 version, u32 header length (LE), JSON header
+ * { taskId, round, length, metrics?, nodes? }, then `length` float64 little-endian parameters.
+ *
+ * @example
+ * const modelRoot = await store.put(encodeRoundModel({ taskId, round, params, metrics, nodes }))
+ */
+export function encodeRoundModel(model: RoundModel): Uint8Array {
+  const header = headerJson.safeParse({
+    taskId: model.taskId.toString(10),
+    round: model.round,
+    length: model.params.length,
+    metrics: model.metrics,
+    nodes: model.nodes?.map((a) => a.toLowerCase()),
+  });
+  if (!header.success) throw new UpdateFormatError("The round model header is invalid.", { details: z.prettifyError(header.error) });
+  for (const p of model.params) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
+  const text = new TextEncoder().encode(JSON.stringify(header.data));
+  const fixed = ROUND_MODEL_MAGIC.length + 6;
+  const out = new Uint8Array(fixed + text.length + 8 * model.params.length);
+  const view = new DataView(out.buffer);
+  out.set(ROUND_MODEL_MAGIC, 0);
+  view.setUint16(ROUND_MODEL_MAGIC.length, ROUND_MODEL_VERSION, true);
+  view.setUint32(ROUND_MODEL_MAGIC.length + 2, text.length, true);
+  out.set(text, fixed);
+  for (let k = 0, o = fixed + text.length; k < model.params.length; k++, o += 8) view.setFloat64(o, model.params[k], true);
+  return out;
+}
+
+/**
+ * Decodes and validates a round-model file.
+ *
+ * @example
+ * const { params, metrics } = decodeRoundModel(await store.get(modelRoot))
+ */
+export function decodeRoundModel(bytes: Uint8Array): RoundModel {
+  const fixed = ROUND_MODEL_MAGIC.length + 6;
+  if (bytes.length < fixed || ROUND_MODEL_MAGIC.some((b, i) => bytes[i] !== b))
+    throw new UpdateFormatError("This is not a 2PM round-model file (bad magic): check the root you fetched.");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint16(ROUND_MODEL_MAGIC.length, true);
+  if (version !== ROUND_MODEL_VERSION) throw new UpdateFormatError(`Round-model version ${version} is not supported: upgrade 2pm.`);
+  const headerBytes = view.getUint32(ROUND_MODEL_MAGIC.length + 2, true);
+  if (headerBytes > MAX_HEADER_BYTES + 64 * 1024 || fixed + headerBytes > bytes.length)
+    throw new UpdateFormatError("The round-model file is truncated or its header length is invalid.");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(fixed, fixed + headerBytes)));
+  } catch (cause) {
+    throw new UpdateFormatError("The round-model header is not valid JSON.", { cause });
+  }
+  const parsed = headerJson.safeParse(raw);
+  if (!parsed.success) throw new UpdateFormatError("The round-model header is invalid.", { details: z.prettifyError(parsed.error) });
+  const { length } = parsed.data;
+  const body = fixed + headerBytes;
+  if (bytes.length - body !== 8 * length)
+    throw new UpdateFormatError(`The round-model body has ${bytes.length - body} bytes, expected ${8 * length}.`);
+  const params = new Float64Array(length);
+  for (let k = 0, o = body; k < length; k++, o += 8) params[k] = view.getFloat64(o, true);
+  for (const p of params) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
+  const model: RoundModel = { taskId: BigInt(parsed.data.taskId), round: parsed.data.round, params };
+  if (parsed.data.metrics) {
+    const { valAccuracy, ...rest } = parsed.data.metrics;
+    model.metrics = valAccuracy === undefined ? rest : { ...rest, valAccuracy };
+  }
+  if (parsed.data.nodes) model.nodes = parsed.data.nodes;
+  return model;
+}
