@@ -54,6 +54,11 @@ contract TrainingTasks is ITrainingTasks {
 
     uint16 private constant _FL_MIN_SUBMISSIONS = 3;
     uint16 private constant _BPS = 10_000;
+    /// @dev The reward algorithm's exact round weights are defined up to round 1000 (src/rewards MAX_ROUND).
+    uint16 private constant _MAX_ROUNDS = 1000;
+    /// @dev Cap on one submission's sample count: with at most 2^16 - 1 members the round sum fits its uint64, so
+    /// no member can make the others' submissions overflow (and get them slashed).
+    uint64 private constant _MAX_SAMPLES = type(uint48).max;
 
     /// @notice The Index contract datasets are checked against.
     IDatasetIndex public immutable datasetIndex;
@@ -168,6 +173,7 @@ contract TrainingTasks is ITrainingTasks {
     /// @inheritdoc ITrainingTasks
     function submitUpdate(uint256 taskId, uint16 round, bytes32 updateRoot, uint64 samples) external {
         if (updateRoot == bytes32(0)) revert TrainingTasksZeroRoot();
+        if (samples > _MAX_SAMPLES) revert TrainingTasksInvalidParams("samples above 2^48 - 1");
         (Task storage task, RoundState storage state) = _currentRound(taskId, round);
         _activeMember(taskId, msg.sender);
         uint64 deadline = RoundSchedule.submitDeadline(state.start, task.params.roundDuration);
@@ -253,6 +259,10 @@ contract TrainingTasks is ITrainingTasks {
         bool finalizable = state.submissions >= _minSubmissions(task.kind)
             && (state.submissions == state.members || task.kind == TaskKind.FHE || state.reveals == state.submissions);
         if (finalizable) revert TrainingTasksRoundFinalizable(taskId, round);
+        // Too few members left (slashed) to ever finalize: refuse to re-run, so the task runs into its finalize
+        // deadline and can be abandoned instead of holding the stakes forever.
+        uint16 required = _minSubmissions(task.kind);
+        if (task.activeMembers < required) revert TrainingTasksNotEnoughMembers(taskId, task.activeMembers, required);
 
         uint16 attempt = state.attempt + 1;
         emit RoundRestarted(taskId, round, attempt);
@@ -463,8 +473,16 @@ contract TrainingTasks is ITrainingTasks {
         if (p.aggregator == address(0)) revert TrainingTasksInvalidParams("aggregator is zero");
         if (p.modelRoot == bytes32(0)) revert TrainingTasksInvalidParams("model root is zero");
         if (p.budget == 0) revert TrainingTasksInvalidParams("budget is zero");
+        // Everything a task can ever hold (budget + all stakes) must fit the uint128 accounting fields; otherwise
+        // pool = budget + slashed could exceed 2^128 and truncate `refunded`/`payoutTotal` (repeatable refunds).
+        if (uint256(p.budget) + uint256(p.stake) * p.maxNodes > type(uint128).max) {
+            revert TrainingTasksInvalidParams("budget + maxNodes * stake above 2^128 - 1");
+        }
         if (p.rounds == 0) revert TrainingTasksInvalidParams("rounds is zero");
-        if (p.roundDuration == 0) revert TrainingTasksInvalidParams("round duration is zero");
+        if (p.rounds > _MAX_ROUNDS) revert TrainingTasksInvalidParams("more than 1000 rounds");
+        if (p.roundDuration == 0 || p.revealDuration == 0 || p.aggregatorWindow == 0) {
+            revert TrainingTasksInvalidParams("round, reveal and aggregator windows must be non-zero");
+        }
         if (p.joinDeadline <= block.timestamp) revert TrainingTasksInvalidParams("join deadline is not in the future");
         if (p.dataShareBps > _BPS || p.computeDecayBps > _BPS || p.dataDecayBps > _BPS) {
             revert TrainingTasksInvalidParams("basis points above 10000");

@@ -14,7 +14,7 @@ const program = new Command("2pm")
   .option("--verbose", "print error details and stacks")
   .option("-n, --network <name>", "network: localhost | hardhat | zgGalileo | zgMainnet", process.env.TWOPM_NETWORK ?? "localhost")
   .option("--home <dir>", "state directory (keys, local store, node state)", process.env.TWOPM_HOME ?? ".2pm")
-  .showHelpAfterError();
+  .showHelpAfterError("(run with --help for usage)");
 
 for (const register of await loadCommands()) register(program);
 

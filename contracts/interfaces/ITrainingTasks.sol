@@ -163,7 +163,8 @@ interface ITrainingTasks {
     /// @notice Creates a task and pulls `params.budget` of `params.rewardToken` into escrow.
     /// @dev Requirements: valid params (rounds >= 1; FL: 3 <= minNodes <= maxNodes; FHE: rounds == minNodes ==
     /// maxNodes == 1 and `fheInputs` non-empty, all CKKS under `keyId`, committed as given and not retired;
-    /// bps <= 10000; joinDeadline in the future; non-zero aggregator and token); allowance for the budget.
+    /// bps <= 10000; joinDeadline in the future; non-zero aggregator and token; budget + maxNodes * stake fits in
+    /// uint128); allowance for the budget.
     /// Emits {TaskCreated} (and {FheInputsSet} for FHE tasks).
     function createTask(TaskParams calldata params, FheInput[] calldata fheInputs, bytes32 keyId)
         external
@@ -182,7 +183,7 @@ interface ITrainingTasks {
 
     /// @notice Commits the caller's (masked) update for the current round.
     /// @dev Requirements: caller is an active member, `round` is current, before the submit deadline, once per
-    /// attempt, non-zero root. Emits {UpdateSubmitted}.
+    /// attempt, non-zero root, samples <= 2^48 - 1 (so the round's uint64 sum cannot overflow). Emits {UpdateSubmitted}.
     function submitUpdate(uint256 taskId, uint16 round, bytes32 updateRoot, uint64 samples) external;
 
     /// @notice Publishes the round seeds the caller shared with the members that dropped.
@@ -197,7 +198,8 @@ interface ITrainingTasks {
     function finalizeRound(uint256 taskId, uint16 round, bytes32 modelRoot, uint32 lossE6, uint32 accuracyE6) external;
 
     /// @notice Re-runs the current round with fresh seeds when it cannot be finalized.
-    /// @dev Requirements: caller is the aggregator, the reveal window is over and the round is not finalizable.
+    /// @dev Requirements: caller is the aggregator, the reveal window is over, the round is not finalizable, and
+    /// enough members are left to finalize a re-run (FL: 3, FHE: 1; otherwise the task can only be abandoned).
     /// Emits {RoundRestarted} and {RoundStarted}.
     function restartRound(uint256 taskId) external;
 

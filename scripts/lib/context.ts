@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { connect, type ChainContext } from "../../src/chain/client.ts";
 import { openStore } from "../../src/storage/openStore.ts";
 import type { ContentStore } from "../../src/storage/types.ts";
@@ -9,7 +9,7 @@ import { globalOptions } from "./cli.ts";
 export function accountOption(cmd: Command): Command {
   return cmd.option("-a, --account <index>", "local dev account index (on 0G networks set TWOPM_PRIVATE_KEY instead)", (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--account must be a non-negative integer, got '${v}'`);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got '${v}'`);
     return n;
   });
 }

@@ -26,3 +26,17 @@ export type {
   UpdateContribution,
 } from "./types.ts";
 export { collectRewardInputs, readPostedSettlement } from "./collectRewardInputs.ts";
+export { computeTaskPayouts, postSettlement, settleTask } from "./settleTask.ts";
+export type { SettleTaskReturnType } from "./settleTask.ts";
+export { verifySettlement } from "./verifySettlement.ts";
+export type { VerifySettlementOptions, VerifySettlementReturnType } from "./verifySettlement.ts";
+export { claimAllPayouts, claimPayout } from "./claimPayout.ts";
+export type { ClaimAllPayoutsReturnType, ClaimPayoutOptions, ClaimPayoutReturnType } from "./claimPayout.ts";
+export { disputeSettlement, slashMember, withdrawRefund, withdrawStake } from "./settlementActions.ts";
+export type { DisputeSettlementOptions } from "./settlementActions.ts";
+export { findSettlementTransaction, readPostedTable } from "./postedTable.ts";
+export type { ReadPostedTableReturnType, SettlementTransaction } from "./postedTable.ts";
+export { describeChainTime, readTaskSettlementState } from "./taskSettlementState.ts";
+export type { TaskSettlementState } from "./taskSettlementState.ts";
+export { SettlementError } from "./settlementError.ts";
+export type { SettlementErrorReason } from "./settlementError.ts";

@@ -1,8 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Downloader, Indexer, MemData, StorageNode } from "@0glabs/0g-ts-sdk";
-import { JsonRpcProvider, Wallet } from "ethers";
+import type { Indexer, StorageNode } from "@0glabs/0g-ts-sdk";
 import type { Hex } from "viem";
 import { ObjectNotFoundError, RootMismatchError, StorageError } from "./errors.ts";
 import { assertRoot } from "./localStore.ts";
@@ -41,6 +40,12 @@ export type ZeroGStore = ContentStore & {
  * const store = zeroGStore({ indexerUrl: process.env.ZG_INDEXER_URL!, rpcUrl: process.env.ZG_RPC_URL!, privateKey: process.env.ZG_PRIVATE_KEY! })
  * const root = await store.put(bytes) // root === merkleRoot(bytes)
  */
+/** The SDK (and ethers, which it needs) load on first use: they cost ~0.5 s of start-up to every CLI command. */
+async function sdk() {
+  const [zg, ethers] = await Promise.all([import("@0glabs/0g-ts-sdk"), import("ethers")]);
+  return { ...zg, JsonRpcProvider: ethers.JsonRpcProvider, Wallet: ethers.Wallet };
+}
+
 export function zeroGStore(parameters: ZeroGStoreParameters): ZeroGStore {
   const { indexerUrl, rpcUrl, privateKey, expectedReplica = 1, timeoutMs = 15 * 60_000, onLog } = parameters;
   const indexerHost = hostOf(indexerUrl);
@@ -51,6 +56,7 @@ export function zeroGStore(parameters: ZeroGStoreParameters): ZeroGStore {
 
   async function put(bytes: Uint8Array): Promise<Hex> {
     const root = merkleRoot(bytes);
+    const { Indexer, JsonRpcProvider, MemData, Wallet } = await sdk();
     const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
     const signer = new Wallet(key, provider);
     const indexer = new Indexer(indexerUrl);
@@ -85,6 +91,7 @@ export function zeroGStore(parameters: ZeroGStoreParameters): ZeroGStore {
   }
 
   async function locate(root: Hex): Promise<StorageNode[]> {
+    const { Indexer, StorageNode } = await sdk();
     let locations: { url: string }[] | null;
     try {
       locations = await new Indexer(indexerUrl).getFileLocations(root);
@@ -104,6 +111,7 @@ export function zeroGStore(parameters: ZeroGStoreParameters): ZeroGStore {
       const file = join(dir, "object");
       let error: Error | null;
       try {
+        const { Downloader } = await sdk();
         error = await new Downloader(nodes).downloadFile(root, file, false);
       } catch (thrown) {
         error = thrown instanceof Error ? thrown : new Error(String(thrown));

@@ -1,0 +1,94 @@
+import { assertUsable } from "./createFheContext.ts";
+import type { FheContext } from "./createFheContext.ts";
+import { assertKey, assertParams, decryptValues, loadCiphertext, noiseError } from "./checks.ts";
+import { openFher } from "./resultHeader.ts";
+import type { FherHeader } from "./resultHeader.ts";
+import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
+import type { Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
+
+export type DecryptResultReturnType = {
+  header: FherHeader;
+  columns: string[];
+  rows: number;
+  /** Σx per column (if "sum" was computed). */
+  sums?: number[];
+  /** Σx / rows per column (if "mean"). */
+  means?: number[];
+  /** Population variance Σx²/rows − mean² per column (if "variance"). */
+  variances?: number[];
+  /** rows × K matrix of linear scores w·x + b (if "scores"); apply the sigmoid/softmax yourself. */
+  scores?: Matrix;
+};
+
+/**
+ * Decrypts an encrypted result of {@link computeStats}. These are RAW CKKS decryptions: their low-order digits
+ * carry noise that can leak the secret key, so publish only values passed through {@link roundForPublication}.
+ *
+ * @example
+ * const { means, variances } = await decryptResult(ctx, fher, keys);
+ * const published = roundForPublication(means!, 4);
+ */
+export async function decryptResult(
+  ctx: FheContext,
+  bytes: Uint8Array,
+  keys: SecretKeyMaterial,
+  onProgress?: OnProgress,
+): Promise<DecryptResultReturnType> {
+  assertUsable(ctx);
+  const { header, container } = openFher(bytes);
+  assertKey("result", header.keyId, keys.keyId);
+  assertParams("result", header.params, ctx);
+  const cols = header.columns.length;
+  const slots = ctx.slots;
+  const outputs = header.model?.weights.length ?? 0;
+  const sums = new Float64Array(cols);
+  const sumsq = new Float64Array(cols);
+  const scores = outputs > 0 ? new Float64Array(header.rows * outputs) : undefined;
+  const firstRow = header.datasets.map((_, d) => header.datasets.slice(0, d).reduce((sum, x) => sum + x.rows, 0));
+  const pause = makeYielder();
+  await withScopeAsync(async (outer) => {
+    const decryptor = sealTry(
+      "Loading the secret key",
+      () => {
+        const secret = outer.add(new ctx.seal.SecretKey());
+        secret.loadFromArray(ctx.context, keys.secretKey);
+        return outer.add(new ctx.seal.Decryptor(ctx.context, secret));
+      },
+      "it does not match the CKKS parameters",
+    );
+    for (const [i, entry] of header.entries.entries()) {
+      const values = withScope((scope) => {
+        const ct = loadCiphertext(ctx, scope, container.blob(i), `result ciphertext ${i}`, undefined);
+        return sealTry("Decrypting", () => decryptValues(ctx, scope, decryptor, ct));
+      });
+      if (entry.op === "score") {
+        const rows = header.datasets[entry.dataset].rows;
+        const start = entry.block * slots;
+        const used = Math.min(slots, rows - start);
+        if (used <= 0) throw noiseError("result");
+        for (let s = 0; s < used; s++) {
+          if (!Number.isFinite(values[s])) throw noiseError("result");
+          scores![(firstRow[entry.dataset] + start + s) * outputs + entry.output] = values[s];
+        }
+      } else {
+        // A slot sum is replicated in every slot: slots that disagree mean a wrong key or an overflow.
+        const value = values[0];
+        const tolerance = 1e-4 * Math.max(1, Math.abs(value));
+        for (let s = 1; s < slots; s++) if (!(Math.abs(values[s] - value) <= tolerance)) throw noiseError("result");
+        (entry.op === "sum" ? sums : sumsq)[entry.column] += value;
+      }
+      onProgress?.(i + 1, header.ciphertexts);
+      await pause();
+    }
+  });
+  const result: DecryptResultReturnType = { header, columns: [...header.columns], rows: header.rows };
+  const means = Array.from(sums, (sum) => sum / header.rows);
+  if (header.ops.includes("sum")) result.sums = Array.from(sums);
+  if (header.ops.includes("mean")) result.means = means;
+  if (header.ops.includes("variance")) {
+    // Clamp tiny negative values (CKKS noise on a constant column) to 0.
+    result.variances = Array.from(sumsq, (sq, c) => Math.max(0, sq / header.rows - means[c] * means[c]));
+  }
+  if (scores) result.scores = { rows: header.rows, cols: outputs, data: scores };
+  return result;
+}

@@ -1,0 +1,68 @@
+import { assertUsable } from "./createFheContext.ts";
+import type { FheContext } from "./createFheContext.ts";
+import { assertKey, assertParams, decryptValues, loadCiphertext, noiseError } from "./checks.ts";
+import { openFhed } from "./fhedHeader.ts";
+import type { FhedHeader } from "./fhedHeader.ts";
+import { valueLimit } from "./headroom.ts";
+import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
+import type { Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
+
+export type DecryptTableReturnType = { header: FhedHeader; columns: string[]; features: Matrix };
+
+/** Values of padding slots above this mean the plaintext was not what encryptTable wrote. */
+const PADDING_TOLERANCE = 1e-3;
+
+/**
+ * Decrypts a `.fhed` file back into its row-major matrix. Checks the header's keyId against the key first, so a
+ * wrong key fails with a clear message instead of noise.
+ *
+ * @example
+ * const { columns, features } = await decryptTable(ctx, fhedBytes, keys); // keys: { keyId, secretKey }
+ */
+export async function decryptTable(
+  ctx: FheContext,
+  bytes: Uint8Array,
+  keys: SecretKeyMaterial,
+  onProgress?: OnProgress,
+): Promise<DecryptTableReturnType> {
+  assertUsable(ctx);
+  const { header, container } = openFhed(bytes);
+  assertKey("file", header.keyId, keys.keyId);
+  assertParams("file", header.params, ctx);
+  const { rows, columns, ciphertextsPerColumn: perColumn, ciphertextPrimes: primes } = header;
+  const cols = columns.length;
+  const slots = ctx.slots;
+  const data = new Float64Array(rows * cols);
+  const limit = valueLimit(ctx, primes);
+  const pause = makeYielder();
+  await withScopeAsync(async (outer) => {
+    const decryptor = sealTry(
+      "Loading the secret key",
+      () => {
+        const secret = outer.add(new ctx.seal.SecretKey());
+        secret.loadFromArray(ctx.context, keys.secretKey);
+        return outer.add(new ctx.seal.Decryptor(ctx.context, secret));
+      },
+      "it does not match the CKKS parameters",
+    );
+    for (let c = 0; c < cols; c++) {
+      for (let k = 0; k < perColumn; k++) {
+        const i = c * perColumn + k;
+        const values = withScope((scope) => {
+          const ct = loadCiphertext(ctx, scope, container.blob(i), `ciphertext ${i} (column "${columns[c]}")`, primes);
+          return sealTry("Decrypting", () => decryptValues(ctx, scope, decryptor, ct));
+        });
+        const start = k * slots;
+        const used = Math.min(slots, rows - start);
+        for (let s = 0; s < slots; s++) {
+          const v = values[s];
+          if (!(Math.abs(v) <= (s < used ? limit : PADDING_TOLERANCE))) throw noiseError("file");
+          if (s < used) data[(start + s) * cols + c] = v;
+        }
+        onProgress?.(i + 1, header.ciphertexts);
+        await pause();
+      }
+    }
+  });
+  return { header, columns: [...columns], features: { rows, cols, data } };
+}

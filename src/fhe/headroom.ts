@@ -1,0 +1,24 @@
+// Internal: CKKS headroom. A ciphertext with primes q0…q(P-1) holds a value m at scale Δ correctly only while
+// |m|·Δ < Q/2, Q = Π q_j >= 2^Σ(bits_j − 1). Overflow is silent garbage, so limits are checked before encrypting.
+import type { FheContext } from "./createFheContext.ts";
+
+const MARGIN_BITS = 1; // keep a factor 2 below the hard limit (noise, rescale rounding, scale drift)
+
+function limitBits(ctx: FheContext, primes: number): number {
+  let bits = 0;
+  for (let j = 0; j < primes; j++) bits += ctx.primeBits[j] - 1;
+  return bits - Math.log2(ctx.params.scale) - 1 - MARGIN_BITS;
+}
+
+/** Largest |value| a fresh ciphertext with `primes` primes represents safely. */
+export function valueLimit(ctx: FheContext, primes: number): number {
+  return 2 ** limitBits(ctx, primes);
+}
+
+/**
+ * Largest |value| a ciphertext stored with `primes` primes may reach after one multiplication + rescale (x², w·x):
+ * it then has primes − 1 primes. 0 when no multiplication is possible.
+ */
+export function productLimit(ctx: FheContext, primes: number): number {
+  return primes < 2 ? 0 : 2 ** limitBits(ctx, primes - 1);
+}

@@ -1,0 +1,26 @@
+// CKKS (node-seal) for 2PM: context + parameter checks, keys, the .fhed file format, encrypted compute.
+export { createFheContext } from "./createFheContext.ts";
+export type { CreateFheContextParameters, FheContext } from "./createFheContext.ts";
+export { DEFAULT_FHE_PARAMS, checkFheParams, describeParams } from "./params.ts";
+export type { FheParams } from "./params.ts";
+export { computeKeyId, generateKeys, rotationSteps } from "./generateKeys.ts";
+export { loadKeys, saveKeys } from "./keyStore.ts";
+export type { LoadedKeys } from "./keyStore.ts";
+export { evaluationKeysOf, exportEvaluationKeys, importEvaluationKeys } from "./evaluationKeys.ts";
+export { encryptTable } from "./encryptTable.ts";
+export type { EncryptTableParameters } from "./encryptTable.ts";
+export { writeFhedFile } from "./writeFhedFile.ts";
+export type { WriteFhedFileReturnType } from "./writeFhedFile.ts";
+export { readFhedHeader } from "./fhedHeader.ts";
+export type { FhedHeader } from "./fhedHeader.ts";
+export { decryptTable } from "./decryptTable.ts";
+export type { DecryptTableReturnType } from "./decryptTable.ts";
+export { computeStats } from "./computeStats.ts";
+export type { ComputeStatsOptions } from "./computeStats.ts";
+export { decryptResult } from "./decryptResult.ts";
+export type { DecryptResultReturnType } from "./decryptResult.ts";
+export { readFherHeader } from "./readFherHeader.ts";
+export type { FherHeader, LinearModel, ResultEntry, StatOp } from "./resultHeader.ts";
+export { roundForPublication } from "./roundForPublication.ts";
+export { FheError, FheFormatError, FheKeyMismatchError, FheParameterError } from "./errors.ts";
+export type { EvaluationKeys, FheKeys, KeyPart, Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";

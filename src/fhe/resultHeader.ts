@@ -1,0 +1,90 @@
+import type { Hex } from "viem";
+import { z } from "zod/v4";
+import { parseContainer } from "./container.ts";
+import type { ParsedContainer } from "./container.ts";
+import { FheFormatError } from "./errors.ts";
+import { paramsSchema } from "./fhedHeader.ts";
+import type { FheParams } from "./params.ts";
+
+/** Statistics computeStats can produce. "mean" and "variance" are derived from encrypted sums at decryption. */
+export type StatOp = "sum" | "mean" | "variance" | "scores";
+export const STAT_OPS: readonly StatOp[] = ["sum", "mean", "variance", "scores"];
+
+/** A plaintext linear model: K outputs (K = 1 for binary logistic regression), one weight per column. */
+export type LinearModel = { weights: number[][]; bias: number[] };
+
+/**
+ * One ciphertext of a result. sum/sumsq: Σx or Σx² of a column over one dataset (sumsq per group of
+ * `sumOfSquaresGroup` blocks), replicated in every slot. score: w·x + b for the rows of one block.
+ */
+export type ResultEntry =
+  | { op: "sum"; dataset: number; column: number }
+  | { op: "sumsq"; dataset: number; column: number; group: number }
+  | { op: "score"; dataset: number; output: number; block: number };
+
+/** Header of an encrypted result (`.fher`). */
+export type FherHeader = {
+  kind: "result";
+  scheme: "ckks";
+  params: FheParams;
+  keyId: Hex;
+  schemaHash: Hex;
+  columns: string[];
+  /** Total rows over all input datasets. */
+  rows: number;
+  slotsPerCiphertext: number;
+  datasets: { rows: number }[];
+  ops: StatOp[];
+  model: LinearModel | null;
+  entries: ResultEntry[];
+  ciphertexts: number;
+};
+
+const int = z.number().int().min(0);
+const resultHeaderSchema = z.object({
+  kind: z.literal("result"),
+  scheme: z.literal("ckks"),
+  params: paramsSchema,
+  keyId: z.string().regex(/^0x[0-9a-f]{64}$/),
+  schemaHash: z.string().regex(/^0x[0-9a-f]{64}$/),
+  columns: z.array(z.string()).min(1),
+  rows: z.number().int().positive(),
+  slotsPerCiphertext: z.number().int().positive(),
+  datasets: z.array(z.object({ rows: z.number().int().positive() })).min(1),
+  ops: z.array(z.enum(["sum", "mean", "variance", "scores"])).min(1),
+  model: z.object({ weights: z.array(z.array(z.number())), bias: z.array(z.number()) }).nullable(),
+  entries: z.array(
+    z.discriminatedUnion("op", [
+      z.object({ op: z.literal("sum"), dataset: int, column: int }),
+      z.object({ op: z.literal("sumsq"), dataset: int, column: int, group: int }),
+      z.object({ op: z.literal("score"), dataset: int, output: int, block: int }),
+    ]),
+  ),
+  ciphertexts: int,
+});
+
+/** Parses a result container and validates its header. */
+export function openFher(bytes: Uint8Array): { header: FherHeader; container: ParsedContainer } {
+  const container = parseContainer(bytes, "result");
+  const parsed = resultHeaderSchema.safeParse(container.header);
+  if (!parsed.success) {
+    throw new FheFormatError("Not a valid encrypted result file (.fher): its header is malformed.", {
+      details: z.prettifyError(parsed.error),
+    });
+  }
+  const header = parsed.data as FherHeader;
+  const bad = (problem: string): never => {
+    throw new FheFormatError(`Not a valid encrypted result file (.fher): ${problem}.`);
+  };
+  if (header.ciphertexts !== container.count || header.entries.length !== container.count) {
+    bad("the entries do not match the offset table");
+  }
+  if (header.rows !== header.datasets.reduce((sum, d) => sum + d.rows, 0)) bad("rows is not the sum of the datasets' rows");
+  const outputs = header.model?.weights.length ?? 0;
+  for (const entry of header.entries) {
+    if (entry.dataset >= header.datasets.length) bad("an entry names a missing dataset");
+    if (entry.op !== "score" && entry.column >= header.columns.length) bad("an entry names a missing column");
+    if (entry.op === "score" && entry.output >= outputs) bad("a score entry names a missing model output");
+  }
+  return { header, container };
+}

@@ -1,0 +1,95 @@
+import type { Hex } from "viem";
+import { trainingTasksAbi } from "../chain/abis.ts";
+import { requireAccount, write, type ChainContext, type WriteRequest } from "../chain/client.ts";
+import type { ContentStore } from "../storage/types.ts";
+import { collectRewardInputs } from "./collectRewardInputs.ts";
+import { computePayouts } from "./computePayouts.ts";
+import { PayoutTableError } from "./errors.ts";
+import { payoutRoot } from "./payoutTree.ts";
+import { serializePayoutTable } from "./serializePayoutTable.ts";
+import { SettlementError } from "./settlementError.ts";
+import { describeChainTime, readTaskSettlementState } from "./taskSettlementState.ts";
+import type { PayoutTable } from "./types.ts";
+
+/**
+ * Recomputes a task's payout table from the chain and storage alone (what settlers, verifiers and claimers all do).
+ * @example const table = await computeTaskPayouts(ctx, store, 1n); table.root
+ */
+export async function computeTaskPayouts(ctx: ChainContext, store: ContentStore, taskId: bigint): Promise<PayoutTable> {
+  return computePayouts(await collectRewardInputs(ctx, store, taskId));
+}
+
+export type SettleTaskReturnType = {
+  table: PayoutTable;
+  /** Storage root of the payout table JSON (published, and appended to the settle calldata). */
+  tableRoot: Hex;
+  payoutRoot: Hex;
+  total: bigint;
+  transactionHash: Hex;
+};
+
+/**
+ * Stores a payout table and posts its root and total with `settle(taskId, root, total)`, appending the table's
+ * storage root to the calldata so anyone can find it (see {@link findSettlementTransaction}). The table is used as
+ * given: `settleTask` is the honest path; this lower-level call exists for tools and tests. Simulated first.
+ * @example const { tableRoot } = await postSettlement(ctx, store, 1n, table)
+ */
+export async function postSettlement(ctx: ChainContext, store: ContentStore, taskId: bigint, table: PayoutTable): Promise<SettleTaskReturnType> {
+  if (table.taskId !== taskId) throw new PayoutTableError(`this payout table is for task ${table.taskId}, not task ${taskId}`);
+  const root = payoutRoot(table);
+  if (root !== table.root.toLowerCase()) {
+    throw new PayoutTableError("the payout table's root does not match its leaves: recompute it", { details: `table root ${table.root}, leaves give ${root}` });
+  }
+  const total = table.leaves.reduce((a, l) => a + l.amount, 0n);
+  if (total !== table.total) throw new PayoutTableError(`the payout table's leaves sum to ${total}, not its total ${table.total}: recompute it`);
+  const tableRoot = await store.put(new TextEncoder().encode(serializePayoutTable(table)));
+  const request: WriteRequest & { dataSuffix: Hex } = {
+    address: ctx.deployments.trainingTasks.address,
+    abi: trainingTasksAbi,
+    functionName: "settle",
+    args: [taskId, root, total],
+    dataSuffix: tableRoot,
+  };
+  const receipt = await write(ctx, request, `settle task ${taskId}`);
+  return { table, tableRoot, payoutRoot: root, total, transactionHash: receipt.transactionHash };
+}
+
+/**
+ * Settles a finished task: reads its inputs from chain + storage, computes the payout table, stores it and posts
+ * `settle(taskId, root, total)`. Only the task's aggregator may settle (before the settle deadline), or its
+ * creator once the settlement was disputed. Refuses, before sending anything, when the acting account or the
+ * task's state does not allow it.
+ * @example const { payoutRoot, total, tableRoot } = await settleTask(ctx, openStore({ home: ".2pm" }), 1n)
+ */
+export async function settleTask(ctx: ChainContext, store: ContentStore, taskId: bigint): Promise<SettleTaskReturnType> {
+  const { account } = requireAccount(ctx);
+  const state = await readTaskSettlementState(ctx, taskId);
+  const me = account.address.toLowerCase();
+  switch (state.status) {
+    case "Finished":
+      if (me !== state.params.aggregator.toLowerCase()) {
+        throw new SettlementError(`only the aggregator ${state.params.aggregator} can settle task ${taskId} (you are ${account.address})`, "not-settler");
+      }
+      if (state.now > state.settleDeadline) {
+        throw new SettlementError(
+          `the settle deadline of task ${taskId} passed at ${describeChainTime(state.settleDeadline, state.now)}: the task can only be abandoned now, then everyone withdraws what they put in`,
+          "deadline-passed",
+        );
+      }
+      break;
+    case "Disputed":
+      if (me !== state.creator.toLowerCase()) {
+        throw new SettlementError(`task ${taskId}'s settlement is disputed: only its creator ${state.creator} can re-settle it (you are ${account.address})`, "not-settler");
+      }
+      break;
+    case "Settled":
+      throw new SettlementError(`task ${taskId} is already settled (payout root ${state.root}): check it with \`2pm verify-settlement --task ${taskId}\``, "wrong-status");
+    case "Open":
+    case "Running":
+      throw new SettlementError(`task ${taskId} is still ${state.status}: settle it once its last round is finalized`, "wrong-status");
+    default:
+      throw new SettlementError(`task ${taskId} is ${state.status}: there is nothing to settle; members take back their stakes and the creator its budget`, "wrong-status");
+  }
+  const table = await computeTaskPayouts(ctx, store, taskId);
+  return postSettlement(ctx, store, taskId, table);
+}
