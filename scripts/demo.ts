@@ -1,0 +1,195 @@
+// The demo `npm start` plays after the chain and indexer are up: every role of the network as a real `2pm`
+// process, on penguins split by island. It only wires commands together; all logic lives in src/.
+import { spawn } from "node:child_process";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { formatUnits, type Address } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { HARDHAT_MNEMONIC } from "../src/chain/client.ts";
+import { loadRows } from "../src/data/loadRows.ts";
+import { splitBy } from "../src/data/split.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const cli = path.join(root, "scripts/2pm.ts");
+
+/** Development accounts of the hardhat node and the role each plays. */
+export const ROLES = {
+  deployer: 0,
+  creator: 1,
+  aggregator: 2,
+  biscoe: 3,
+  dream: 4,
+  torgersen: 5,
+  computeNode: 6,
+} as const;
+export const ISLANDS = ["Biscoe", "Dream", "Torgersen"] as const;
+const OWNER_OF = { Biscoe: ROLES.biscoe, Dream: ROLES.dream, Torgersen: ROLES.torgersen } as const;
+
+export const addressOf = (index: number): Address => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index }).address;
+
+export type DemoOptions = { home: string; env: NodeJS.ProcessEnv; log: (line: string) => void; graphqlUrl: string };
+
+export type DemoReport = {
+  flTaskId: string;
+  fheTaskId: string;
+  rounds: Array<{ round: number; attempt: number; submissions: number; accuracy: number | null; loss: number | null }>;
+  fheResult: unknown;
+  payouts: Array<{ taskId: string; account: Address; role: string; amount: string }>;
+  budgets: Record<string, string>;
+  verified: Record<string, boolean>;
+  sampleQuery: { query: string; answer: unknown };
+};
+
+type Run = { code: number; stdout: string; stderr: string };
+
+/** Runs `2pm <args> --json` as a child process; fails the demo with its stderr on a non-zero exit. */
+function run2pm(opts: DemoOptions, args: string[], { json = true, allowFail = false } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, "--home", opts.home, ...(json ? ["--json"] : []), ...args], { cwd: root, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (code) => {
+      const result = { code: code ?? 1, stdout, stderr };
+      if (code !== 0 && !allowFail) reject(new Error(`2pm ${args.join(" ")} failed: ${stderr.trim().split("\n").at(-1)}`));
+      else resolve(result);
+    });
+  });
+}
+
+const json = (r: Run) => JSON.parse(r.stdout);
+
+async function gql(url: string, query: string): Promise<any> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+  const body = (await res.json()) as { data?: unknown; errors?: Array<{ message: string }> };
+  if (body.errors) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join("; ")}`);
+  return body.data;
+}
+
+/** Plays the demo and returns what the report prints. */
+export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
+  const { log } = opts;
+  const dataDir = path.join(opts.home, "demo-data");
+  await mkdir(dataDir, { recursive: true });
+
+  log("• Funding the participants with reward tokens");
+  for (const who of [ROLES.creator, ROLES.biscoe, ROLES.dream, ROLES.torgersen, ROLES.computeNode]) {
+    await run2pm(opts, ["token", "mint", "--to", addressOf(who), "--amount", "10000", "-a", String(ROLES.deployer)]);
+  }
+
+  log("• Registering the penguins schema");
+  const schema = json(await run2pm(opts, ["schema", "register", "schemas/penguins.schema.json", "-a", String(ROLES.creator)]));
+
+  log("• Data owners standardize and register penguins by island (data stays on their machines)");
+  const penguins = await loadRows(path.join(root, "node_modules/vega-datasets/data/penguins.json"));
+  const byIsland = splitBy(penguins, "Island");
+  const datasetOf: Record<string, string> = {};
+  const dataFileOf: Record<string, string> = {};
+  for (const island of ISLANDS) {
+    const file = path.join(dataDir, `${island.toLowerCase()}.json`);
+    await writeFile(file, JSON.stringify(byIsland.get(island) ?? []));
+    dataFileOf[island] = file;
+    const registered = json(await run2pm(opts, ["data", "register", "--schema", "schemas/penguins.schema.json", "--data", file, "--local", "-a", String(OWNER_OF[island])]));
+    datasetOf[island] = String(registered.datasetId);
+    log(`  ${island.padEnd(9)} dataset ${registered.datasetId} (${registered.rows} rows, owner ${short(addressOf(OWNER_OF[island]))})`);
+  }
+
+  log("• Torgersen's owner also registers its island FHE-encrypted (CKKS) for an encrypted-statistics task");
+  const key = json(await run2pm(opts, ["keys", "new", "-a", String(ROLES.torgersen)]));
+  const encrypted = json(await run2pm(opts, ["data", "register", "--schema", "schemas/penguins.schema.json", "--data", dataFileOf.Torgersen, "--encrypt", "--key", key.keyId, "-a", String(ROLES.torgersen)]));
+  const evalKeys = path.join(opts.home, "compute-node", "eval.keys");
+  await run2pm(opts, ["keys", "export-eval", "--key", key.keyId, "--out", evalKeys]);
+
+  log("• FHE task: the compute node works on ciphertexts with evaluation keys only; the key holder publishes");
+  const fheTask = json(await run2pm(opts, ["fhe", "task", "create", "--inputs", String(encrypted.datasetId), "--budget", "300", "--stake", "10",
+    "--aggregator", addressOf(ROLES.torgersen), "--challenge-window", "3", "-a", String(ROLES.creator)]));
+  // The compute node has its own home (no secret key in it) and reaches the shared local store through a link,
+  // as it would reach 0G storage.
+  const computeHome = path.join(opts.home, "compute-node");
+  await symlink(path.join(opts.home, "store"), path.join(computeHome, "store")).catch(() => {});
+  await run2pm({ ...opts, home: computeHome }, ["fhe", "compute", "--task", String(fheTask.taskId), "--eval-keys", evalKeys, "-a", String(ROLES.computeNode)]);
+  const published = json(await run2pm(opts, ["fhe", "publish", "--task", String(fheTask.taskId), "--key", key.keyId, "-a", String(ROLES.torgersen)]));
+
+  log("• Federated task: 3 node processes + an aggregator, secure aggregation over the chain");
+  const flTask = json(await run2pm(opts, ["task", "create", "--spec", "specs/penguins-logreg.json", "--schema", String(schema.schemaId), "--budget", "1000",
+    "--rounds", "4", "--stake", "50", "--min-nodes", "3", "--max-nodes", "3", "--round-duration", "60", "--reveal-duration", "30",
+    "--challenge-window", "3", "--aggregator", addressOf(ROLES.aggregator), "-a", String(ROLES.creator)]));
+  const taskId = String(flTask.taskId);
+  const aggregator = run2pm(opts, ["aggregate", "--task", taskId, "-a", String(ROLES.aggregator)], { json: false });
+  const nodes = ISLANDS.map((island) => run2pm(opts, ["node", "run", "--task", taskId, "--data", dataFileOf[island], "--dataset", datasetOf[island], "-a", String(OWNER_OF[island])], { json: false }));
+  await Promise.all([aggregator, ...nodes]);
+
+  log("• Settlement: payouts computed from chain + storage, posted as a Merkle root, claimed by everyone");
+  for (const id of [taskId, String(fheTask.taskId)]) {
+    const settler = id === taskId ? ROLES.aggregator : ROLES.torgersen;
+    await run2pm(opts, ["settle", "--task", id, "-a", String(settler)]);
+  }
+  await new Promise((r) => setTimeout(r, 3_500)); // the challenge window
+  const verified: Record<string, boolean> = {};
+  for (const id of [taskId, String(fheTask.taskId)]) {
+    verified[id] = (await run2pm(opts, ["verify-settlement", "--task", id], { json: false, allowFail: true })).code === 0;
+    await run2pm(opts, ["claim", "--task", id, "--all", "-a", String(ROLES.creator)]);
+  }
+  for (const who of [ROLES.biscoe, ROLES.dream, ROLES.torgersen]) await run2pm(opts, ["stake", "withdraw", "--task", taskId, "-a", String(who)]);
+  await run2pm(opts, ["stake", "withdraw", "--task", String(fheTask.taskId), "-a", String(ROLES.computeNode)]);
+
+  log("• Reading the results back through GraphQL");
+  const sampleQuery = `{
+  task(id: "${taskId}") {
+    status totalRounds budget claimed
+    rounds(orderBy: "round", orderDirection: "asc") { items { round attempt submissions accuracy loss } }
+  }
+}`;
+  const head = await waitForIndexed(opts.graphqlUrl, taskId, String(fheTask.taskId));
+  const answer = await gql(opts.graphqlUrl, sampleQuery);
+  const claims = await gql(opts.graphqlUrl, `{ claims(orderBy: "taskId", orderDirection: "asc", limit: 100) { items { taskId account amount } } }`);
+  const roleOf = (a: string) => Object.entries(ROLES).find(([, i]) => addressOf(i).toLowerCase() === a.toLowerCase())?.[0] ?? "?";
+  void head;
+  return {
+    flTaskId: taskId,
+    fheTaskId: String(fheTask.taskId),
+    rounds: answer.task.rounds.items,
+    fheResult: published,
+    payouts: claims.claims.items.map((c: { taskId: string; account: Address; amount: string }) => ({ ...c, role: roleOf(c.account) })),
+    budgets: { [taskId]: "1000", [String(fheTask.taskId)]: "300" },
+    verified,
+    sampleQuery: { query: sampleQuery, answer },
+  };
+}
+
+/** Waits until the indexer shows both tasks settled and every claim made. */
+async function waitForIndexed(url: string, ...taskIds: string[]): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const data = await gql(url, `{ tasks(limit: 50) { items { id status payoutTotal claimed } } }`).catch(() => null);
+    const tasks = (data?.tasks.items ?? []) as Array<{ id: string; status: string; payoutTotal: string | null; claimed: string }>;
+    if (taskIds.every((id) => tasks.some((t) => t.id === id && t.status === "Settled" && t.payoutTotal !== null && t.payoutTotal === t.claimed))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("the indexer did not catch up with the demo within 60 s");
+}
+
+function short(a: string): string {
+  return `${a.slice(0, 6)}…${a.slice(-4)}`;
+}
+
+/** The printed report. */
+export function formatReport(report: DemoReport, dashboardUrl: string): string {
+  const lines: string[] = [];
+  lines.push("", "══ 2PM demo report ══", "", `Federated task ${report.flTaskId} (penguins, 3 islands, logistic regression, secure aggregation):`);
+  for (const r of report.rounds) {
+    lines.push(`  round ${r.round}${r.attempt ? ` (attempt ${r.attempt})` : ""}: ${r.submissions} updates, accuracy ${r.accuracy == null ? "–" : (r.accuracy * 100).toFixed(1) + "%"}, loss ${r.loss == null ? "–" : r.loss.toFixed(4)}`);
+  }
+  lines.push("", `FHE task ${report.fheTaskId}: encrypted statistics published by the key holder:`, `  ${JSON.stringify(report.fheResult).slice(0, 300)}`);
+  lines.push("", "Payouts (claimed, TPM):");
+  const byTask = new Map<string, bigint>();
+  for (const p of report.payouts) {
+    lines.push(`  task ${p.taskId}  ${p.role.padEnd(11)} ${p.account}  ${formatUnits(BigInt(p.amount), 18)}`);
+    byTask.set(p.taskId, (byTask.get(p.taskId) ?? 0n) + BigInt(p.amount));
+  }
+  for (const [taskId, sum] of byTask) lines.push(`  task ${taskId} total ${formatUnits(sum, 18)} of budget ${report.budgets[taskId]}`);
+  lines.push("", "verify-settlement: " + Object.entries(report.verified).map(([id, ok]) => `task ${id} ${ok ? "OK" : "MISMATCH"}`).join(", "));
+  lines.push("", "Sample GraphQL query:", report.sampleQuery.query, "Answer:", JSON.stringify(report.sampleQuery.answer, null, 2));
+  lines.push("", `Dashboard: ${dashboardUrl}`);
+  return lines.join("\n");
+}
