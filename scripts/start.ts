@@ -4,8 +4,8 @@
 // Ctrl-C, which stops every child process. `npm start -- --exit` stops after the report;
 // `npm start -- --no-demo` only starts the chain, indexer and dashboard.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createReadStream, existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer, request as httpRequest } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import path from "node:path";
@@ -146,10 +146,7 @@ async function main(): Promise<void> {
   });
   console.log(formatReport(report, dashboardUrl));
   console.log(`\nReport ready after ${elapsed()}.`);
-  if (existsSync(path.join(home, "report.json")) === false) {
-    const { writeFile } = await import("node:fs/promises");
-    await writeFile(path.join(home, "report.json"), JSON.stringify({ ...report, dashboardUrl }, null, 2));
-  }
+  await writeFile(path.join(home, "report.json"), JSON.stringify({ ...report, dashboardUrl, readyAfterSeconds: (Date.now() - started) / 1000 }, null, 2));
 }
 
 let stopping = false;

@@ -1,0 +1,90 @@
+// `npm start`'s demo as a user runs it: the whole network, the report, and the dashboard in a real browser.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { freePort, spawnGroup, waitFor, type Spawned } from "../helpers/processes.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const CHROMIUM = "/usr/bin/chromium";
+let demo: Spawned;
+let home: string;
+let report: any;
+
+before(async () => {
+  home = await mkdtemp(path.join(tmpdir(), "2pm-demo-"));
+  const port = await freePort();
+  demo = spawnGroup(process.execPath, [path.join(root, "scripts/start.ts")], { cwd: root, env: { ...process.env, TWOPM_RPC_PORT: String(port), TWOPM_DEMO_HOME: home } });
+  await waitFor("the demo report", async () => {
+    if (demo.child.exitCode !== null) throw new Error(`npm start exited ${demo.child.exitCode}:\n${demo.output().slice(-3000)}`);
+    return demo.output().includes("Report ready after") || undefined;
+  }, 300_000, 500);
+  report = JSON.parse(await readFile(path.join(home, "report.json"), "utf8"));
+});
+
+after(async () => {
+  await demo?.stop("SIGINT");
+  await rm(home, { recursive: true, force: true });
+});
+
+test("the report shows every round finalized with a learning model", () => {
+  assert.ok(report.rounds.length >= 3);
+  for (const r of report.rounds) {
+    assert.equal(r.submissions, 3);
+    assert.ok(r.accuracy > 0.5 && r.accuracy <= 1, `round ${r.round} accuracy ${r.accuracy}`);
+  }
+  assert.ok(report.rounds.at(-1).accuracy >= 0.9, `final accuracy ${report.rounds.at(-1).accuracy}`);
+});
+
+test("payouts of each task sum exactly to its budget and verify-settlement says OK", () => {
+  for (const taskId of [report.flTaskId, report.fheTaskId]) {
+    const sum = report.payouts.filter((p: any) => p.taskId === taskId).reduce((s: bigint, p: any) => s + BigInt(p.amount), 0n);
+    assert.equal(sum, BigInt(report.budgets[taskId]) * 10n ** 18n, `task ${taskId}`);
+    assert.equal(report.verified[taskId], true);
+  }
+  assert.match(demo.output(), /verify-settlement: .*OK/);
+});
+
+test("the dashboard shows the demo's task and payout numbers that GraphQL returns", async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    if (process.env.CI) assert.fail("Debian chromium is not installed (.ci/run installs it)");
+    t.skip("Debian chromium is not installed: apt-get install chromium");
+    return;
+  }
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(report.dashboardUrl);
+    const graphql = async (query: string) => {
+      const res = await fetch(new URL("/graphql", report.dashboardUrl), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+      return ((await res.json()) as any).data;
+    };
+    const { task } = await graphql(`{ task(id: "${report.flTaskId}") { claimed rounds(orderBy: "round", orderDirection: "asc") { items { round accuracy } } } }`);
+    const claimedCell = page.locator(`[data-task-claimed="${report.flTaskId}"]`);
+    await claimedCell.waitFor({ timeout: 15_000 });
+    assert.equal(await claimedCell.textContent(), String(BigInt(task.claimed) / 10n ** 18n) + fraction(BigInt(task.claimed)));
+    for (const r of task.rounds.items) {
+      assert.equal(await page.locator(`[data-accuracy-round="${r.round}"]`).textContent(), `${(r.accuracy * 100).toFixed(1)}%`);
+    }
+    const { claims } = await graphql(`{ claims(limit: 100) { items { taskId leafIndex amount } } }`);
+    assert.ok(claims.items.length >= 4);
+    for (const c of claims.items) {
+      assert.equal(await page.locator(`[data-claim="${c.taskId}-${c.leafIndex}"]`).getAttribute("data-units"), c.amount);
+    }
+    await page.screenshot({ path: path.join(home, "dashboard.png"), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+});
+
+/** The dashboard's 4-decimal rendering of token units. */
+function fraction(units: bigint): string {
+  const frac = (units % 10n ** 18n).toString().padStart(18, "0").slice(0, 4).replace(/0+$/, "");
+  return frac ? `.${frac}` : "";
+}
