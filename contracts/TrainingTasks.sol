@@ -56,6 +56,8 @@ contract TrainingTasks is ITrainingTasks {
     uint16 private constant _BPS = 10_000;
     /// @dev The reward algorithm's exact round weights are defined up to round 1000 (src/rewards MAX_ROUND).
     uint16 private constant _MAX_ROUNDS = 1000;
+    /// @dev Attempts per round (the first run + 2 re-runs).
+    uint16 private constant _MAX_ATTEMPTS = 3;
     /// @dev Cap on one submission's sample count: with at most 2^16 - 1 members the round sum fits its uint64, so
     /// no member can make the others' submissions overflow (and get them slashed).
     uint64 private constant _MAX_SAMPLES = type(uint48).max;
@@ -256,9 +258,10 @@ contract TrainingTasks is ITrainingTasks {
         if (block.timestamp <= revealDeadline) revert TrainingTasksTooEarly(taskId, revealDeadline + 1);
         uint64 finalizeDeadline = revealDeadline + p.aggregatorWindow;
         if (block.timestamp > finalizeDeadline) revert TrainingTasksRoundClosed(taskId, round, finalizeDeadline);
-        bool finalizable = state.submissions >= _minSubmissions(task.kind)
-            && (state.submissions == state.members || task.kind == TaskKind.FHE || state.reveals == state.submissions);
-        if (finalizable) revert TrainingTasksRoundFinalizable(taskId, round);
+        // The aggregator may re-run a round it cannot aggregate even when the counters say it could (a stored
+        // update can be corrupt or unavailable, which the chain cannot see); the attempt cap bounds how long it can
+        // keep a task alive that way.
+        if (state.attempt + 1 >= _MAX_ATTEMPTS) revert TrainingTasksTooManyAttempts(taskId, round, _MAX_ATTEMPTS);
         // Too few members left (slashed) to ever finalize: refuse to re-run, so the task runs into its finalize
         // deadline and can be abandoned instead of holding the stakes forever.
         uint16 required = _minSubmissions(task.kind);

@@ -147,7 +147,7 @@ interface ITrainingTasks {
     error TrainingTasksNoDropouts(uint256 taskId, uint16 round);
     error TrainingTasksNotEnoughSubmissions(uint256 taskId, uint16 round, uint16 submissions, uint16 required);
     error TrainingTasksMissingReveals(uint256 taskId, uint16 round, uint16 reveals, uint16 submissions);
-    error TrainingTasksRoundFinalizable(uint256 taskId, uint16 round);
+    error TrainingTasksTooManyAttempts(uint256 taskId, uint16 round, uint16 maxAttempts);
     error TrainingTasksZeroRoot();
     error TrainingTasksPayoutExceedsPool(uint256 taskId, uint256 total, uint256 pool);
     error TrainingTasksClaimsNotOpen(uint256 taskId, uint64 claimsOpenAt);

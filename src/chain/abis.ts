@@ -1014,22 +1014,6 @@ export const trainingTasksAbi = [
       },
       {
         "internalType": "uint16",
-        "name": "round",
-        "type": "uint16"
-      }
-    ],
-    "name": "TrainingTasksRoundFinalizable",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "taskId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint16",
         "name": "maxNodes",
         "type": "uint16"
       }
@@ -1051,6 +1035,27 @@ export const trainingTasksAbi = [
       }
     ],
     "name": "TrainingTasksTooEarly",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint16",
+        "name": "round",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "maxAttempts",
+        "type": "uint16"
+      }
+    ],
+    "name": "TrainingTasksTooManyAttempts",
     "type": "error"
   },
   {

@@ -19,7 +19,8 @@ export type GetEventsParameters = {
  */
 export async function getEvents(ctx: ChainContext, params: GetEventsParameters): Promise<Array<Log & { args: Record<string, unknown>; eventName: string }>> {
   const fromBlock = params.fromBlock ?? BigInt(ctx.deployments.startBlock);
-  const toBlock = params.toBlock ?? (await ctx.publicClient.getBlockNumber());
+  // cacheTime 0: right after a transaction the cached head can miss the events the contract already counted.
+  const toBlock = params.toBlock ?? (await ctx.publicClient.getBlockNumber({ cacheTime: 0 }));
   const pageSize = params.pageSize ?? 5_000n;
   const event = (params.abi as AbiEvent[]).find((item) => item.type === "event" && item.name === params.eventName);
   if (!event) throw new Error(`event ${params.eventName} is not in the ABI`);

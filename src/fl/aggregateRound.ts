@@ -89,8 +89,8 @@ export type AggregateRoundReturnType =
  * With secure aggregation a masked update can only be left out if all its pairwise seeds are revealed, which is
  * exactly what must never happen to an update that is on chain (anyone holding its bytes could unmask it). So a
  * submitted update that is corrupt, mismatched or unavailable, a survivor that missed the reveal, or a bad reveal
- * makes the round unfinalizable: the culprits are excluded and the round is re-run without them under a fresh
- * round number (fresh seeds). Dropped members (no update on chain) are handled by the survivors' reveals. Without
+ * makes the round unfinalizable: the culprits are reported and the round is re-run as its next attempt on chain
+ * (restartRound; seeds are per attempt, so fresh). Dropped members (no update on chain) are handled by the survivors' reveals. Without
  * secure aggregation bad updates are simply excluded.
  *
  * @example

@@ -9,6 +9,8 @@ export type BuildUpdateParameters = {
   spec: ModelSpec;
   taskId: bigint;
   round: number;
+  /** The round's attempt on chain (seeds are per attempt). Default 0. */
+  attempt?: number;
   /** This node's address (must equal `sa.self.address` when masking). */
   node: Address;
   /** The global parameters the round started from. */
@@ -30,7 +32,7 @@ export type BuildUpdateParameters = {
  * const { bytes } = buildUpdate({ spec, taskId, round, node, globalParams: global, trained, maxTotalSamples, sa: { self, members } })
  */
 export function buildUpdate(parameters: BuildUpdateParameters): { update: Update; bytes: Uint8Array } {
-  const { spec, taskId, round, node, globalParams, trained, sa } = parameters;
+  const { spec, taskId, round, attempt, node, globalParams, trained, sa } = parameters;
   if (sa && sa.self.address.toLowerCase() !== node.toLowerCase())
     throw new FlError(`The update is for ${node} but the secure-aggregation key belongs to ${sa.self.address}.`);
   const quantized = quantizeUpdate(spec, {
@@ -38,7 +40,7 @@ export function buildUpdate(parameters: BuildUpdateParameters): { update: Update
     samples: trained.samples,
     maxTotalSamples: parameters.maxTotalSamples,
   });
-  const vector = sa ? maskUpdate({ taskId, round, self: sa.self, members: sa.members, vector: quantized, cache: sa.cache }) : quantized;
+  const vector = sa ? maskUpdate({ taskId, round, attempt, self: sa.self, members: sa.members, vector: quantized, cache: sa.cache }) : quantized;
   const update: Update = {
     header: {
       taskId,

@@ -10,7 +10,7 @@ import { SecureAggregationError, UpdateFormatError } from "./errors.ts";
 /**
  * Pairwise-mask secure aggregation (DESIGN.md "Federated learning"): node i sends
  * y_i = x_i + Σ_{j>i} PRG(s_ij,r) − Σ_{j<i} PRG(s_ij,r) (mod 2^32), members ordered by ascending lowercase address,
- * s_ij,r = HKDF-SHA256(X25519(sk_i, pk_j), salt = taskId as 32-byte BE, info = "2pm-sa/round/<round>"),
+ * s_ij,r = HKDF-SHA256(X25519(sk_i, pk_j), salt = taskId as 32-byte BE, info = "2pm-sa/round/<round>/<attempt>"),
  * PRG = the ChaCha20 keystream (key s_ij,r, zero nonce) read as little-endian uint32. The masks cancel in Σ y_i;
  * the masks toward members without an update are removed with the seeds the survivors reveal.
  */
@@ -74,22 +74,33 @@ function taskSalt(taskId: bigint): Uint8Array {
   return hexToBytes(`0x${taskId.toString(16).padStart(64, "0")}`);
 }
 
-function roundInfo(round: number): Uint8Array {
+function roundInfo(round: number, attempt: number): Uint8Array {
   if (!Number.isSafeInteger(round) || round < 0) throw new SecureAggregationError(`Round ${round} is not a non-negative integer.`);
-  return new TextEncoder().encode(`2pm-sa/round/${round}`);
+  if (!Number.isSafeInteger(attempt) || attempt < 0)
+    throw new SecureAggregationError(`Attempt ${attempt} is not a non-negative integer.`);
+  return new TextEncoder().encode(`2pm-sa/round/${round}/${attempt}`);
 }
 
-export type PairSeedParameters = { taskId: bigint; round: number; secretKey: Hex; publicKey: Hex; cache?: SaCache };
+export type PairSeedParameters = {
+  taskId: bigint;
+  round: number;
+  /** The round's attempt on chain (restartRound re-runs a round under the same number with attempt + 1). Default 0. */
+  attempt?: number;
+  secretKey: Hex;
+  publicKey: Hex;
+  cache?: SaCache;
+};
 
 /**
- * The pairwise round seed s_ij,r = HKDF-SHA256(X25519(sk_i, pk_j), taskId as 32-byte BE, "2pm-sa/round/" + r);
+ * The pairwise round seed s_ij,r,a = HKDF-SHA256(X25519(sk_i, pk_j), taskId as 32-byte BE, "2pm-sa/round/<r>/<a>")
+ * (a = the round's attempt, so a re-run never reuses a seed revealed in an earlier attempt);
  * symmetric: pairSeed(sk_i, pk_j) == pairSeed(sk_j, pk_i).
  *
  * @example
  * const seed = pairSeed({ taskId: 7n, round: 1, secretKey: me.secretKey, publicKey: peer.publicKey })
  */
 export function pairSeed(parameters: PairSeedParameters): Uint8Array {
-  const { taskId, round, secretKey, publicKey, cache } = parameters;
+  const { taskId, round, attempt = 0, secretKey, publicKey, cache } = parameters;
   const cacheKey = `${secretKey}|${publicKey.toLowerCase()}`;
   let shared = cache?.shared.get(cacheKey);
   if (!shared) {
@@ -104,7 +115,7 @@ export function pairSeed(parameters: PairSeedParameters): Uint8Array {
     }
     cache?.shared.set(cacheKey, shared);
   }
-  return hkdf(sha256, shared, taskSalt(taskId), roundInfo(round), 32);
+  return hkdf(sha256, shared, taskSalt(taskId), roundInfo(round, attempt), 32);
 }
 
 const NONCE = new Uint8Array(12);
@@ -154,6 +165,8 @@ function findSelf(self: SaSelf, ordered: SaMember[], cache?: SaCache): number {
 export type MaskUpdateParameters = {
   taskId: bigint;
   round: number;
+  /** The round's attempt on chain. Default 0. */
+  attempt?: number;
   self: SaSelf;
   /** All task members of the round (self included) with their on-chain public keys. */
   members: readonly SaMember[];
@@ -169,13 +182,13 @@ export type MaskUpdateParameters = {
  * const masked = maskUpdate({ taskId, round, self: { address, secretKey }, members, vector })
  */
 export function maskUpdate(parameters: MaskUpdateParameters): Int32Array {
-  const { taskId, round, self, vector, cache } = parameters;
+  const { taskId, round, attempt, self, vector, cache } = parameters;
   const ordered = orderMembers(parameters.members);
   const me = findSelf(self, ordered, cache);
   const out = Int32Array.from(vector);
   for (let j = 0; j < ordered.length; j++) {
     if (j === me) continue;
-    const mask = maskStream(pairSeed({ taskId, round, secretKey: self.secretKey, publicKey: ordered[j].publicKey, cache }), out.length);
+    const mask = maskStream(pairSeed({ taskId, round, attempt, secretKey: self.secretKey, publicKey: ordered[j].publicKey, cache }), out.length);
     if (j > me) for (let k = 0; k < out.length; k++) out[k] = (out[k] + mask[k]) | 0;
     else for (let k = 0; k < out.length; k++) out[k] = (out[k] - mask[k]) | 0;
   }
@@ -185,6 +198,8 @@ export function maskUpdate(parameters: MaskUpdateParameters): Int32Array {
 export type RevealSeedsForParameters = {
   taskId: bigint;
   round: number;
+  /** The round's attempt on chain. Default 0. */
+  attempt?: number;
   self: SaSelf;
   /** All task members of the round with their on-chain public keys. */
   members: readonly SaMember[];
@@ -204,7 +219,7 @@ export type RevealSeedsForParameters = {
  * const reveals = revealSeedsFor({ taskId, round, self, members, submitted: onChain, dropped: [lateNode] })
  */
 export function revealSeedsFor(parameters: RevealSeedsForParameters): SeedReveal[] {
-  const { taskId, round, self, cache } = parameters;
+  const { taskId, round, attempt, self, cache } = parameters;
   const ordered = orderMembers(parameters.members);
   const me = findSelf(self, ordered, cache);
   const submitted = new Set(parameters.submitted.map((a) => a.toLowerCase()));
@@ -224,7 +239,7 @@ export function revealSeedsFor(parameters: RevealSeedsForParameters): SeedReveal
     const peer = ordered.find((m) => m.address === to);
     if (!peer) throw new SecureAggregationError(`${to} is not a member of this task: nothing to reveal toward it.`);
     seen.add(to);
-    const seed = pairSeed({ taskId, round, secretKey: self.secretKey, publicKey: peer.publicKey, cache });
+    const seed = pairSeed({ taskId, round, attempt, secretKey: self.secretKey, publicKey: peer.publicKey, cache });
     reveals.push({ from, to: to as Address, seed: bytesToHex(seed) });
   }
   reveals.sort((a, b) => (a.to < b.to ? -1 : 1));

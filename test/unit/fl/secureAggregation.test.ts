@@ -82,6 +82,24 @@ describe("keys and seeds", () => {
     assert.equal(new Set(all).size, all.length);
   });
 
+  it("seeds are per round attempt: a re-run (restartRound) never reuses a seed revealed in an earlier attempt", () => {
+    const [a, b, c] = makeNodes(3);
+    const s = (attempt?: number) => bytesToHex(pairSeed({ taskId: 4n, round: 2, attempt, secretKey: a.secretKey, publicKey: b.publicKey }));
+    assert.equal(s(), s(0));
+    assert.equal(new Set([s(0), s(1), s(2)]).size, 3);
+    // HKDF info is "2pm-sa/round/<round>/<attempt>": (round 1, attempt 12) and (round 11, attempt 2) differ.
+    const t = (round: number, attempt: number) => bytesToHex(pairSeed({ taskId: 4n, round, attempt, secretKey: a.secretKey, publicKey: b.publicKey }));
+    assert.notEqual(t(1, 12), t(11, 2));
+    assert.throws(() => pairSeed({ taskId: 4n, round: 2, attempt: -1, secretKey: a.secretKey, publicKey: b.publicKey }), /Attempt/);
+    // Masks of attempt 1 cancel among the members; seeds revealed in attempt 0 do not unmask attempt 1.
+    const members = [a, b, c].map((n) => ({ address: n.address, publicKey: n.publicKey }));
+    const x = [a, b, c].map((_, k) => Int32Array.from({ length: 64 }, (_v, t) => (k + 1) * 1000 + t));
+    const y = [a, b, c].map((n, k) => maskUpdate({ taskId: 4n, round: 2, attempt: 1, self: { address: n.address, secretKey: n.secretKey }, members, vector: x[k] }));
+    assert.deepEqual(unmaskSum({ maskedUpdates: [a, b, c].map((n, k) => ({ address: n.address, vector: y[k] })), members, reveals: [], length: 64 }), sumUpdates(x));
+    const y0 = maskUpdate({ taskId: 4n, round: 2, attempt: 0, self: { address: a.address, secretKey: a.secretKey }, members, vector: x[0] });
+    assert.notDeepEqual(y0, y[0]);
+  });
+
   it("the cache returns the same seeds as the uncached path", () => {
     const [a, b] = makeNodes(2);
     const cache = createSaCache();

@@ -1,0 +1,52 @@
+import type { Command } from "commander";
+import { runAggregator, type AggregatorEvent } from "../../src/fl/runner/runAggregator.ts";
+import { action, globalOptions, log } from "../lib/cli.ts";
+import { accountOption, chainFor, storeFor } from "../lib/context.ts";
+import { taskIdOption } from "./settle.ts";
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const excludedText = (ex: { node: string; reason: string }[]) => ex.map((e) => `excluded ${e.node}: ${e.reason}`).join("; ");
+
+function describe(e: AggregatorEvent): string | null {
+  switch (e.type) {
+    case "waiting": return null;
+    case "finalized":
+      return `round ${e.round} attempt ${e.attempt}: ${e.submissions} submissions, ${e.samples} samples, loss ${e.loss.toFixed(4)}, accuracy ${pct(e.accuracy)}, model ${e.modelRoot}${e.excluded.length ? `; ${excludedText(e.excluded)}` : ""}`;
+    case "rerun":
+      return `round ${e.round} attempt ${e.attempt}: ${e.submissions} submissions, not finalizable (${e.reason})${e.excluded.length ? `; ${excludedText(e.excluded)}` : ""}; re-running after the reveal deadline`;
+    case "restarted": return `round ${e.round}: restarted as attempt ${e.attempt}`;
+    case "warning": return `warning: ${e.message}`;
+    case "finished": return `task is ${e.status}: aggregator done`;
+  }
+}
+
+export default function register(program: Command): void {
+  accountOption(
+    program
+      .command("aggregate")
+      .description("aggregator: follow a federated task, unmask and average each round, finalize it on chain")
+      .addHelpText("after", `
+Run it with the task's aggregator account. Each round is finalized as soon as the contract allows (every member
+submitted, or after the submit deadline with every submitter's seed reveal); a round with an unusable update or
+missing reveals is re-run with fresh seeds after its reveal deadline. Exits when the task is finished.`)
+      .requiredOption("--task <id>", "task id", taskIdOption),
+  ).action(action(async (opts: { task: bigint }, cmd: Command) => {
+    const ctx = await chainFor(cmd);
+    const json = Boolean(globalOptions(cmd).json);
+    const controller = new AbortController();
+    process.once("SIGINT", () => controller.abort());
+    await runAggregator(ctx, {
+      store: storeFor(cmd), taskId: opts.task, signal: controller.signal,
+      onEvent: (e) => {
+        if (json) {
+          if (e.type !== "waiting") process.stdout.write(JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
+          return;
+        }
+        const line = describe(e);
+        if (line === null) return;
+        if (e.type === "warning") log(cmd, line);
+        else process.stdout.write(line + "\n");
+      },
+    });
+  }));
+}

@@ -1,0 +1,129 @@
+import { readFile } from "node:fs/promises";
+import { InvalidArgumentError, type Command } from "commander";
+import { getAddress, isAddress, type Address } from "viem";
+import { chainTime, createTask, readRound, readTask, type TaskParams } from "../../src/chain/tasks.ts";
+import { featureFieldsOf, labelFieldOf, schemaHash, type Schema } from "../../src/data/schema.ts";
+import { standardizedColumns } from "../../src/data/standardize.ts";
+import { TwoPmError } from "../../src/errors.ts";
+import { parseModelSpec, serializeModelSpec } from "../../src/fl/modelSpec.ts";
+import { loadChainSchema, loadTaskSpec } from "../../src/fl/runner/chainView.ts";
+import { action, output } from "../lib/cli.ts";
+import { formatTokenAmount, parseTokenAmount } from "../lib/amounts.ts";
+import { accountOption, chainFor, storeFor } from "../lib/context.ts";
+import { taskIdOption } from "./settle.ts";
+
+const int = (what: string, min: number, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be an integer in [${min}, ${max}], got '${v}'`);
+  return n;
+};
+const tokens = (what: string) => (v: string) => {
+  try {
+    return parseTokenAmount(v, what);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
+const address = (v: string): Address => {
+  if (!isAddress(v)) throw new InvalidArgumentError("expected a 0x address (40 hex digits)");
+  return getAddress(v);
+};
+
+type CreateOptions = {
+  spec: string; schema: number; budget: bigint; rounds: number; stake: bigint; minNodes: number; maxNodes: number;
+  joinWindow: number; roundDuration: number; revealDuration: number; aggregatorWindow: number; challengeWindow: number;
+  aggregator?: Address; dataShareBps: number; computeDecayBps: number; dataDecayBps: number;
+};
+
+export default function register(program: Command): void {
+  const task = program.command("task").description("training tasks (task creators)");
+  accountOption(
+    task
+      .command("create")
+      .description("validate a model spec against a schema, store it and create a federated task (escrows the budget)")
+      .requiredOption("--spec <file>", "model spec JSON (2pm-model/1; see specs/)")
+      .requiredOption("--schema <id>", "schema id on DatasetIndex", int("--schema", 1, Number.MAX_SAFE_INTEGER))
+      .requiredOption("--budget <tokens>", "reward budget in TPM", tokens("--budget"))
+      .requiredOption("--rounds <n>", "training rounds", int("--rounds", 1, 1000))
+      .requiredOption("--stake <tokens>", "stake each node deposits, in TPM", tokens("--stake"))
+      .option("--min-nodes <n>", "fewest nodes to start", int("--min-nodes", 3, 65535), 3)
+      .option("--max-nodes <n>", "nodes at which the task starts automatically", int("--max-nodes", 3, 65535), 3)
+      .option("--join-window <s>", "seconds nodes have to join", int("--join-window", 1, 2 ** 32), 86_400)
+      .option("--round-duration <s>", "seconds per round to submit updates", int("--round-duration", 1, 2 ** 32 - 1), 600)
+      .option("--reveal-duration <s>", "seconds after the submit deadline to reveal seeds", int("--reveal-duration", 1, 2 ** 32 - 1), 300)
+      .option("--aggregator-window <s>", "seconds after the reveal deadline to finalize a round", int("--aggregator-window", 1, 2 ** 32 - 1), 3_600)
+      .option("--challenge-window <s>", "seconds to dispute a settlement", int("--challenge-window", 0, 2 ** 32 - 1), 86_400)
+      .option("--aggregator <address>", "aggregator account (default: the creator)", address)
+      .option("--data-share-bps <bps>", "data share of the pool", int("--data-share-bps", 0, 10_000), 3_000)
+      .option("--compute-decay-bps <bps>", "compute weight decay per round", int("--compute-decay-bps", 1, 10_000), 9_500)
+      .option("--data-decay-bps <bps>", "data weight decay per round", int("--data-decay-bps", 1, 10_000), 7_000),
+  ).action(action(async (opts: CreateOptions, cmd: Command) => {
+    if (opts.minNodes > opts.maxNodes) throw new TwoPmError(`--min-nodes ${opts.minNodes} exceeds --max-nodes ${opts.maxNodes}.`);
+    let raw: string;
+    try {
+      raw = await readFile(opts.spec, "utf8");
+    } catch {
+      throw new TwoPmError(`Cannot read the model spec ${opts.spec}.`);
+    }
+    const spec = parseModelSpec(raw);
+    const ctx = await chainFor(cmd);
+    const store = storeFor(cmd);
+    const schema = await loadChainSchema(ctx, store, BigInt(opts.schema));
+    const hash = schemaHash(schema);
+    if (spec.schemaHash !== hash)
+      throw new TwoPmError(`The spec's schemaHash ${spec.schemaHash} is not schema ${opts.schema}'s (${hash}).`);
+    const label = labelFieldOf(schema);
+    if (!label || label.name !== spec.label) throw new TwoPmError(`The spec's label '${spec.label}' is not the schema's label field '${label?.name}'.`);
+    if (label.categories.join("\u0000") !== spec.classes.join("\u0000"))
+      throw new TwoPmError(`The spec's classes [${spec.classes.join(", ")}] must be the label categories [${label.categories.join(", ")}] in order.`);
+    const columns = schemaColumns(schema);
+    const unknown = spec.features.filter((f) => !columns.includes(f));
+    if (unknown.length) throw new TwoPmError(`Features not among schema ${opts.schema}'s standardized columns: ${unknown.join(", ")} (columns: ${columns.join(", ")}).`);
+    const modelRoot = await store.put(serializeModelSpec(spec));
+    const params: TaskParams = {
+      kind: 0, schemaId: opts.schema, modelRoot, rounds: opts.rounds, minNodes: opts.minNodes, maxNodes: opts.maxNodes,
+      stake: opts.stake, rewardToken: ctx.deployments.rewardToken.address, budget: opts.budget,
+      joinDeadline: (await chainTime(ctx)) + BigInt(opts.joinWindow), roundDuration: opts.roundDuration,
+      revealDuration: opts.revealDuration, aggregatorWindow: opts.aggregatorWindow, challengeWindow: opts.challengeWindow,
+      aggregator: opts.aggregator ?? ctx.account!.address, dataShareBps: opts.dataShareBps,
+      computeDecayBps: opts.computeDecayBps, dataDecayBps: opts.dataDecayBps,
+    };
+    const { taskId, transactionHash } = await createTask(ctx, params);
+    output(cmd, { taskId, modelRoot, transactionHash }, () => `created task ${taskId} (model spec ${modelRoot})`);
+  }));
+
+  task
+    .command("show")
+    .description("a task's parameters, members and current round")
+    .requiredOption("--task <id>", "task id", taskIdOption)
+    .action(action(async (opts: { task: bigint }, cmd: Command) => {
+      const ctx = await chainFor(cmd);
+      const view = await readTask(ctx, opts.task);
+      const round = view.status === "Running" ? await readRound(ctx, opts.task, view.currentRound, view.params) : undefined;
+      let model: string | undefined;
+      try {
+        const spec = await loadTaskSpec(storeFor(cmd), view.params.modelRoot);
+        model = `${spec.model} on ${spec.features.length} features → ${spec.label}`;
+      } catch {
+        model = undefined;
+      }
+      const p = view.params;
+      output(cmd, { ...view, round, model }, () => [
+        `task ${view.taskId}: ${view.status}, ${p.kind === 0 ? "federated" : "FHE"}, round ${view.currentRound}/${p.rounds}${round ? ` (attempt ${round.attempt}: ${round.submissions}/${round.members} updates, ${round.reveals} reveals)` : ""}`,
+        `  model ${p.modelRoot}${model ? ` (${model})` : ""}, schema ${p.schemaId}`,
+        `  budget ${formatTokenAmount(p.budget)} TPM, stake ${formatTokenAmount(p.stake)} TPM, nodes ${p.minNodes}–${p.maxNodes}, aggregator ${p.aggregator}`,
+        `  members (${view.activeMembers} active):`,
+        ...view.members.map((m) => `    ${m.node} dataset ${m.datasetId}${m.slashed ? " (slashed)" : ""}`),
+      ].join("\n"));
+    }));
+}
+
+/** The standardized column names of a schema (they depend on the schema only): numbers, then one-hot categories. */
+function schemaColumns(schema: Schema): string[] {
+  return standardizedColumns({
+    fields: featureFieldsOf(schema).map((f) =>
+      f.type === "number" ? { type: "number" as const, name: f.name, mean: 0, std: 1 } : { type: "category" as const, name: f.name, categories: [...f.categories], mode: f.categories[0] },
+    ),
+    label: null,
+  });
+}

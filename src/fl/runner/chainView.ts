@@ -1,0 +1,128 @@
+// Chain + storage reads shared by the node and aggregator loops: the task's spec, the member set of a round
+// attempt, the global model a round starts from, and a chain clock.
+import { createPublicClient, http, type Address, type Hex } from "viem";
+import { datasetIndexAbi, trainingTasksAbi } from "../../chain/abis.ts";
+import type { ChainContext } from "../../chain/client.ts";
+import { getEvents } from "../../chain/events.ts";
+import { readDataset, type TaskMember, type TaskParams } from "../../chain/tasks.ts";
+import { parseSchema, schemaHash, type Schema } from "../../data/schema.ts";
+import type { ContentStore } from "../../storage/types.ts";
+import { FlError } from "../errors.ts";
+import { initParams } from "../model.ts";
+import { parseModelSpec, type ModelSpec } from "../modelSpec.ts";
+import { decodeRoundModel } from "../roundModel.ts";
+import type { SaMember } from "../secureAggregation.ts";
+
+/** Task statuses after which the FL loops stop. */
+export const TERMINAL_STATUSES = ["Finished", "Settled", "Disputed", "Cancelled", "Abandoned"] as const;
+
+/** A model spec stored by root (the task's `modelRoot`). */
+export async function loadTaskSpec(store: ContentStore, modelRoot: Hex): Promise<ModelSpec> {
+  return parseModelSpec(await store.get(modelRoot));
+}
+
+/**
+ * A registered schema, fetched through its registration URI (`0g://<root>`, as `2pm schema register` stores it)
+ * and checked against the hash on chain.
+ *
+ * @example
+ * const schema = await loadChainSchema(ctx, store, 1n)
+ */
+export async function loadChainSchema(ctx: ChainContext, store: ContentStore, schemaId: bigint): Promise<Schema> {
+  const onChain = (await ctx.contracts.datasetIndex.read.schemaHashOf([schemaId])) as Hex;
+  if (/^0x0+$/.test(onChain)) throw new FlError(`Schema ${schemaId} is not registered on ${ctx.network.name}.`);
+  const [log] = await getEvents(ctx, { address: ctx.deployments.datasetIndex.address, abi: datasetIndexAbi, eventName: "SchemaRegistered", args: { schemaId } });
+  const uri = String(log?.args.uri ?? "");
+  const match = /^0g:\/\/(0x[0-9a-fA-F]{64})$/.exec(uri);
+  if (!match) throw new FlError(`Schema ${schemaId} was registered with URI '${uri}', not a 0g://<root>: re-register it with \`2pm schema register\`.`);
+  const schema = parseSchema(JSON.parse(new TextDecoder().decode(await store.get(match[1].toLowerCase() as Hex))), `schema ${schemaId}`);
+  if (schemaHash(schema) !== onChain.toLowerCase()) throw new FlError(`The stored schema ${schemaId} does not hash to the schema hash on chain.`);
+  return schema;
+}
+
+/**
+ * The masking member set of a round attempt: joined members minus those slashed in a block at or before the
+ * attempt's RoundStarted block (the contract counts active members at that moment).
+ */
+export async function attemptMembers(ctx: ChainContext, taskId: bigint, round: number, attempt: number, members: readonly TaskMember[]): Promise<SaMember[]> {
+  const address = ctx.deployments.trainingTasks.address;
+  const started = (await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "RoundStarted", args: { taskId, round } }))
+    .find((l) => Number(l.args.attempt) === attempt);
+  if (!started) throw new FlError(`Round ${round} attempt ${attempt} of task ${taskId} has not started.`);
+  const slashed = new Set(
+    (await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "MemberSlashed", args: { taskId } }))
+      .filter((l) => l.blockNumber! <= started.blockNumber!)
+      .map((l) => (l.args.node as string).toLowerCase()),
+  );
+  const set = members
+    .filter((m) => !slashed.has(m.node.toLowerCase()))
+    .map((m) => ({ address: m.node.toLowerCase() as Address, publicKey: m.saPublicKey.toLowerCase() as Hex }));
+  const expected = Number(started.args.members);
+  if (set.length !== expected)
+    throw new FlError(`Round ${round} attempt ${attempt} started with ${expected} members but ${set.length} are derivable from the events.`);
+  return set;
+}
+
+/** Σ rows of the members' datasets on chain: the bound on a round's Σ samples for the fixed-point overflow guard. */
+export async function membersRows(ctx: ChainContext, members: readonly TaskMember[]): Promise<number> {
+  let total = 0n;
+  for (const m of members) total += (await readDataset(ctx, m.datasetId)).rows;
+  return Number(total);
+}
+
+/** The modelRoot of a finalized round (from RoundFinalized), or undefined. */
+export async function finalizedModelRoot(ctx: ChainContext, taskId: bigint, round: number): Promise<Hex | undefined> {
+  const [log] = await getEvents(ctx, { address: ctx.deployments.trainingTasks.address, abi: trainingTasksAbi, eventName: "RoundFinalized", args: { taskId, round } });
+  return log ? (log.args.modelRoot as Hex) : undefined;
+}
+
+/**
+ * The global parameters round `round` starts from: initParams(spec) for round 1, else the model of the previous
+ * RoundFinalized (fetched by root, verified by the store).
+ */
+export async function globalModel(ctx: ChainContext, store: ContentStore, spec: ModelSpec, taskId: bigint, round: number): Promise<Float64Array> {
+  if (round <= 1) return initParams(spec);
+  const root = await finalizedModelRoot(ctx, taskId, round - 1);
+  if (!root) throw new FlError(`Round ${round - 1} of task ${taskId} is not finalized yet.`);
+  const model = decodeRoundModel(await store.get(root));
+  if (model.taskId !== taskId || model.round !== round - 1)
+    throw new FlError(`The model of round ${round - 1} (${root}) is labelled task ${model.taskId} round ${model.round}.`);
+  return model.params;
+}
+
+/** Block time (what deadlines are judged by) and an estimate of the time the next block will get. */
+export type ChainClock = { block: bigint; estimate: bigint };
+
+/**
+ * The chain's clock. Deadlines are judged by block timestamps, so decisions use the latest block's; a local dev node
+ * only mines on transactions, so `estimate` adds the wall-clock time elapsed since, using the largest offset
+ * (block time − wall time) seen so far (time travel on a dev chain moves it).
+ */
+export function createChainClock(ctx: ChainContext): () => Promise<ChainClock> {
+  let offset = Number.NEGATIVE_INFINITY;
+  return async () => {
+    const block = (await ctx.publicClient.getBlock({ blockTag: "latest" })).timestamp;
+    const wall = Math.floor(Date.now() / 1000);
+    offset = Math.max(offset, Number(block) - wall);
+    const estimate = BigInt(wall + offset);
+    return { block, estimate: estimate > block ? estimate : block };
+  };
+}
+
+/**
+ * A copy of the context whose public client never caches the block number: event reads page up to the latest
+ * block, and a cached (stale) head would miss an event the contract state already counts.
+ */
+export function uncachedContext(ctx: ChainContext): ChainContext {
+  const publicClient = createPublicClient({ chain: ctx.network.chain, transport: http(ctx.network.rpcUrl, { retryCount: 2 }), pollingInterval: 250, cacheTime: 0 });
+  return { ...ctx, publicClient: publicClient as ChainContext["publicClient"] };
+}
+
+/** Turns a metric in [0, ∞) into the uint32 ×1e6 fixed point finalizeRound takes (saturating). */
+export function toE6(value: number): number {
+  if (!Number.isFinite(value) || value < 0) return 0;
+  return Math.min(2 ** 32 - 1, Math.round(value * 1e6));
+}
+
+/** The params the task was created with, as TaskParams. */
+export type { TaskParams };

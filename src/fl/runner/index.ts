@@ -1,0 +1,19 @@
+export {
+  attemptMembers,
+  createChainClock,
+  uncachedContext,
+  finalizedModelRoot,
+  globalModel,
+  loadChainSchema,
+  loadTaskSpec,
+  membersRows,
+  TERMINAL_STATUSES,
+  toE6,
+} from "./chainView.ts";
+export type { ChainClock } from "./chainView.ts";
+export { prepareNode, selectFeatures } from "./prepareNode.ts";
+export type { PrepareNodeParameters, PreparedNode } from "./prepareNode.ts";
+export { loadOrCreateNodeKey, nodeDir, runNode } from "./runNode.ts";
+export type { NodeEvent, RunNodeParameters } from "./runNode.ts";
+export { collectRound, runAggregator } from "./runAggregator.ts";
+export type { AggregatorEvent, RunAggregatorParameters } from "./runAggregator.ts";

@@ -1,0 +1,173 @@
+import type { Hex } from "viem";
+import type { ChainContext } from "../../chain/client.ts";
+import { readReveals, readRound, readTask, readUpdates, taskWrite, type TaskStatusName } from "../../chain/tasks.ts";
+import type { ContentStore } from "../../storage/types.ts";
+import { aggregateRound, type Exclusion, type RoundFailure, type RoundReveal, type RoundUpdateResult } from "../aggregateRound.ts";
+import { FlError } from "../errors.ts";
+import type { ModelSpec } from "../modelSpec.ts";
+import { encodeRoundModel } from "../roundModel.ts";
+import { decodeReveal } from "../secureAggregation.ts";
+import { decodeUpdate } from "../updateCodec.ts";
+import { attemptMembers, createChainClock, globalModel, loadTaskSpec, TERMINAL_STATUSES, toE6, uncachedContext } from "./chainView.ts";
+
+export type AggregatorEvent =
+  | { type: "waiting"; reason: string }
+  | {
+      type: "finalized";
+      round: number;
+      attempt: number;
+      submissions: number;
+      samples: number;
+      loss: number;
+      accuracy: number;
+      modelRoot: Hex;
+      excluded: Exclusion[];
+    }
+  | { type: "rerun"; round: number; attempt: number; submissions: number; reason: string; excluded: Exclusion[] }
+  | { type: "restarted"; round: number; attempt: number }
+  | { type: "warning"; message: string }
+  | { type: "finished"; status: TaskStatusName };
+
+export type RunAggregatorParameters = {
+  store: ContentStore;
+  taskId: bigint;
+  pollMs?: number;
+  onEvent?: (event: AggregatorEvent) => void;
+  signal?: AbortSignal;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Collects one round attempt from chain + storage: every submitted update fetched by root (the store verifies it)
+ * and decoded, or recorded as a failure with its reason; every reveal decoded (an unusable reveal is left out, so
+ * its seeds count as missing).
+ */
+export async function collectRound(ctx: ChainContext, store: ContentStore, taskId: bigint, round: number, attempt: number) {
+  const updates: RoundUpdateResult[] = [];
+  const failures: RoundFailure[] = [];
+  for (const u of await readUpdates(ctx, taskId, round, attempt)) {
+    try {
+      updates.push({ node: u.node, samples: Number(u.samples), update: decodeUpdate(await store.get(u.updateRoot)) });
+    } catch (err) {
+      failures.push({ node: u.node, reason: err instanceof Error ? err.message.split("\n")[0] : String(err) });
+    }
+  }
+  const reveals: RoundReveal[] = [];
+  const badReveals: Exclusion[] = [];
+  for (const r of await readReveals(ctx, taskId, round, attempt)) {
+    try {
+      reveals.push({ node: r.node, reveal: decodeReveal(await store.get(r.revealRoot)) });
+    } catch (err) {
+      badReveals.push({ node: r.node, reason: `unusable reveal: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}` });
+    }
+  }
+  return { updates, failures, reveals, badReveals };
+}
+
+/**
+ * The aggregator's protocol loop: for the current round attempt, once it is finalizable on chain (every member
+ * submitted, or after the submit deadline every submitter revealed), it collects the updates and reveals,
+ * aggregates (unmasks the sum, FedAvg), stores the round model and calls finalizeRound with the samples-weighted
+ * metrics. A round that cannot be finalized (unusable update, missing reveals, < 3 submissions) is re-run with
+ * restartRound once its reveal deadline passed. Returns the task's final status.
+ *
+ * @example
+ * await runAggregator(ctx, { store, taskId, onEvent: (e) => console.log(e) })
+ */
+export async function runAggregator(context: ChainContext, parameters: RunAggregatorParameters): Promise<TaskStatusName> {
+  const ctx = uncachedContext(context);
+  const { store, taskId, onEvent = () => {}, signal } = parameters;
+  const pollMs = parameters.pollMs ?? 300;
+  if (!ctx.account) throw new FlError("Aggregating sends transactions: pass the aggregator's account.");
+  const me = ctx.account.address.toLowerCase();
+  let task = await readTask(ctx, taskId);
+  if (task.params.kind !== 0) throw new FlError(`Task ${taskId} is an FHE task, not a federated one.`);
+  if (task.params.aggregator.toLowerCase() !== me)
+    throw new FlError(`Task ${taskId}'s aggregator is ${task.params.aggregator}, not ${ctx.account.address}: use that account.`);
+  const spec: ModelSpec = await loadTaskSpec(store, task.params.modelRoot);
+  const clock = createChainClock(ctx);
+  const failed = new Map<string, true>();
+  let failures = 0;
+  let lastWait = "";
+  let lastWarning = "";
+  const wait = (reason: string) => {
+    if (reason !== lastWait) onEvent({ type: "waiting", reason });
+    lastWait = reason;
+  };
+
+  while (!signal?.aborted) {
+    try {
+      task = await readTask(ctx, taskId);
+      if (TERMINAL_STATUSES.includes(task.status as never)) {
+        onEvent({ type: "finished", status: task.status });
+        return task.status;
+      }
+      if (task.status !== "Running") {
+        wait(`task ${taskId} is ${task.status}: ${task.members.length}/${task.params.maxNodes} members joined`);
+      } else {
+        const round = task.currentRound;
+        const info = await readRound(ctx, taskId, round, task.params);
+        const key = `${round}/${info.attempt}`;
+        const clockNow = await clock();
+        const now = clockNow.block;
+        const allIn = info.submissions === info.members && info.submissions >= 3;
+        const revealed = now > info.submitDeadline && info.submissions >= 3 && info.reveals >= info.submissions;
+        if (!failed.has(key) && (allIn || revealed)) {
+          const members = await attemptMembers(ctx, taskId, round, info.attempt, task.members);
+          const { updates, failures: bad, reveals, badReveals } = await collectRound(ctx, store, taskId, round, info.attempt);
+          if (updates.length + bad.length !== info.submissions || reveals.length + badReveals.length < info.reveals) {
+            // The event reads lag the contract state by a block: look again at the next poll.
+            await sleep(pollMs);
+            continue;
+          }
+          const globalParams = await globalModel(ctx, store, spec, taskId, round);
+          const result = badReveals.length
+            ? { status: "rerun" as const, reason: "unusable reveal files", excluded: badReveals }
+            : aggregateRound({ spec, taskId, round, globalParams, members, updates, failures: bad, reveals });
+          if (result.status === "finalized") {
+            const m = result.metrics;
+            const accuracy = m.valAccuracy ?? m.accuracy;
+            const modelRoot = await store.put(encodeRoundModel({ taskId, round, params: result.params, metrics: m, nodes: result.included }));
+            await taskWrite(ctx, "finalizeRound", [taskId, round, modelRoot, toE6(m.loss), toE6(accuracy)], `finalize round ${round}`);
+            onEvent({ type: "finalized", round, attempt: info.attempt, submissions: info.submissions, samples: m.samples, loss: m.loss, accuracy, modelRoot, excluded: result.excluded });
+          } else {
+            failed.set(key, true);
+            onEvent({ type: "rerun", round, attempt: info.attempt, submissions: info.submissions, reason: result.reason, excluded: result.excluded });
+          }
+        } else if (now > info.revealDeadline) {
+          // Not finalizable (or failed off chain): re-run the round with fresh seeds.
+          try {
+            await taskWrite(ctx, "restartRound", [taskId], `restart round ${round}`);
+          } catch (err) {
+            if (err instanceof Error && /TrainingTasksTooManyAttempts/.test(err.message))
+              throw new FlError(`Round ${round} could not be aggregated in 3 attempts: the task cannot progress and can be abandoned after the finalize deadline.`, { cause: err });
+            throw err;
+          }
+          failed.delete(key);
+          onEvent({ type: "restarted", round, attempt: info.attempt + 1 });
+        } else {
+          wait(`round ${round} attempt ${info.attempt}: ${info.submissions}/${info.members} updates, ${info.reveals} reveals`);
+          // A local dev chain mines only on transactions, so its clock stands still while everyone waits for a
+          // deadline: mine an empty block once the wall clock says the next deadline has passed.
+          const next = info.submissions < info.members && now <= info.submitDeadline ? info.submitDeadline : info.revealDeadline;
+          if (ctx.network.local && clockNow.estimate > next && now <= next && (info.submissions < info.members || failed.has(key)))
+            await ctx.publicClient.request({ method: "evm_mine" as never, params: [] as never });
+        }
+      }
+      failures = 0;
+      lastWarning = "";
+    } catch (err) {
+      if (err instanceof FlError && !(err.name === "RoundAggregationError" || err.name === "SecureAggregationError")) throw err;
+      failures += 1;
+      const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+      if (message !== lastWarning) onEvent({ type: "warning", message });
+      lastWarning = message;
+      if (failures >= 300) throw err;
+    }
+    await sleep(pollMs);
+  }
+  return task.status;
+}
+
+

@@ -1,0 +1,195 @@
+import { chmod, mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Address, Hex } from "viem";
+import type { ChainContext } from "../../chain/client.ts";
+import { joinTask, readRound, readTask, readUpdates, taskWrite, type TaskStatusName } from "../../chain/tasks.ts";
+import { writeFileAtomic } from "../../storage/atomicWrite.ts";
+import type { ContentStore } from "../../storage/types.ts";
+import { buildUpdate } from "../buildUpdate.ts";
+import { FlError } from "../errors.ts";
+import type { Table } from "../model.ts";
+import type { ModelSpec } from "../modelSpec.ts";
+import { createSaCache, encodeReveal, revealSeedsFor, saKeyPair, saPublicKey, type SaKeyPair } from "../secureAggregation.ts";
+import { trainLocal } from "../trainLocal.ts";
+import { attemptMembers, createChainClock, globalModel, membersRows, TERMINAL_STATUSES, uncachedContext } from "./chainView.ts";
+
+export type NodeEvent =
+  | { type: "key"; path: string; publicKey: Hex; created: boolean }
+  | { type: "joined"; taskId: bigint; datasetId: bigint; transactionHash: Hex }
+  | { type: "resumed"; taskId: bigint; round: number }
+  | { type: "waiting"; reason: string }
+  | { type: "submitted"; round: number; attempt: number; samples: number; loss: number; accuracy: number; valAccuracy?: number; updateRoot: Hex }
+  | { type: "revealed"; round: number; attempt: number; toward: Address[]; revealRoot: Hex }
+  | { type: "missed"; round: number; attempt: number; reason: string }
+  | { type: "warning"; message: string }
+  | { type: "finished"; status: TaskStatusName };
+
+export type RunNodeParameters = {
+  store: ContentStore;
+  taskId: bigint;
+  datasetId: bigint;
+  /** State directory root (`--home`): key and state live in <home>/node/<task>/<address>/. */
+  home: string;
+  spec: ModelSpec;
+  /** The node's standardized local data (features in spec order). */
+  table: Table;
+  pollMs?: number;
+  onEvent?: (event: NodeEvent) => void;
+  /** Stop early (e.g. on SIGINT): the loop ends after the current step. */
+  signal?: AbortSignal;
+};
+
+type NodeState = { joined: boolean; submitted: Record<string, Hex>; revealed: Record<string, Hex> };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The node's state directory: <home>/node/<taskId>/<address lowercase>. */
+export function nodeDir(home: string, taskId: bigint, address: Address): string {
+  return path.join(home, "node", taskId.toString(), address.toLowerCase());
+}
+
+/** Loads the node's X25519 key for a task, or creates it (file mode 0600) — always before joining. */
+export async function loadOrCreateNodeKey(dir: string): Promise<{ keys: SaKeyPair; created: boolean; file: string }> {
+  const file = path.join(dir, "sa-key.json");
+  try {
+    const json = JSON.parse(await readFile(file, "utf8")) as { secretKey: Hex };
+    return { keys: { secretKey: json.secretKey, publicKey: saPublicKey(json.secretKey) }, created: false, file };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new FlError(`The node key file ${file} is unreadable.`, { cause: err });
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const keys = saKeyPair();
+  await writeFileAtomic(file, JSON.stringify({ format: "2pm-sa-key/1", ...keys }) + "\n", { mode: 0o600 });
+  await chmod(file, 0o600);
+  return { keys, created: true, file };
+}
+
+async function loadState(file: string): Promise<NodeState> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as NodeState;
+  } catch {
+    return { joined: false, submitted: {}, revealed: {} };
+  }
+}
+
+/**
+ * The node operator's protocol loop: joins the task (key persisted first), then follows the chain: in every round
+ * attempt it trains from the global model, masks and stores its update and submits its root; after the submit
+ * deadline, if some member dropped, it reveals its seeds toward the dropped members only. State is persisted so a
+ * restarted node resumes without a double join or submit. Returns the task's final status.
+ *
+ * @example
+ * const status = await runNode(ctx, { store, taskId, datasetId, home, spec, table, onEvent: console.log })
+ */
+export async function runNode(context: ChainContext, parameters: RunNodeParameters): Promise<TaskStatusName> {
+  const ctx = uncachedContext(context);
+  const { store, taskId, datasetId, home, spec, table, onEvent = () => {}, signal } = parameters;
+  const pollMs = parameters.pollMs ?? 300;
+  if (!ctx.account) throw new FlError("Running a node sends transactions: pass an account.");
+  const me = ctx.account.address.toLowerCase() as Address;
+  const dir = nodeDir(home, taskId, me);
+  const { keys, created, file } = await loadOrCreateNodeKey(dir);
+  onEvent({ type: "key", path: file, publicKey: keys.publicKey, created });
+  const stateFile = path.join(dir, "state.json");
+  const state = await loadState(stateFile);
+  const save = () => writeFileAtomic(stateFile, JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
+  const cache = createSaCache();
+  const clock = createChainClock(ctx);
+
+  let task = await readTask(ctx, taskId);
+  const mine = task.members.find((m) => m.node.toLowerCase() === me);
+  if (mine) {
+    if (mine.saPublicKey.toLowerCase() !== keys.publicKey)
+      throw new FlError(`${me} joined task ${taskId} with another secure-aggregation key than ${file}: restore the key file it joined with.`);
+    if (!state.joined) {
+      state.joined = true;
+      await save();
+    }
+    onEvent({ type: "resumed", taskId, round: task.currentRound });
+  } else {
+    if (TERMINAL_STATUSES.includes(task.status as never) || task.status === "Running")
+      throw new FlError(`Task ${taskId} is ${task.status}: it no longer takes members.`);
+    const receipt = await joinTask(ctx, taskId, datasetId, keys.publicKey);
+    state.joined = true;
+    await save();
+    onEvent({ type: "joined", taskId, datasetId, transactionHash: receipt.transactionHash });
+  }
+
+  let maxTotalSamples: number | undefined;
+  let failures = 0;
+  let lastWait = "";
+  let lastWarning = "";
+  const wait = (reason: string) => {
+    if (reason !== lastWait) onEvent({ type: "waiting", reason });
+    lastWait = reason;
+  };
+  while (!signal?.aborted) {
+    try {
+      task = await readTask(ctx, taskId);
+      if (TERMINAL_STATUSES.includes(task.status as never)) {
+        onEvent({ type: "finished", status: task.status });
+        return task.status;
+      }
+      const self = task.members.find((m) => m.node.toLowerCase() === me);
+      if (!self) throw new FlError(`${me} is not a member of task ${taskId}.`);
+      if (self.slashed) throw new FlError(`${me} was slashed in task ${taskId}: it can no longer take part.`);
+      if (task.status !== "Running") {
+        wait(`task ${taskId} is ${task.status}: ${task.members.length}/${task.params.maxNodes} members joined`);
+      } else {
+        const round = task.currentRound;
+        const info = await readRound(ctx, taskId, round, task.params);
+        const key = `${round}/${info.attempt}`;
+        const now = (await clock()).block;
+        if (!state.submitted[key]) {
+          const onChain = (await readUpdates(ctx, taskId, round, info.attempt)).find((u) => u.node.toLowerCase() === me);
+          if (onChain) {
+            state.submitted[key] = onChain.updateRoot;
+            await save();
+          } else if (now <= info.submitDeadline) {
+            maxTotalSamples ??= await membersRows(ctx, task.members);
+            const members = await attemptMembers(ctx, taskId, round, info.attempt, task.members);
+            const global = await globalModel(ctx, store, spec, taskId, round);
+            const trained = trainLocal(spec, global, table, { round, node: self.joinIndex });
+            const { bytes } = buildUpdate({
+              spec, taskId, round, attempt: info.attempt, node: me, globalParams: global, trained,
+              maxTotalSamples: Math.max(maxTotalSamples, trained.samples),
+              sa: { self: { address: me, secretKey: keys.secretKey }, members, cache },
+            });
+            const root = await store.put(bytes);
+            await taskWrite(ctx, "submitUpdate", [taskId, round, root, BigInt(trained.samples)], `submit the round ${round} update`);
+            state.submitted[key] = root;
+            await save();
+            onEvent({ type: "submitted", round, attempt: info.attempt, samples: trained.samples, ...trained.metrics, updateRoot: root });
+          } else if (!state.revealed[`missed:${key}`]) {
+            state.revealed[`missed:${key}`] = "0x";
+            onEvent({ type: "missed", round, attempt: info.attempt, reason: "the submit deadline passed before this node could submit" });
+          }
+        } else if (!state.revealed[key] && info.submissions < info.members && now > info.submitDeadline && now <= info.revealDeadline) {
+          const members = await attemptMembers(ctx, taskId, round, info.attempt, task.members);
+          const submitted = (await readUpdates(ctx, taskId, round, info.attempt)).map((u) => u.node.toLowerCase() as Address);
+          const dropped = members.map((m) => m.address).filter((a) => !submitted.includes(a));
+          const reveals = revealSeedsFor({ taskId, round, attempt: info.attempt, self: { address: me, secretKey: keys.secretKey }, members, submitted, dropped, cache });
+          const root = await store.put(encodeReveal({ taskId, round, from: me, reveals }));
+          await taskWrite(ctx, "revealSeeds", [taskId, round, root], `reveal the round ${round} seeds`);
+          state.revealed[key] = root;
+          await save();
+          onEvent({ type: "revealed", round, attempt: info.attempt, toward: dropped, revealRoot: root });
+        } else {
+          wait(`round ${round} attempt ${info.attempt}: waiting for the other members and the aggregator`);
+        }
+      }
+      failures = 0;
+      lastWarning = "";
+    } catch (err) {
+      if (err instanceof FlError) throw err;
+      // Chain and RPC errors (a refused simulation, a node restart) are retried; say each distinct one once.
+      failures += 1;
+      const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+      if (message !== lastWarning) onEvent({ type: "warning", message });
+      lastWarning = message;
+      if (failures >= 300) throw err;
+    }
+    await sleep(pollMs);
+  }
+  return task.status;
+}
