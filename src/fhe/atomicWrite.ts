@@ -36,7 +36,11 @@ export async function writeAtomic(
 
 /** Writes `data` to `path` atomically. */
 export function writeFileAtomic(path: string, data: Uint8Array, mode = 0o644): Promise<void> {
-  return writeAtomic(path, async (handle) => {
-    await handle.writeFile(data);
-  }, mode);
+  return writeAtomic(
+    path,
+    async (handle) => {
+      await handle.writeFile(data);
+    },
+    mode,
+  );
 }

@@ -6,12 +6,14 @@ import { describeParams, sameParams } from "./params.ts";
 import type { FheParams } from "./params.ts";
 import type { Ciphertext, Decryptor } from "node-seal";
 import type { SealScope } from "./seal.ts";
-import { sealTry } from "./seal.ts";
+import { plainBytes, sealTry } from "./seal.ts";
 import { unpackCiphertext } from "./ciphertextCodec.ts";
 
 export function assertKey(what: string, fileKeyId: Hex, givenKeyId: Hex): void {
   if (fileKeyId !== givenKeyId) {
-    throw new FheKeyMismatchError(`This ${what} is encrypted under key ${fileKeyId}, not ${givenKeyId}; use the matching key.`);
+    throw new FheKeyMismatchError(
+      `This ${what} is encrypted under key ${fileKeyId}, not ${givenKeyId}; use the matching key.`,
+    );
   }
 }
 
@@ -33,9 +35,15 @@ export function loadCiphertext(
 ): Ciphertext {
   const bytes = unpackCiphertext(blob, where);
   const ct = scope.add(new ctx.seal.Ciphertext());
-  sealTry(`Reading ${where}`, () => ct.loadFromArray(ctx.context, bytes), "the file is corrupt or was made with other CKKS parameters");
+  sealTry(
+    `Reading ${where}`,
+    () => ct.loadFromArray(ctx.context, plainBytes(bytes)),
+    "the file is corrupt or was made with other CKKS parameters",
+  );
   if (ct.size() !== 2 || (primes !== undefined && ct.coeffModulusSize() !== primes)) {
-    throw new FheError(`Corrupt ${where}: unexpected ciphertext shape (size ${ct.size()}, ${ct.coeffModulusSize()} primes).`);
+    throw new FheError(
+      `Corrupt ${where}: unexpected ciphertext shape (size ${ct.size()}, ${ct.coeffModulusSize()} primes).`,
+    );
   }
   return ct;
 }

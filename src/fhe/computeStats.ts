@@ -12,7 +12,7 @@ import { computeKeyId } from "./generateKeys.ts";
 import { productLimit, valueLimit } from "./headroom.ts";
 import { STAT_OPS } from "./resultHeader.ts";
 import type { FherHeader, LinearModel, ResultEntry, StatOp } from "./resultHeader.ts";
-import { SealScope, makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
+import { SealScope, makeYielder, plainBytes, sealTry, withScope, withScopeAsync } from "./seal.ts";
 import type { EvaluationKeys, OnProgress } from "./types.ts";
 
 export type ComputeStatsOptions = {
@@ -29,15 +29,17 @@ export type ComputeStatsOptions = {
 
 function normalizeModel(model: ComputeStatsOptions["model"], cols: number): LinearModel {
   if (!model || !Array.isArray(model.weights)) throw new FheError('"scores" needs a model: { weights, bias }.');
-  const weights = (model.weights.length > 0 && Array.isArray(model.weights[0])
-    ? (model.weights as readonly (readonly number[])[])
-    : [model.weights as readonly number[]]
+  const weights = (
+    model.weights.length > 0 && Array.isArray(model.weights[0])
+      ? (model.weights as readonly (readonly number[])[])
+      : [model.weights as readonly number[]]
   ).map((row) => [...row]);
   const bias = typeof model.bias === "number" ? [model.bias] : [...(model.bias ?? [])];
   if (weights.length === 0 || weights.some((row) => row.length !== cols)) {
     throw new FheError(`The model needs ${cols} weights per output (one per column).`);
   }
-  if (bias.length !== weights.length) throw new FheError(`The model has ${weights.length} outputs but ${bias.length} biases.`);
+  if (bias.length !== weights.length)
+    throw new FheError(`The model has ${weights.length} outputs but ${bias.length} biases.`);
   if ([...weights.flat(), ...bias].some((v) => typeof v !== "number" || !Number.isFinite(v))) {
     throw new FheError("The model's weights and biases must be finite numbers.");
   }
@@ -70,14 +72,18 @@ export async function computeStats(
     throw new FheError(`Unknown or empty ops [${ops.join(", ")}]: choose from ${STAT_OPS.join(", ")}.`);
   }
   if (computeKeyId(evalKeys.publicKey) !== evalKeys.keyId) {
-    throw new FheKeyMismatchError(`The evaluation keys are inconsistent: the public key does not hash to ${evalKeys.keyId}.`);
+    throw new FheKeyMismatchError(
+      `The evaluation keys are inconsistent: the public key does not hash to ${evalKeys.keyId}.`,
+    );
   }
   const first = inputs[0].header;
   for (const [i, { header }] of inputs.entries()) {
     assertKey(`file (input ${i})`, header.keyId, evalKeys.keyId);
     assertParams(`file (input ${i})`, header.params, ctx);
     if (header.schemaHash !== first.schemaHash || header.columns.join("\u0000") !== first.columns.join("\u0000")) {
-      throw new FheError(`Input ${i} has another schema or other columns than input 0; compute on one schema at a time.`);
+      throw new FheError(
+        `Input ${i} has another schema or other columns than input 0; compute on one schema at a time.`,
+      );
     }
   }
   const needSums = ops.includes("sum") || ops.includes("mean") || ops.includes("variance");
@@ -88,7 +94,9 @@ export async function computeStats(
   if (needSquares || needScores) {
     const shallow = inputs.findIndex(({ header }) => header.ciphertextPrimes < 2);
     if (shallow >= 0) {
-      throw new FheError(`Input ${shallow} has no multiplication level left (1 prime): only sums and means are possible.`);
+      throw new FheError(
+        `Input ${shallow} has no multiplication level left (1 prime): only sums and means are possible.`,
+      );
     }
   }
 
@@ -103,8 +111,10 @@ export async function computeStats(
     const primes = ct.coeffModulusSize();
     blobs.push(
       sealTry("Serializing a result", () =>
-        packCiphertext(ct.saveToArray(seal.ComprModeType.none) as Uint8Array, ctx.primeBits.slice(0, primes), () =>
-          ct.saveToArray(seal.ComprModeType.zstd) as Uint8Array,
+        packCiphertext(
+          ct.saveToArray(seal.ComprModeType.none) as Uint8Array,
+          ctx.primeBits.slice(0, primes),
+          () => ct.saveToArray(seal.ComprModeType.zstd) as Uint8Array,
         ),
       ),
     );
@@ -113,23 +123,33 @@ export async function computeStats(
 
   await withScopeAsync(async (keep) => {
     const relin: RelinKeys | undefined = needSquares
-      ? sealTry("Loading the relinearization keys", () => {
-          const keys = keep.add(new seal.RelinKeys());
-          keys.loadFromArray(ctx.context, evalKeys.relinKeys);
-          return keys;
-        }, "they do not match the CKKS parameters")
+      ? sealTry(
+          "Loading the relinearization keys",
+          () => {
+            const keys = keep.add(new seal.RelinKeys());
+            keys.loadFromArray(ctx.context, plainBytes(evalKeys.relinKeys));
+            return keys;
+          },
+          "they do not match the CKKS parameters",
+        )
       : undefined;
     const galois: GaloisKeys | undefined = needSums
-      ? sealTry("Loading the Galois keys", () => {
-          const keys = keep.add(new seal.GaloisKeys());
-          keys.loadFromArray(ctx.context, evalKeys.galoisKeys);
-          return keys;
-        }, "they do not match the CKKS parameters")
+      ? sealTry(
+          "Loading the Galois keys",
+          () => {
+            const keys = keep.add(new seal.GaloisKeys());
+            keys.loadFromArray(ctx.context, plainBytes(evalKeys.galoisKeys));
+            return keys;
+          },
+          "they do not match the CKKS parameters",
+        )
       : undefined;
     if (galois) {
       for (let step = 1; step < slots; step *= 2) {
         if (!galois.hasKey(galoisElement(step, ctx.params.polyModulusDegree))) {
-          throw new FheError(`The Galois keys lack the rotation by ${step} that slot sums need; regenerate them with generateKeys().`);
+          throw new FheError(
+            `The Galois keys lack the rotation by ${step} that slot sums need; regenerate them with generateKeys().`,
+          );
         }
       }
     }
@@ -137,7 +157,7 @@ export async function computeStats(
     const publicEncryptor = (): Encryptor =>
       (encryptor ??= sealTry("Loading the public key", () => {
         const publicKey = keep.add(new seal.PublicKey());
-        publicKey.loadFromArray(ctx.context, evalKeys.publicKey);
+        publicKey.loadFromArray(ctx.context, plainBytes(evalKeys.publicKey));
         return keep.add(new seal.Encryptor(ctx.context, publicKey));
       }));
     // Constant plaintexts (weights, biases) per level, encoded once.
@@ -145,13 +165,16 @@ export async function computeStats(
     const constant = (value: number, scale: number, primes: number): Plaintext | null => {
       const key = `${value}/${scale}/${primes}`;
       if (!constants.has(key)) {
-        constants.set(key, sealTry("Encoding a constant", () => {
-          const plain = keep.add(new seal.Plaintext());
-          ctx.encoder.encode(new Float64Array(slots).fill(value), scale, plain);
-          if (primes < ctx.primeBits.length) evaluator.plainModSwitchToInplace(plain, ctx.parmsIdFor(primes));
-          // SEAL refuses to multiply by an all-zero plaintext ("transparent" result): callers skip those.
-          return plain.isZero() ? null : plain;
-        }));
+        constants.set(
+          key,
+          sealTry("Encoding a constant", () => {
+            const plain = keep.add(new seal.Plaintext());
+            ctx.encoder.encode(new Float64Array(slots).fill(value), scale, plain);
+            if (primes < ctx.primeBits.length) evaluator.plainModSwitchToInplace(plain, ctx.parmsIdFor(primes));
+            // SEAL refuses to multiply by an all-zero plaintext ("transparent" result): callers skip those.
+            return plain.isZero() ? null : plain;
+          }),
+        );
       }
       return constants.get(key) ?? null;
     };
@@ -176,7 +199,13 @@ export async function computeStats(
           withScope((scope) =>
             sealTry("Computing on ciphertexts", () => {
               const cts = header.columns.map((name, c) =>
-                loadCiphertext(ctx, scope, container.blob(c * perColumn + k), `input ${d}, ciphertext ${c * perColumn + k} (column "${name}")`, primes),
+                loadCiphertext(
+                  ctx,
+                  scope,
+                  container.blob(c * perColumn + k),
+                  `input ${d}, ciphertext ${c * perColumn + k} (column "${name}")`,
+                  primes,
+                ),
               );
               for (let c = 0; c < cols; c++) {
                 const ct = cts[c];

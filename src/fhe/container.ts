@@ -68,7 +68,10 @@ export function parsePrefix(bytes: Uint8Array, totalLength: number, kind: Contai
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(8, true);
   if (version !== CONTAINER_VERSION) {
-    fail(kind, `format version ${version} is not supported (this library reads version ${CONTAINER_VERSION}); upgrade 2pm`);
+    fail(
+      kind,
+      `format version ${version} is not supported (this library reads version ${CONTAINER_VERSION}); upgrade 2pm`,
+    );
   }
   const headerLength = view.getUint32(10, true);
   if (headerLength > MAX_HEADER) fail(kind, `header length ${headerLength} is implausible`);
@@ -82,7 +85,8 @@ export function parsePrefix(bytes: Uint8Array, totalLength: number, kind: Contai
   }
   const first = readU64(view, tableStart, kind);
   const tableBytes = first - tableStart;
-  if (tableBytes < 8 || tableBytes % 8 !== 0 || first > totalLength) fail(kind, "the offset table is corrupt or truncated");
+  if (tableBytes < 8 || tableBytes % 8 !== 0 || first > totalLength)
+    fail(kind, "the offset table is corrupt or truncated");
   if (bytes.length < first) fail(kind, "the offset table is truncated");
   const offsets: number[] = [];
   for (let at = tableStart; at < first; at += 8) offsets.push(readU64(view, at, kind));

@@ -57,44 +57,49 @@ export async function createFheContext(params: CreateFheContextParameters = {}):
     }
     const keep = new SealScope();
     keep.add(context);
-    // Walk the modulus chain from the first data level down to the last (chainIndex 0). The last level's
-    // nextContextData() is a null handle, not null, so the loop stops on the chain index.
-    const parmsIds: ParmsIdType[] = [];
-    let data = scope.add(context.firstContextData());
-    const firstModuli = scope.add(scope.add(data.parms()).coeffModulus());
-    const primeBits: number[] = [];
-    for (let i = 0; i < firstModuli.size(); i++) primeBits.push(scope.add(firstModuli.get(i)!).bitCount());
-    for (;;) {
-      parmsIds.unshift(keep.add(data.parmsId()));
-      if (data.chainIndex() === 0) break;
-      data = scope.add(data.nextContextData());
+    try {
+      // Walk the modulus chain from the first data level down to the last (chainIndex 0). The last level's
+      // nextContextData() is a null handle, not null, so the loop stops on the chain index.
+      const parmsIds: ParmsIdType[] = [];
+      let data = scope.add(context.firstContextData());
+      const firstModuli = scope.add(scope.add(data.parms()).coeffModulus());
+      const primeBits: number[] = [];
+      for (let i = 0; i < firstModuli.size(); i++) primeBits.push(scope.add(firstModuli.get(i)!).bitCount());
+      for (;;) {
+        parmsIds.unshift(keep.add(data.parmsId()));
+        if (data.chainIndex() === 0) break;
+        data = scope.add(data.nextContextData());
+      }
+      const encoder = keep.add(new seal.CKKSEncoder(context));
+      const evaluator = keep.add(new seal.Evaluator(context));
+      let disposed = false;
+      const slots = encoder.slotCount();
+      return {
+        params: checked,
+        slots,
+        primeBits,
+        seal,
+        context,
+        encoder,
+        evaluator,
+        parmsIdFor(primes: number): ParmsIdType {
+          const id = parmsIds[primes - 1];
+          if (!id) throw new FheError(`No CKKS level with ${primes} primes (the chain has 1 to ${parmsIds.length}).`);
+          return id;
+        },
+        get disposed() {
+          return disposed;
+        },
+        dispose() {
+          if (disposed) return;
+          disposed = true;
+          keep.dispose();
+        },
+      };
+    } catch (error) {
+      keep.dispose();
+      throw error;
     }
-    const encoder = keep.add(new seal.CKKSEncoder(context));
-    const evaluator = keep.add(new seal.Evaluator(context));
-    let disposed = false;
-    const slots = encoder.slotCount();
-    return {
-      params: checked,
-      slots,
-      primeBits,
-      seal,
-      context,
-      encoder,
-      evaluator,
-      parmsIdFor(primes: number): ParmsIdType {
-        const id = parmsIds[primes - 1];
-        if (!id) throw new FheError(`No CKKS level with ${primes} primes (the chain has 1 to ${parmsIds.length}).`);
-        return id;
-      },
-      get disposed() {
-        return disposed;
-      },
-      dispose() {
-        if (disposed) return;
-        disposed = true;
-        keep.dispose();
-      },
-    };
   } finally {
     scope.dispose();
   }

@@ -3,7 +3,7 @@ import type { FheContext } from "./createFheContext.ts";
 import { assertKey, assertParams, decryptValues, loadCiphertext, noiseError } from "./checks.ts";
 import { openFher } from "./resultHeader.ts";
 import type { FherHeader } from "./resultHeader.ts";
-import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
+import { makeYielder, plainBytes, sealTry, withScope, withScopeAsync } from "./seal.ts";
 import type { Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
 
 export type DecryptResultReturnType = {
@@ -51,7 +51,7 @@ export async function decryptResult(
       "Loading the secret key",
       () => {
         const secret = outer.add(new ctx.seal.SecretKey());
-        secret.loadFromArray(ctx.context, keys.secretKey);
+        secret.loadFromArray(ctx.context, plainBytes(keys.secretKey));
         return outer.add(new ctx.seal.Decryptor(ctx.context, secret));
       },
       "it does not match the CKKS parameters",

@@ -4,7 +4,7 @@ import { assertKey, assertParams, decryptValues, loadCiphertext, noiseError } fr
 import { openFhed } from "./fhedHeader.ts";
 import type { FhedHeader } from "./fhedHeader.ts";
 import { valueLimit } from "./headroom.ts";
-import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
+import { makeYielder, plainBytes, sealTry, withScope, withScopeAsync } from "./seal.ts";
 import type { Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
 
 export type DecryptTableReturnType = { header: FhedHeader; columns: string[]; features: Matrix };
@@ -40,7 +40,7 @@ export async function decryptTable(
       "Loading the secret key",
       () => {
         const secret = outer.add(new ctx.seal.SecretKey());
-        secret.loadFromArray(ctx.context, keys.secretKey);
+        secret.loadFromArray(ctx.context, plainBytes(keys.secretKey));
         return outer.add(new ctx.seal.Decryptor(ctx.context, secret));
       },
       "it does not match the CKKS parameters",

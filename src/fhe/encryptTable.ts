@@ -7,7 +7,7 @@ import { FheError, FheKeyMismatchError } from "./errors.ts";
 import type { FhedHeader } from "./fhedHeader.ts";
 import { computeKeyId } from "./generateKeys.ts";
 import { productLimit, valueLimit } from "./headroom.ts";
-import { makeYielder, sealTry, withScope } from "./seal.ts";
+import { makeYielder, plainBytes, sealTry, withScope } from "./seal.ts";
 import type { Matrix, OnProgress } from "./types.ts";
 
 export type EncryptTableParameters = {
@@ -45,17 +45,22 @@ export function planEncryption(ctx: FheContext, params: EncryptTableParameters):
     throw new FheError("Cannot encrypt: features must be a non-empty Matrix { rows, cols, data: Float64Array }.");
   }
   if (data.length !== rows * cols) {
-    throw new FheError(`Cannot encrypt: the matrix data has ${data.length} values, expected rows × cols = ${rows * cols}.`);
+    throw new FheError(
+      `Cannot encrypt: the matrix data has ${data.length} values, expected rows × cols = ${rows * cols}.`,
+    );
   }
   if (!Array.isArray(columns) || columns.length !== cols || columns.some((c) => typeof c !== "string")) {
     throw new FheError(`Cannot encrypt: give one column name per matrix column (${cols}), got ${columns?.length}.`);
   }
   if (new Set(columns).size !== cols) throw new FheError("Cannot encrypt: column names must be unique.");
-  if (!HEX32.test(schemaHash)) throw new FheError(`Cannot encrypt: schemaHash "${schemaHash}" is not a 32-byte 0x hex string.`);
+  if (!HEX32.test(schemaHash))
+    throw new FheError(`Cannot encrypt: schemaHash "${schemaHash}" is not a 32-byte 0x hex string.`);
   if (!HEX32.test(keys?.keyId)) throw new FheError("Cannot encrypt: keys.keyId is not a 32-byte 0x hex string.");
   const encryption = params.encryption ?? (keys.secretKey ? "symmetric" : "public");
   if (encryption === "symmetric" && !keys.secretKey) {
-    throw new FheError("Cannot encrypt symmetrically without the secret key; pass keys.secretKey or encryption: \"public\".");
+    throw new FheError(
+      'Cannot encrypt symmetrically without the secret key; pass keys.secretKey or encryption: "public".',
+    );
   }
   if (encryption === "public" && !keys.publicKey) {
     throw new FheError("Cannot encrypt with the public key: keys.publicKey is missing.");
@@ -75,7 +80,9 @@ export function planEncryption(ctx: FheContext, params: EncryptTableParameters):
     for (let c = 0; c < cols; c++) {
       const x = data[r * cols + c];
       if (!Number.isFinite(x)) {
-        throw new FheError(`Cannot encrypt: value at row ${r}, column "${columns[c]}" is ${x}; impute or drop missing values first.`);
+        throw new FheError(
+          `Cannot encrypt: value at row ${r}, column "${columns[c]}" is ${x}; impute or drop missing values first.`,
+        );
       }
       energy[c * blocks + block] += x * x;
       if (Math.abs(x) > maxAbs) maxAbs = Math.abs(x);
@@ -92,7 +99,8 @@ export function planEncryption(ctx: FheContext, params: EncryptTableParameters):
   let chosen: "compact" | "full" | undefined;
   let group: number | undefined;
   for (const name of level === "auto" ? (["compact", "full"] as const) : [level]) {
-    if (name !== "compact" && name !== "full") throw new FheError(`Unknown level "${String(name)}": use auto, compact or full.`);
+    if (name !== "compact" && name !== "full")
+      throw new FheError(`Unknown level "${String(name)}": use auto, compact or full.`);
     group = fit(candidates[name]);
     if (group !== undefined) {
       chosen = name;
@@ -159,18 +167,22 @@ export function* encryptBlobs(
   const symmetric = header.encryption === "symmetric";
   const keys = params.keys;
   const encryptor = withScope((scope) =>
-    sealTry("Loading the encryption key", () => {
-      if (symmetric) {
-        const secret = scope.add(new seal.SecretKey());
-        secret.loadFromArray(ctx.context, keys.secretKey);
-        // node-seal's Encryptor constructor insists on a public key even for symmetric encryption; derive one.
-        const publicKey = scope.add(scope.add(new seal.KeyGenerator(ctx.context, secret)).createPublicKey());
-        return new seal.Encryptor(ctx.context, publicKey, secret);
-      }
-      const publicKey = scope.add(new seal.PublicKey());
-      publicKey.loadFromArray(ctx.context, keys.publicKey);
-      return new seal.Encryptor(ctx.context, publicKey);
-    }, "the key does not match the CKKS parameters"),
+    sealTry(
+      "Loading the encryption key",
+      () => {
+        if (symmetric) {
+          const secret = scope.add(new seal.SecretKey());
+          secret.loadFromArray(ctx.context, plainBytes(keys.secretKey!));
+          // node-seal's Encryptor constructor insists on a public key even for symmetric encryption; derive one.
+          const publicKey = scope.add(scope.add(new seal.KeyGenerator(ctx.context, secret)).createPublicKey());
+          return new seal.Encryptor(ctx.context, publicKey, secret);
+        }
+        const publicKey = scope.add(new seal.PublicKey());
+        publicKey.loadFromArray(ctx.context, plainBytes(keys.publicKey!));
+        return new seal.Encryptor(ctx.context, publicKey);
+      },
+      "the key does not match the CKKS parameters",
+    ),
   );
   const values = new Float64Array(slots);
   try {
@@ -185,9 +197,13 @@ export function* encryptBlobs(
             const plain = scope.add(new seal.Plaintext());
             encoder.encode(values, ctx.params.scale, plain);
             if (target) evaluator.plainModSwitchToInplace(plain, target);
-            const ct = scope.add(symmetric ? encryptor.encryptSymmetricSerializable(plain) : encryptor.encryptSerializable(plain));
-            return packCiphertext(ct.saveToArray(seal.ComprModeType.none) as Uint8Array, primeBits, () =>
-              ct.saveToArray(seal.ComprModeType.zstd) as Uint8Array,
+            const ct = scope.add(
+              symmetric ? encryptor.encryptSymmetricSerializable(plain) : encryptor.encryptSerializable(plain),
+            );
+            return packCiphertext(
+              ct.saveToArray(seal.ComprModeType.none) as Uint8Array,
+              primeBits,
+              () => ct.saveToArray(seal.ComprModeType.zstd) as Uint8Array,
             );
           }),
         );

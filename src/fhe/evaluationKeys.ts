@@ -27,9 +27,9 @@ const bundleHeaderSchema = z.object({
 export function evaluationKeysOf(keys: FheKeys | EvaluationKeys): EvaluationKeys {
   return {
     keyId: keys.keyId,
-    publicKey: keys.publicKey.slice(),
-    relinKeys: keys.relinKeys.slice(),
-    galoisKeys: keys.galoisKeys.slice(),
+    publicKey: new Uint8Array(keys.publicKey),
+    relinKeys: new Uint8Array(keys.relinKeys),
+    galoisKeys: new Uint8Array(keys.galoisKeys),
   };
 }
 
@@ -68,12 +68,14 @@ export function importEvaluationKeys(ctx: FheContext, bundle: Uint8Array): Evalu
   assertParams("key bundle", parsed.data.params, ctx);
   const keys: EvaluationKeys = {
     keyId: parsed.data.keyId as EvaluationKeys["keyId"],
-    publicKey: container.blob(0).slice(),
-    relinKeys: container.blob(1).slice(),
-    galoisKeys: container.blob(2).slice(),
+    publicKey: new Uint8Array(container.blob(0)),
+    relinKeys: new Uint8Array(container.blob(1)),
+    galoisKeys: new Uint8Array(container.blob(2)),
   };
   if (computeKeyId(keys.publicKey) !== keys.keyId) {
-    throw new FheKeyMismatchError(`Evaluation key bundle is inconsistent: its public key does not hash to ${keys.keyId}.`);
+    throw new FheKeyMismatchError(
+      `Evaluation key bundle is inconsistent: its public key does not hash to ${keys.keyId}.`,
+    );
   }
   return keys;
 }

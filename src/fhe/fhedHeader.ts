@@ -73,11 +73,15 @@ export function validateDataHeader(raw: unknown, blobs: number): FhedHeader {
   if (header.ciphertexts !== header.columns.length * header.ciphertextsPerColumn) {
     problems.push("ciphertexts is not columns × ciphertextsPerColumn");
   }
-  if (header.ciphertexts !== blobs) problems.push(`the offset table lists ${blobs} ciphertexts, the header ${header.ciphertexts}`);
-  if (header.ciphertextPrimes > params.coeffModulusBits.length - 1) problems.push("ciphertextPrimes exceeds the data primes");
+  if (header.ciphertexts !== blobs)
+    problems.push(`the offset table lists ${blobs} ciphertexts, the header ${header.ciphertexts}`);
+  if (header.ciphertextPrimes > params.coeffModulusBits.length - 1)
+    problems.push("ciphertextPrimes exceeds the data primes");
   if (new Set(header.columns).size !== header.columns.length) problems.push("column names repeat");
   if (problems.length > 0) {
-    throw new FheFormatError(`Not a valid encrypted data file (.fhed): ${problems[0]}.`, { details: problems.join("; ") });
+    throw new FheFormatError(`Not a valid encrypted data file (.fhed): ${problems[0]}.`, {
+      details: problems.join("; "),
+    });
   }
   return header;
 }

@@ -5,14 +5,24 @@ import type { FheContext } from "./createFheContext.ts";
 import { sealTry, withScope } from "./seal.ts";
 import type { FheKeys } from "./types.ts";
 
-/** Rotation steps the compute path needs: powers of two below the slot count (log-depth slot sums). */
+/**
+ * Rotation steps the compute path needs: powers of two below the slot count (log-depth slot sums).
+ *
+ * @example
+ * rotationSteps(4096); // [1, 2, 4, …, 2048]
+ */
 export function rotationSteps(slots: number): number[] {
   const steps: number[] = [];
   for (let step = 1; step < slots; step *= 2) steps.push(step);
   return steps;
 }
 
-/** keyId = keccak256 of the serialized public key bytes. */
+/**
+ * keyId = keccak256 of the serialized public key bytes.
+ *
+ * @example
+ * computeKeyId(keys.publicKey) === keys.keyId; // true
+ */
 export function computeKeyId(publicKey: Uint8Array): Hex {
   return keccak256(publicKey);
 }

@@ -1,7 +1,7 @@
 // CKKS (node-seal) for 2PM: context + parameter checks, keys, the .fhed file format, encrypted compute.
 export { createFheContext } from "./createFheContext.ts";
 export type { CreateFheContextParameters, FheContext } from "./createFheContext.ts";
-export { DEFAULT_FHE_PARAMS, checkFheParams, describeParams } from "./params.ts";
+export { DEFAULT_FHE_PARAMS, describeParams } from "./params.ts";
 export type { FheParams } from "./params.ts";
 export { computeKeyId, generateKeys, rotationSteps } from "./generateKeys.ts";
 export { loadKeys, saveKeys } from "./keyStore.ts";

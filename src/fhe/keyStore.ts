@@ -91,7 +91,9 @@ export async function loadKeys<const P extends KeyPart>(
   };
   const publicKey = await read("public");
   if (computeKeyId(publicKey) !== keyId) {
-    throw new FheKeyMismatchError(`Key directory ${keyDir} holds another key: its public key does not hash to ${keyId}.`);
+    throw new FheKeyMismatchError(
+      `Key directory ${keyDir} holds another key: its public key does not hash to ${keyId}.`,
+    );
   }
   const result: Record<string, unknown> = { keyId };
   for (const part of which) result[FIELD[part]] = part === "public" ? publicKey : await read(part);

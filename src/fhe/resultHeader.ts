@@ -79,7 +79,8 @@ export function openFher(bytes: Uint8Array): { header: FherHeader; container: Pa
   if (header.ciphertexts !== container.count || header.entries.length !== container.count) {
     bad("the entries do not match the offset table");
   }
-  if (header.rows !== header.datasets.reduce((sum, d) => sum + d.rows, 0)) bad("rows is not the sum of the datasets' rows");
+  if (header.rows !== header.datasets.reduce((sum, d) => sum + d.rows, 0))
+    bad("rows is not the sum of the datasets' rows");
   const outputs = header.model?.weights.length ?? 0;
   for (const entry of header.entries) {
     if (entry.dataset >= header.datasets.length) bad("an entry names a missing dataset");

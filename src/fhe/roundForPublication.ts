@@ -13,7 +13,9 @@ import { FheError } from "./errors.ts";
  */
 export function roundForPublication(values: ArrayLike<number>, decimals: number): number[] {
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > 8) {
-    throw new FheError(`Cannot round to ${decimals} decimals: use an integer from 0 to 8 (finer keeps CKKS noise that can leak the key).`);
+    throw new FheError(
+      `Cannot round to ${decimals} decimals: use an integer from 0 to 8 (finer keeps CKKS noise that can leak the key).`,
+    );
   }
   const factor = 10 ** decimals;
   return Array.from(values, (value) => {

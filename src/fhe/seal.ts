@@ -114,3 +114,16 @@ export function makeYielder(intervalMs = 50): () => Promise<void> {
     await yieldToEventLoop();
   };
 }
+
+/**
+ * The bytes as a plain Uint8Array view (no copy). node-seal's loaders reject subclasses such as Node's Buffer
+ * ("expected Uint8Array"), which is what readFile returns.
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new FheError(
+      `Expected key or ciphertext bytes as a Uint8Array, got ${bytes === null ? "null" : typeof bytes}.`,
+    );
+  }
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

@@ -1,0 +1,96 @@
+// Test helpers: the library's own minimal matrix extraction (no dependency on src/data).
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Hex } from "viem";
+import type { Matrix } from "../../../src/fhe/index.ts";
+
+const DATA_DIR = fileURLToPath(new URL("../../../node_modules/vega-datasets/data/", import.meta.url));
+
+export const SCHEMA_HASH = `0x${"5c".repeat(32)}` as Hex;
+
+/** Numeric columns of a vega-datasets JSON file, rows with a missing value dropped. */
+export function numericTable(
+  file: string,
+  columns: readonly string[],
+  maxRows = Infinity,
+): { columns: string[]; features: Matrix } {
+  const records = JSON.parse(readFileSync(DATA_DIR + file, "utf8")) as Record<string, unknown>[];
+  const kept = records
+    .filter((r) => columns.every((c) => typeof r[c] === "number" && Number.isFinite(r[c])))
+    .slice(0, maxRows);
+  const data = new Float64Array(kept.length * columns.length);
+  kept.forEach((r, i) => columns.forEach((c, j) => (data[i * columns.length + j] = r[c] as number)));
+  return { columns: [...columns], features: { rows: kept.length, cols: columns.length, data } };
+}
+
+export const PENGUIN_COLUMNS = ["Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)", "Body Mass (g)"];
+
+export function penguins(): { columns: string[]; features: Matrix } {
+  return numericTable("penguins.json", PENGUIN_COLUMNS);
+}
+
+/** Deterministic synthetic table: column c ~ uniform around (c − cols/2)/4 (non-zero means, small magnitudes). */
+export function synthetic(rows: number, cols: number, seed = 7): { columns: string[]; features: Matrix } {
+  let state = seed;
+  const random = () => (state = (state * 16807) % 2147483647) / 2147483647;
+  const data = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) data[r * cols + c] = (c - cols / 2 + 0.5) / 4 + (random() - 0.5) * (1 + c / cols);
+  }
+  return { columns: Array.from({ length: cols }, (_, c) => `x${c}`), features: { rows, cols, data } };
+}
+
+/** Plaintext reference statistics. */
+export function plainStats(m: Matrix): { sums: number[]; means: number[]; variances: number[] } {
+  const sums = new Array(m.cols).fill(0);
+  const squares = new Array(m.cols).fill(0);
+  for (let r = 0; r < m.rows; r++) {
+    for (let c = 0; c < m.cols; c++) {
+      const x = m.data[r * m.cols + c];
+      sums[c] += x;
+      squares[c] += x * x;
+    }
+  }
+  const means = sums.map((s) => s / m.rows);
+  // two-pass variance for the reference (more accurate than E[x²] − E[x]²)
+  const dev = new Array(m.cols).fill(0);
+  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) dev[c] += (m.data[r * m.cols + c] - means[c]) ** 2;
+  return { sums, means, variances: dev.map((d) => d / m.rows) };
+}
+
+export function plainScores(m: Matrix, weights: number[][], bias: number[]): Float64Array {
+  const out = new Float64Array(m.rows * weights.length);
+  for (let r = 0; r < m.rows; r++) {
+    for (let o = 0; o < weights.length; o++) {
+      let s = bias[o];
+      for (let c = 0; c < m.cols; c++) s += weights[o][c] * m.data[r * m.cols + c];
+      out[r * weights.length + o] = s;
+    }
+  }
+  return out;
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+export function maxRelDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < actual.length; i++)
+    max = Math.max(max, Math.abs(actual[i] - expected[i]) / Math.abs(expected[i]));
+  return max;
+}
+
+/** Standardize columns (x − mean) / std, as the data pipeline does before encryption. */
+export function standardize(m: Matrix): Matrix {
+  const { means, variances } = plainStats(m);
+  const data = new Float64Array(m.data.length);
+  for (let r = 0; r < m.rows; r++) {
+    for (let c = 0; c < m.cols; c++)
+      data[r * m.cols + c] = (m.data[r * m.cols + c] - means[c]) / Math.sqrt(variances[c]);
+  }
+  return { rows: m.rows, cols: m.cols, data };
+}

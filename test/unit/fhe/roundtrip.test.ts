@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import {
+  FheError,
+  createFheContext,
+  decryptTable,
+  encryptTable,
+  generateKeys,
+  readFhedHeader,
+  writeFhedFile,
+} from "../../../src/fhe/index.ts";
+import type { FheContext, FheKeys } from "../../../src/fhe/index.ts";
+import { SCHEMA_HASH, maxAbsDiff, penguins, standardize, synthetic } from "./helpers.ts";
+
+describe("encryptTable / decryptTable", () => {
+  let ctx: FheContext;
+  let keys: FheKeys;
+  let dir: string;
+  before(async () => {
+    ctx = await createFheContext();
+    keys = generateKeys(ctx);
+    dir = await mkdtemp(join(tmpdir(), "2pm-fhe-rt-"));
+  });
+  after(async () => {
+    ctx.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("round-trips the penguins numeric columns within 1e-6 (raw grams need the full level)", async () => {
+    const { columns, features } = penguins();
+    assert.equal(features.rows, 342);
+    const standardization = { note: "opaque", means: [1, 2] };
+    const progress: number[] = [];
+    const fhed = await encryptTable(
+      ctx,
+      { features, columns, keys, schemaHash: SCHEMA_HASH, standardization },
+      (done, total) => {
+        assert.equal(total, 4);
+        progress.push(done);
+      },
+    );
+    assert.deepEqual(progress, [1, 2, 3, 4]);
+    const header = await readFhedHeader(fhed);
+    assert.deepEqual(
+      { ...header, params: undefined },
+      {
+        kind: "data",
+        scheme: "ckks",
+        params: undefined,
+        keyId: keys.keyId,
+        schemaHash: SCHEMA_HASH,
+        columns,
+        rows: 342,
+        standardization,
+        slotsPerCiphertext: 4096,
+        ciphertextsPerColumn: 1,
+        ciphertexts: 4,
+        encryption: "symmetric",
+        level: "full",
+        ciphertextPrimes: 3,
+        sumOfSquaresGroup: 1,
+      },
+    );
+    const decrypted = await decryptTable(ctx, fhed, keys);
+    assert.deepEqual(decrypted.columns, columns);
+    assert.equal(decrypted.features.rows, 342);
+    assert.equal(decrypted.features.cols, 4);
+    assert.ok(maxAbsDiff(decrypted.features.data, features.data) < 1e-6);
+  });
+
+  it("stores standardized penguins compactly (2 primes) and still round-trips", async () => {
+    const { columns, features } = penguins();
+    const fhed = await encryptTable(ctx, { features: standardize(features), columns, keys, schemaHash: SCHEMA_HASH });
+    const header = await readFhedHeader(fhed);
+    assert.equal(header.level, "compact");
+    assert.equal(header.ciphertextPrimes, 2);
+    const { features: back } = await decryptTable(ctx, fhed, keys);
+    assert.ok(maxAbsDiff(back.data, standardize(features).data) < 1e-6);
+  });
+
+  it("round-trips a 10,000 × 16 table within 1e-6 at ~3.1× raw per filled ciphertext", async () => {
+    const { columns, features } = synthetic(10_000, 16);
+    const fhed = await encryptTable(ctx, { features, columns, keys, schemaHash: SCHEMA_HASH });
+    const header = await readFhedHeader(fhed);
+    assert.equal(header.ciphertexts, 48);
+    assert.equal(header.level, "compact");
+    // 48 ciphertexts × 4096 slots of float64 = 1,572,864 B raw capacity; symmetric seeded + bit-packed ≈ 3.13×
+    const perSlot = fhed.length / (48 * 4096 * 8);
+    assert.ok(perSlot < 3.2, `${perSlot.toFixed(3)}× raw per slot`);
+    const { features: back } = await decryptTable(ctx, fhed, keys);
+    assert.ok(maxAbsDiff(back.data, features.data) < 1e-6);
+  });
+
+  it("encrypts with the public key alone (twice the size: no seed compression)", async () => {
+    const { columns, features } = synthetic(500, 3, 11);
+    const publicOnly = { keyId: keys.keyId, publicKey: keys.publicKey };
+    const fhed = await encryptTable(ctx, { features, columns, keys: publicOnly, schemaHash: SCHEMA_HASH });
+    const symmetric = await encryptTable(ctx, { features, columns, keys, schemaHash: SCHEMA_HASH });
+    assert.equal((await readFhedHeader(fhed)).encryption, "public");
+    assert.ok(fhed.length > 1.9 * symmetric.length && fhed.length < 2.1 * symmetric.length);
+    const { features: back } = await decryptTable(ctx, fhed, keys);
+    assert.ok(maxAbsDiff(back.data, features.data) < 1e-6);
+  });
+
+  it("streams to a .fhed file atomically, readable by path", async () => {
+    const { columns, features } = synthetic(9000, 2, 3);
+    const path = join(dir, "table.fhed");
+    let calls = 0;
+    const written = await writeFhedFile(ctx, path, { features, columns, keys, schemaHash: SCHEMA_HASH }, () => calls++);
+    assert.equal(calls, 6);
+    assert.equal((await stat(path)).size, written.bytes);
+    assert.deepEqual(await readdir(dir), ["table.fhed"]);
+    const header = await readFhedHeader(path);
+    assert.deepEqual(header, written.header);
+    assert.equal(header.ciphertextsPerColumn, 3);
+    // Node Buffers (what readFile returns) work everywhere node-seal itself would reject them
+    const secret = { keyId: keys.keyId, secretKey: Buffer.from(keys.secretKey) };
+    const { features: back } = await decryptTable(ctx, await readFile(path), secret);
+    assert.ok(maxAbsDiff(back.data, features.data) < 1e-6);
+  });
+
+  it("leaves no file behind when encryption fails midway", async () => {
+    const { columns, features } = synthetic(100, 2);
+    const path = join(dir, "broken.fhed");
+    const badKeys = { keyId: keys.keyId, secretKey: keys.secretKey.slice(0, 500) };
+    await assert.rejects(
+      writeFhedFile(ctx, path, { features, columns, keys: badKeys, schemaHash: SCHEMA_HASH }),
+      FheError,
+    );
+    assert.deepEqual(await readdir(dir), ["table.fhed"]);
+  });
+
+  it("rejects bad input with a one-line reason", async () => {
+    const { columns, features } = synthetic(10, 2);
+    const base = { features, columns, keys, schemaHash: SCHEMA_HASH };
+    const withNaN = { ...features, data: features.data.slice() };
+    withNaN.data[5] = Number.NaN;
+    await assert.rejects(encryptTable(ctx, { ...base, features: withNaN }), /row 2, column "x1" is NaN/);
+    await assert.rejects(encryptTable(ctx, { ...base, columns: ["a"] }), /one column name per matrix column/);
+    await assert.rejects(encryptTable(ctx, { ...base, schemaHash: "0x12" }), /schemaHash/);
+    await assert.rejects(encryptTable(ctx, { ...base, keys: { keyId: keys.keyId } }), /public key/);
+    const huge = { ...features, data: features.data.map((x) => x * 1e6) };
+    await assert.rejects(
+      encryptTable(ctx, { ...base, features: huge, level: "compact" }),
+      /standardize the data first or pass level: "full"/,
+    );
+    const enormous = { ...features, data: features.data.map((x) => x * 1e18) };
+    await assert.rejects(encryptTable(ctx, { ...base, features: enormous }), /Values too large/);
+  });
+});
