@@ -52,6 +52,14 @@ contract TrainingTasks is ITrainingTasks {
         bool stakeWithdrawn;
     }
 
+    /// @dev What `claim` needs besides the root and totals, in one slot (token 20 B | opensAt 8 B | open 1 B), so a
+    /// claim reads three slots instead of five. Written by settle, closed by dispute.
+    struct ClaimWindow {
+        IERC20 token;
+        uint64 opensAt;
+        bool open;
+    }
+
     uint16 private constant _FL_MIN_SUBMISSIONS = 3;
     uint16 private constant _BPS = 10_000;
     /// @dev The reward algorithm's exact round weights are defined up to round 1000 (src/rewards MAX_ROUND).
@@ -74,6 +82,7 @@ contract TrainingTasks is ITrainingTasks {
     mapping(uint256 taskId => mapping(uint256 roundKey => mapping(address node => bytes32 revealRoot))) private
         _reveals;
     mapping(uint256 taskId => BitMaps.BitMap) private _claimedLeaves;
+    mapping(uint256 taskId => ClaimWindow) private _claimWindows;
 
     constructor(IDatasetIndex index) {
         datasetIndex = index;
@@ -313,6 +322,7 @@ contract TrainingTasks is ITrainingTasks {
         task.payoutRoot = payoutRoot;
         task.payoutTotal = uint128(total);
         task.claimsOpenAt = claimsOpenAt;
+        _claimWindows[taskId] = ClaimWindow({token: task.params.rewardToken, opensAt: claimsOpenAt, open: true});
         emit TaskSettled(taskId, msg.sender, payoutRoot, total, claimsOpenAt);
     }
 
@@ -323,13 +333,16 @@ contract TrainingTasks is ITrainingTasks {
         if (task.resettled) revert TrainingTasksAlreadyResettled(taskId);
         if (block.timestamp >= task.claimsOpenAt) revert TrainingTasksChallengeWindowClosed(taskId, task.claimsOpenAt);
         task.status = TaskStatus.Disputed;
+        _claimWindows[taskId].open = false;
         emit SettlementDisputed(taskId, msg.sender);
     }
 
     /// @inheritdoc ITrainingTasks
     function claim(uint256 taskId, uint256 index, address account, uint256 amount, bytes32[] calldata proof) external {
-        Task storage task = _taskWithStatus(taskId, TaskStatus.Settled);
-        if (block.timestamp < task.claimsOpenAt) revert TrainingTasksClaimsNotOpen(taskId, task.claimsOpenAt);
+        ClaimWindow memory window = _claimWindows[taskId];
+        if (!window.open) revert TrainingTasksWrongStatus(taskId, _task(taskId).status);
+        if (block.timestamp < window.opensAt) revert TrainingTasksClaimsNotOpen(taskId, window.opensAt);
+        Task storage task = _tasks[taskId];
         BitMaps.BitMap storage claimed = _claimedLeaves[taskId];
         if (claimed.get(index)) revert TrainingTasksAlreadyClaimed(taskId, index);
         if (!MerkleProof.verifyCalldata(proof, task.payoutRoot, PayoutLeaf.hash(index, account, amount))) {
@@ -341,7 +354,7 @@ contract TrainingTasks is ITrainingTasks {
         claimed.set(index);
         task.claimed = uint128(claimedTotal);
         emit RewardClaimed(taskId, account, index, amount);
-        task.params.rewardToken.safeTransfer(account, amount);
+        window.token.safeTransfer(account, amount);
     }
 
     /// @inheritdoc ITrainingTasks
