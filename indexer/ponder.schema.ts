@@ -1,0 +1,392 @@
+// The indexed state of DatasetIndex and TrainingTasks. Entity tables (schema, dataset, task, member, round,
+// account) hold the current state; log tables (datasetVersion, roundAttempt, update, reveal, settlement, claim,
+// slash) hold one row per event, keyed by the natural id the contract enforces (so replaying an event is a no-op).
+// Amounts, ids and chain times are `bigint` (GraphQL BigInt = decimal string); small counters are `integer`.
+import { index, onchainEnum, onchainTable, relations } from "ponder";
+
+export const encryption = onchainEnum("encryption", ["None", "CKKS"]);
+export const taskKind = onchainEnum("task_kind", ["FL", "FHE"]);
+export const taskStatus = onchainEnum("task_status", ["Open", "Running", "Finished", "Settled", "Disputed", "Cancelled", "Abandoned"]);
+export const memberStatus = onchainEnum("member_status", ["Active", "Slashed", "Withdrawn"]);
+
+export const schema = onchainTable("schema", (t) => ({
+  id: t.bigint().primaryKey(),
+  hash: t.hex().notNull(),
+  registrant: t.hex().notNull(),
+  uri: t.text().notNull(),
+  datasetCount: t.integer().notNull(),
+  taskCount: t.integer().notNull(),
+  createdBlock: t.bigint().notNull(),
+  createdAt: t.bigint().notNull(),
+  createdTx: t.hex().notNull(),
+}), (s) => ({ hashIdx: index().on(s.hash) }));
+
+export const dataset = onchainTable("dataset", (t) => ({
+  id: t.bigint().primaryKey(),
+  owner: t.hex().notNull(),
+  schemaId: t.bigint().notNull(),
+  /** Current version (1 at registration, +1 per DatasetUpdated). */
+  version: t.integer().notNull(),
+  root: t.hex().notNull(),
+  manifestRoot: t.hex().notNull(),
+  rows: t.bigint().notNull(),
+  encryption: encryption("encryption").notNull(),
+  keyId: t.hex().notNull(),
+  uri: t.text().notNull(),
+  retired: t.boolean().notNull(),
+  /** Number of tasks this dataset joined (FL members + FHE inputs). */
+  taskCount: t.integer().notNull(),
+  createdBlock: t.bigint().notNull(),
+  createdAt: t.bigint().notNull(),
+  createdTx: t.hex().notNull(),
+  updatedBlock: t.bigint().notNull(),
+  updatedAt: t.bigint().notNull(),
+}), (d) => ({ ownerIdx: index().on(d.owner), schemaIdx: index().on(d.schemaId) }));
+
+/** Every version of every dataset: `${datasetId}-${version}`. */
+export const datasetVersion = onchainTable("dataset_version", (t) => ({
+  id: t.text().primaryKey(),
+  datasetId: t.bigint().notNull(),
+  version: t.integer().notNull(),
+  root: t.hex().notNull(),
+  manifestRoot: t.hex().notNull(),
+  rows: t.bigint().notNull(),
+  keyId: t.hex().notNull(),
+  uri: t.text().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  tx: t.hex().notNull(),
+}), (v) => ({ datasetIdx: index().on(v.datasetId) }));
+
+export const task = onchainTable("task", (t) => ({
+  id: t.bigint().primaryKey(),
+  creator: t.hex().notNull(),
+  kind: taskKind("kind").notNull(),
+  status: taskStatus("status").notNull(),
+  schemaId: t.bigint().notNull(),
+  modelRoot: t.hex().notNull(),
+  /** Rounds the task runs (the contract's `rounds`; `rounds` in GraphQL is the list of round rows). */
+  totalRounds: t.integer().notNull(),
+  minNodes: t.integer().notNull(),
+  maxNodes: t.integer().notNull(),
+  stake: t.bigint().notNull(),
+  rewardToken: t.hex().notNull(),
+  budget: t.bigint().notNull(),
+  joinDeadline: t.bigint().notNull(),
+  roundDuration: t.integer().notNull(),
+  revealDuration: t.integer().notNull(),
+  aggregatorWindow: t.integer().notNull(),
+  challengeWindow: t.integer().notNull(),
+  aggregator: t.hex().notNull(),
+  dataShareBps: t.integer().notNull(),
+  computeDecayBps: t.integer().notNull(),
+  dataDecayBps: t.integer().notNull(),
+  /** FHE tasks: the key all input datasets are encrypted under. */
+  fheKeyId: t.hex(),
+  /** Round in progress (0 before the start; stays at `rounds` once finished). */
+  currentRound: t.integer().notNull(),
+  /** Members that joined and were not slashed. */
+  activeMembers: t.integer().notNull(),
+  memberCount: t.integer().notNull(),
+  staked: t.bigint().notNull(),
+  slashed: t.bigint().notNull(),
+  stakesWithdrawn: t.bigint().notNull(),
+  /** Budget + slashed stakes: what a settlement may pay out. */
+  pool: t.bigint().notNull(),
+  payoutRoot: t.hex(),
+  payoutTotal: t.bigint(),
+  claimed: t.bigint().notNull(),
+  claimCount: t.integer().notNull(),
+  refunded: t.bigint().notNull(),
+  settleDeadline: t.bigint(),
+  claimsOpenAt: t.bigint(),
+  settlementCount: t.integer().notNull(),
+  latestSettlementId: t.text(),
+  createdBlock: t.bigint().notNull(),
+  createdAt: t.bigint().notNull(),
+  createdTx: t.hex().notNull(),
+  updatedBlock: t.bigint().notNull(),
+  updatedAt: t.bigint().notNull(),
+}), (t) => ({ creatorIdx: index().on(t.creator), statusIdx: index().on(t.status), schemaIdx: index().on(t.schemaId) }));
+
+/** The input datasets of an FHE task: `${taskId}-${datasetId}`. */
+export const fheInput = onchainTable("fhe_input", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  datasetId: t.bigint().notNull(),
+  position: t.integer().notNull(),
+  keyId: t.hex().notNull(),
+}), (f) => ({ taskIdx: index().on(f.taskId), datasetIdx: index().on(f.datasetId) }));
+
+/** A node in a task: `${taskId}-${node}`. */
+export const member = onchainTable("member", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  node: t.hex().notNull(),
+  /** 0 for an FHE compute node. */
+  datasetId: t.bigint().notNull(),
+  joinIndex: t.integer().notNull(),
+  saPublicKey: t.hex().notNull(),
+  stake: t.bigint().notNull(),
+  status: memberStatus("status").notNull(),
+  updateCount: t.integer().notNull(),
+  samples: t.bigint().notNull(),
+  slashedRound: t.integer(),
+  joinedBlock: t.bigint().notNull(),
+  joinedAt: t.bigint().notNull(),
+  joinedTx: t.hex().notNull(),
+}), (m) => ({ taskIdx: index().on(m.taskId), nodeIdx: index().on(m.node), datasetIdx: index().on(m.datasetId) }));
+
+/** A round of a task with the state of its latest attempt: `${taskId}-${round}`. */
+export const round = onchainTable("round", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  round: t.integer().notNull(),
+  attempt: t.integer().notNull(),
+  /** Attempts started so far (1 + restarts). */
+  attemptCount: t.integer().notNull(),
+  start: t.bigint().notNull(),
+  submitDeadline: t.bigint().notNull(),
+  revealDeadline: t.bigint().notNull(),
+  finalizeDeadline: t.bigint().notNull(),
+  members: t.integer().notNull(),
+  submissions: t.integer().notNull(),
+  revealCount: t.integer().notNull(),
+  samples: t.bigint().notNull(),
+  finalized: t.boolean().notNull(),
+  modelRoot: t.hex(),
+  lossE6: t.bigint(),
+  accuracyE6: t.bigint(),
+  loss: t.doublePrecision(),
+  accuracy: t.doublePrecision(),
+  finalizedBlock: t.bigint(),
+  finalizedAt: t.bigint(),
+  finalizedTx: t.hex(),
+}), (r) => ({ taskIdx: index().on(r.taskId) }));
+
+/** One attempt of a round: `${taskId}-${round}-${attempt}` (attempt 0 first; restartRound adds one). */
+export const roundAttempt = onchainTable("round_attempt", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  roundId: t.text().notNull(),
+  round: t.integer().notNull(),
+  attempt: t.integer().notNull(),
+  start: t.bigint().notNull(),
+  submitDeadline: t.bigint().notNull(),
+  revealDeadline: t.bigint().notNull(),
+  finalizeDeadline: t.bigint().notNull(),
+  members: t.integer().notNull(),
+  submissions: t.integer().notNull(),
+  revealCount: t.integer().notNull(),
+  samples: t.bigint().notNull(),
+  finalized: t.boolean().notNull(),
+  /** Re-run by restartRound (its updates were not aggregated). */
+  restarted: t.boolean().notNull(),
+  startedBlock: t.bigint().notNull(),
+  startedTx: t.hex().notNull(),
+}), (a) => ({ roundIdx: index().on(a.roundId), taskIdx: index().on(a.taskId) }));
+
+/** A committed (masked) update: `${taskId}-${round}-${attempt}-${node}`. */
+export const update = onchainTable("update", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  roundId: t.text().notNull(),
+  attemptId: t.text().notNull(),
+  memberId: t.text().notNull(),
+  round: t.integer().notNull(),
+  attempt: t.integer().notNull(),
+  node: t.hex().notNull(),
+  updateRoot: t.hex().notNull(),
+  samples: t.bigint().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  tx: t.hex().notNull(),
+}), (u) => ({ roundIdx: index().on(u.roundId), attemptIdx: index().on(u.attemptId), memberIdx: index().on(u.memberId), nodeIdx: index().on(u.node) }));
+
+/** Seeds a survivor revealed for the members that dropped: `${taskId}-${round}-${attempt}-${node}`. */
+export const reveal = onchainTable("reveal", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  roundId: t.text().notNull(),
+  attemptId: t.text().notNull(),
+  memberId: t.text().notNull(),
+  round: t.integer().notNull(),
+  attempt: t.integer().notNull(),
+  node: t.hex().notNull(),
+  revealRoot: t.hex().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  tx: t.hex().notNull(),
+}), (r) => ({ roundIdx: index().on(r.roundId), attemptIdx: index().on(r.attemptId) }));
+
+/** A posted payout root, keyed by event id; `index` = 1, and 2 after a dispute and re-settlement. */
+export const settlement = onchainTable("settlement", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  index: t.integer().notNull(),
+  settler: t.hex().notNull(),
+  payoutRoot: t.hex().notNull(),
+  total: t.bigint().notNull(),
+  claimsOpenAt: t.bigint().notNull(),
+  disputedBy: t.hex(),
+  disputedAt: t.bigint(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  tx: t.hex().notNull(),
+}), (s) => ({ taskIdx: index().on(s.taskId) }));
+
+/** A paid payout leaf: `${taskId}-${leafIndex}` (the contract allows each leaf once per task). */
+export const claim = onchainTable("claim", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  account: t.hex().notNull(),
+  leafIndex: t.bigint().notNull(),
+  amount: t.bigint().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  tx: t.hex().notNull(),
+}), (c) => ({ taskIdx: index().on(c.taskId), accountIdx: index().on(c.account) }));
+
+/** A slashed stake: `${taskId}-${node}` (a member is slashed at most once). */
+export const slashing = onchainTable("slashing", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  memberId: t.text().notNull(),
+  node: t.hex().notNull(),
+  round: t.integer().notNull(),
+  amount: t.bigint().notNull(),
+  slasher: t.hex().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  tx: t.hex().notNull(),
+}), (s) => ({ taskIdx: index().on(s.taskId), nodeIdx: index().on(s.node) }));
+
+/** The creator took back unpaid budget (cancelled, abandoned or settled below the pool); keyed by event id. */
+export const refund = onchainTable("refund", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  creator: t.hex().notNull(),
+  amount: t.bigint().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  tx: t.hex().notNull(),
+}), (r) => ({ taskIdx: index().on(r.taskId) }));
+
+/** Totals per address, in reward-token base units. `earned` = claimed rewards. */
+export const account = onchainTable("account", (t) => ({
+  id: t.hex().primaryKey(),
+  earned: t.bigint().notNull(),
+  claimCount: t.integer().notNull(),
+  staked: t.bigint().notNull(),
+  slashed: t.bigint().notNull(),
+  stakesWithdrawn: t.bigint().notNull(),
+  /** Budgets escrowed by the tasks this account created, and what it took back. */
+  budgeted: t.bigint().notNull(),
+  refunded: t.bigint().notNull(),
+  datasetCount: t.integer().notNull(),
+  taskCount: t.integer().notNull(),
+  membershipCount: t.integer().notNull(),
+  updateCount: t.integer().notNull(),
+  firstSeenBlock: t.bigint().notNull(),
+  lastSeenBlock: t.bigint().notNull(),
+}), (a) => ({ earnedIdx: index().on(a.earned) }));
+
+// ─── Relations (nested GraphQL fields) ────────────────────────────────────────────────────────────────────────
+
+export const schemaRelations = relations(schema, ({ many }) => ({
+  datasets: many(dataset),
+  tasks: many(task),
+}));
+
+export const datasetRelations = relations(dataset, ({ one, many }) => ({
+  schema: one(schema, { fields: [dataset.schemaId], references: [schema.id] }),
+  ownerAccount: one(account, { fields: [dataset.owner], references: [account.id] }),
+  versions: many(datasetVersion),
+  members: many(member),
+  fheInputs: many(fheInput),
+}));
+
+export const datasetVersionRelations = relations(datasetVersion, ({ one }) => ({
+  dataset: one(dataset, { fields: [datasetVersion.datasetId], references: [dataset.id] }),
+}));
+
+export const taskRelations = relations(task, ({ one, many }) => ({
+  schema: one(schema, { fields: [task.schemaId], references: [schema.id] }),
+  creatorAccount: one(account, { fields: [task.creator], references: [account.id] }),
+  members: many(member),
+  rounds: many(round),
+  attempts: many(roundAttempt),
+  updates: many(update),
+  settlements: many(settlement),
+  claims: many(claim),
+  slashes: many(slashing),
+  refunds: many(refund),
+  fheInputs: many(fheInput),
+}));
+
+export const fheInputRelations = relations(fheInput, ({ one }) => ({
+  task: one(task, { fields: [fheInput.taskId], references: [task.id] }),
+  dataset: one(dataset, { fields: [fheInput.datasetId], references: [dataset.id] }),
+}));
+
+export const memberRelations = relations(member, ({ one, many }) => ({
+  task: one(task, { fields: [member.taskId], references: [task.id] }),
+  dataset: one(dataset, { fields: [member.datasetId], references: [dataset.id] }),
+  account: one(account, { fields: [member.node], references: [account.id] }),
+  updates: many(update),
+  slash: one(slashing, { fields: [member.id], references: [slashing.memberId] }),
+}));
+
+export const roundRelations = relations(round, ({ one, many }) => ({
+  task: one(task, { fields: [round.taskId], references: [task.id] }),
+  attempts: many(roundAttempt),
+  updates: many(update),
+  reveals: many(reveal),
+}));
+
+export const roundAttemptRelations = relations(roundAttempt, ({ one, many }) => ({
+  task: one(task, { fields: [roundAttempt.taskId], references: [task.id] }),
+  roundInfo: one(round, { fields: [roundAttempt.roundId], references: [round.id] }),
+  updates: many(update),
+  reveals: many(reveal),
+}));
+
+export const updateRelations = relations(update, ({ one }) => ({
+  task: one(task, { fields: [update.taskId], references: [task.id] }),
+  roundInfo: one(round, { fields: [update.roundId], references: [round.id] }),
+  roundAttempt: one(roundAttempt, { fields: [update.attemptId], references: [roundAttempt.id] }),
+  member: one(member, { fields: [update.memberId], references: [member.id] }),
+  account: one(account, { fields: [update.node], references: [account.id] }),
+}));
+
+export const revealRelations = relations(reveal, ({ one }) => ({
+  roundInfo: one(round, { fields: [reveal.roundId], references: [round.id] }),
+  roundAttempt: one(roundAttempt, { fields: [reveal.attemptId], references: [roundAttempt.id] }),
+  member: one(member, { fields: [reveal.memberId], references: [member.id] }),
+}));
+
+export const settlementRelations = relations(settlement, ({ one }) => ({
+  task: one(task, { fields: [settlement.taskId], references: [task.id] }),
+}));
+
+export const claimRelations = relations(claim, ({ one }) => ({
+  task: one(task, { fields: [claim.taskId], references: [task.id] }),
+  recipient: one(account, { fields: [claim.account], references: [account.id] }),
+}));
+
+export const slashingRelations = relations(slashing, ({ one }) => ({
+  task: one(task, { fields: [slashing.taskId], references: [task.id] }),
+  member: one(member, { fields: [slashing.memberId], references: [member.id] }),
+}));
+
+export const refundRelations = relations(refund, ({ one }) => ({
+  task: one(task, { fields: [refund.taskId], references: [task.id] }),
+}));
+
+export const accountRelations = relations(account, ({ many }) => ({
+  datasets: many(dataset),
+  tasksCreated: many(task),
+  memberships: many(member),
+  updates: many(update),
+  claims: many(claim),
+}));

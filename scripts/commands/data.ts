@@ -1,0 +1,156 @@
+import path from "node:path";
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import type { Hex } from "viem";
+import { mkdir, rm } from "node:fs/promises";
+import { registerDataset } from "../../src/chain/tasks.ts";
+import { merkleRoot, putJson, writeFileAtomic as storeWriteFileAtomic } from "../../src/storage/index.ts";
+import { buildManifest, standardizedCsv } from "../../src/data/index.ts";
+import { DEFAULT_FHE_PARAMS } from "../../src/fhe/index.ts";
+import { fitStandardizer, loadRows, loadSchema, schemaHash, standardize, validateRows, writeStandardizedCsv } from "../../src/data/index.ts";
+import { standardizationStatsSchema, type Schema, type StandardizationStats, type StandardizedTable } from "../../src/data/index.ts";
+import { createFheContext, decryptTable, loadKeys, writeFhedFile } from "../../src/fhe/index.ts";
+import { writeFileAtomic } from "../../src/fhe/atomicWrite.ts";
+import { action, output, progress } from "../lib/cli.ts";
+import { accountOption, chainFor, homeFor, storeFor } from "../lib/context.ts";
+
+function keyIdOf(value: string): Hex {
+  if (!/^0x[0-9a-f]{64}$/.test(value)) throw new Error(`'${value}' is not a key id (0x + 64 lowercase hex digits; see \`2pm keys new\`)`);
+  return value as Hex;
+}
+
+/** validate → fit → standardize: the owner's pipeline up to the plaintext table. */
+async function prepare(schemaPath: string, dataPath: string, statsPath?: string): Promise<{ schema: Schema; stats: StandardizationStats; table: StandardizedTable }> {
+  const schema = await loadSchema(path.resolve(schemaPath));
+  const rows = validateRows(await loadRows(path.resolve(dataPath)), schema);
+  // Federated nodes must standardize alike: a task can publish reference stats that every owner reuses.
+  const stats = statsPath ? standardizationStatsSchema.parse(JSON.parse(await readFile(path.resolve(statsPath), "utf8"))) : fitStandardizer(rows, schema);
+  return { schema, stats, table: standardize(rows, schema, stats) };
+}
+
+export default function register(program: Command): void {
+  const data = program.command("data").description("a data owner's datasets: standardize, encrypt (CKKS), decrypt");
+
+  data.command("standardize").description("validate rows against a schema, fit the standardizer and write the standardized CSV")
+    .requiredOption("--schema <file>", "schema JSON")
+    .requiredOption("--data <file>", "rows (.csv or .json)")
+    .requiredOption("--out <file>", "standardized CSV")
+    .option("--stats <file>", "also write the fitted standardization stats as JSON")
+    .action(action(async (opts: { schema: string; data: string; out: string; stats?: string }, cmd: Command) => {
+      const { stats, table } = await prepare(opts.schema, opts.data);
+      const out = path.resolve(opts.out);
+      await writeStandardizedCsv(out, table);
+      if (opts.stats) await writeFileAtomic(path.resolve(opts.stats), new TextEncoder().encode(JSON.stringify(stats, null, 2) + "\n"));
+      output(cmd, { out, rows: table.features.rows, columns: table.columns, classes: table.classes, standardization: stats },
+        () => `${table.features.rows} rows × ${table.columns.length} columns written to ${out}`);
+    }));
+
+  data.command("encrypt").description("standardize and encrypt a dataset into a .fhed file (CKKS, seeded symmetric encryption)")
+    .requiredOption("--schema <file>", "schema JSON")
+    .requiredOption("--data <file>", "rows (.csv or .json)")
+    .requiredOption("--key <keyId>", "key id from `2pm keys new` (its secret key must be in <home>/keys)")
+    .requiredOption("--out <file>", "output .fhed file")
+    .action(action(async (opts: { schema: string; data: string; key: string; out: string }, cmd: Command) => {
+      const keyId = keyIdOf(opts.key);
+      const { schema, stats, table } = await prepare(opts.schema, opts.data);
+      const keys = await loadKeys(path.join(homeFor(cmd), "keys"), keyId, ["secret"]);
+      const ctx = await createFheContext();
+      try {
+        const out = path.resolve(opts.out);
+        let bar: ReturnType<typeof progress> | undefined;
+        const result = await writeFhedFile(ctx, out, {
+          features: table.features, columns: table.columns, keys, schemaHash: schemaHash(schema), standardization: stats,
+        }, (done, total) => { bar ??= progress(cmd, "encrypt", total); bar.update(done); });
+        bar?.stop();
+        output(cmd, { out, bytes: result.bytes, rows: table.features.rows, columns: table.columns, keyId },
+          () => `${table.features.rows} rows × ${table.columns.length} columns encrypted to ${out} (${result.bytes} bytes)`);
+      } finally {
+        ctx.dispose();
+      }
+    }));
+
+  data.command("decrypt").description("decrypt a .fhed file into a CSV of standardized features")
+    .requiredOption("--in <file>", ".fhed file")
+    .requiredOption("--key <keyId>", "key id whose secret key is in <home>/keys")
+    .requiredOption("--out <file>", "output CSV")
+    .action(action(async (opts: { in: string; key: string; out: string }, cmd: Command) => {
+      const keyId = keyIdOf(opts.key);
+      const bytes = new Uint8Array(await readFile(path.resolve(opts.in)));
+      const keys = await loadKeys(path.join(homeFor(cmd), "keys"), keyId, ["secret"]);
+      const ctx = await createFheContext();
+      try {
+        const { columns, features } = await decryptTable(ctx, bytes, keys);
+        const lines = [columns.join(",")];
+        for (let r = 0; r < features.rows; r++) {
+          const row: string[] = [];
+          for (let c = 0; c < features.cols; c++) row.push(String(features.data[r * features.cols + c]));
+          lines.push(row.join(","));
+        }
+        const out = path.resolve(opts.out);
+        await writeFileAtomic(out, new TextEncoder().encode(lines.join("\n") + "\n"));
+        output(cmd, { out, rows: features.rows, columns }, () => `${features.rows} rows × ${columns.length} columns decrypted to ${out}`);
+      } finally {
+        ctx.dispose();
+      }
+    }));
+
+  accountOption(data.command("register").description("validate, standardize, (encrypt,) store and register a dataset on chain in one step")
+    .requiredOption("--schema <file>", "schema JSON (registered first with `2pm schema register`)")
+    .requiredOption("--data <file>", "rows (.csv or .json)")
+    .option("--encrypt", "encrypt with CKKS before storing (needs --key)")
+    .option("--key <keyId>", "key id from `2pm keys new`")
+    .option("--local", "FL mode: keep the standardized data on disk, store only the manifest")
+    .option("--no-histogram", "omit the label histogram from the manifest")
+    .option("--stats <file>", "standardize with these stats (from `data standardize --stats`) instead of fitting them"))
+    .action(action(async (opts: { schema: string; data: string; encrypt?: boolean; key?: string; local?: boolean; histogram: boolean; stats?: string }, cmd: Command) => {
+      if (opts.encrypt && opts.local) throw new Error("--encrypt and --local exclude each other");
+      if (opts.encrypt && !opts.key) throw new Error("--encrypt needs --key <keyId> (create one with `2pm keys new`)");
+      const keyId = opts.encrypt ? keyIdOf(opts.key!) : undefined;
+      const { schema, stats, table } = await prepare(opts.schema, opts.data, opts.stats);
+      const hash = schemaHash(schema);
+      const ctx = await chainFor(cmd);
+      const schemaId = await ctx.contracts.datasetIndex.read.schemaIdOf([hash]);
+      if (schemaId === 0n) throw new Error(`schema ${hash} is not registered on ${ctx.network.name}; run \`2pm schema register ${opts.schema}\` first`);
+      const home = homeFor(cmd);
+      const store = storeFor(cmd);
+      let root: Hex;
+      let localPath: string | undefined;
+      if (keyId) {
+        const keys = await loadKeys(path.join(home, "keys"), keyId, ["secret"]);
+        const fhe = await createFheContext();
+        const tmp = path.join(home, `.register-${process.pid}.fhed`);
+        await mkdir(home, { recursive: true });
+        try {
+          let bar: ReturnType<typeof progress> | undefined;
+          await writeFhedFile(fhe, tmp, { features: table.features, columns: table.columns, keys, schemaHash: hash, standardization: stats },
+            (done, total) => { bar ??= progress(cmd, "encrypt", total); bar.update(done); });
+          bar?.stop();
+          root = await store.put(new Uint8Array(await readFile(tmp)));
+        } finally {
+          fhe.dispose();
+          await rm(tmp, { force: true });
+        }
+      } else {
+        const bytes = new TextEncoder().encode(standardizedCsv(table));
+        if (opts.local) {
+          root = merkleRoot(bytes);
+          const dir = path.join(home, "datasets", root);
+          await mkdir(dir, { recursive: true });
+          localPath = path.join(dir, "data.csv");
+          await storeWriteFileAtomic(localPath, bytes);
+        } else {
+          root = await store.put(bytes);
+        }
+      }
+      const encryption = keyId
+        ? { scheme: "ckks" as const, polyModulusDegree: DEFAULT_FHE_PARAMS.polyModulusDegree, coeffModulusBits: [...DEFAULT_FHE_PARAMS.coeffModulusBits], scale: DEFAULT_FHE_PARAMS.scale, keyId }
+        : { scheme: "none" as const };
+      const manifest = buildManifest({ schema, table, standardization: stats, contentRoot: root, encryption, includeLabelHistogram: opts.histogram });
+      const manifestRoot = await putJson(store, manifest);
+      const { datasetId, transactionHash } = await registerDataset(ctx, {
+        schemaId, root, manifestRoot, rows: BigInt(table.features.rows), encryption: keyId ? "ckks" : "none", keyId, uri: `0g://${manifestRoot}`,
+      });
+      output(cmd, { datasetId, root, manifestRoot, rows: table.features.rows, encryption: encryption.scheme, localPath, transactionHash },
+        () => `registered dataset ${datasetId}: root ${root}, manifest ${manifestRoot}, ${table.features.rows} rows (${encryption.scheme})`);
+    }));
+}

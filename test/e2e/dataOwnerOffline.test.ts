@@ -1,0 +1,80 @@
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, writeFile, copyFile, access } from "node:fs/promises";
+import path from "node:path";
+import { runCli, tempHome, jsonOf, expectExit } from "../helpers/cli.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const schema = path.join(root, "schemas/penguins.schema.json");
+const penguins = path.join(root, "node_modules/vega-datasets/data/penguins.json");
+const missing = (p: string) => access(p).then(() => false, () => true);
+
+describe("data owner CLI without a chain: keys, standardize, encrypt, decrypt", () => {
+  let home: string;
+  let keyId: string;
+  before(async () => {
+    home = await tempHome();
+    keyId = jsonOf<{ keyId: string }>(expectExit(await runCli(["--json", "keys", "new"], { home }))).keyId;
+  });
+
+  it("creates keys 0600 and exports evaluation keys without the secret key", async () => {
+    assert.match(keyId, /^0x[0-9a-f]{64}$/);
+    const { mode } = await import("node:fs/promises").then((fs) => fs.stat(path.join(home, "keys", keyId, "secret.key")));
+    assert.equal(mode & 0o777, 0o600);
+    const out = path.join(home, "eval.keys");
+    expectExit(await runCli(["keys", "export-eval", "--key", keyId, "--out", out], { home }));
+    const bundle = await readFile(out);
+    const secret = await readFile(path.join(home, "keys", keyId, "secret.key"));
+    assert.equal(bundle.indexOf(secret.subarray(64, 192)), -1, "the secret key must not be in the bundle");
+  });
+
+  it("encrypts penguins and decrypts to the standardized values", async () => {
+    const csv = path.join(home, "std.csv");
+    const fhed = path.join(home, "p.fhed");
+    const dec = path.join(home, "dec.csv");
+    expectExit(await runCli(["data", "standardize", "--schema", schema, "--data", penguins, "--out", csv], { home }));
+    const enc = jsonOf<{ rows: number; bytes: number }>(expectExit(await runCli(["--json", "data", "encrypt", "--schema", schema, "--data", penguins, "--key", keyId, "--out", fhed], { home })));
+    assert.equal(enc.rows, 333);
+    expectExit(await runCli(["data", "decrypt", "--in", fhed, "--key", keyId, "--out", dec], { home }));
+    const plain = (await readFile(csv, "utf8")).trim().split("\n").slice(1).map((l) => l.split(",").slice(0, -1).map(Number));
+    const back = (await readFile(dec, "utf8")).trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+    assert.equal(back.length, plain.length);
+    for (let r = 0; r < plain.length; r++) for (let c = 0; c < plain[r].length; c++) assert.ok(Math.abs(back[r][c] - plain[r][c]) < 1e-6);
+  });
+
+  it("rejects malformed CSV with one line, exit 1 and no output file", async () => {
+    const bad = path.join(home, "bad.csv");
+    await writeFile(bad, 'a,b\n1,"2\n');
+    const out = path.join(home, "bad.fhed");
+    const res = await runCli(["data", "encrypt", "--schema", schema, "--data", bad, "--key", keyId, "--out", out], { home });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr.trim(), /^error: .*malformed CSV/);
+    assert.equal(res.stderr.trim().split("\n").length, 1);
+    assert.ok(await missing(out));
+  });
+
+  it("rejects a tampered .fhed (trailing bytes) and the wrong key", async () => {
+    const fhed = path.join(home, "p.fhed");
+    const tampered = path.join(home, "t.fhed");
+    await copyFile(fhed, tampered);
+    await writeFile(tampered, new Uint8Array(2), { flag: "a" });
+    const res = await runCli(["data", "decrypt", "--in", tampered, "--key", keyId, "--out", path.join(home, "t.csv")], { home });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /trailing bytes/);
+    assert.ok(await missing(path.join(home, "t.csv")));
+    const other = await tempHome();
+    const otherKey = jsonOf<{ keyId: string }>(expectExit(await runCli(["--json", "keys", "new"], { home: other }))).keyId;
+    const wrong = await runCli(["data", "decrypt", "--in", fhed, "--key", otherKey, "--out", path.join(home, "w.csv")], { home: other });
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /encrypted under key/);
+    assert.ok(await missing(path.join(home, "w.csv")));
+  });
+
+  it("data register with missing deployments fails with one line", async () => {
+    const empty = await tempHome("2pm-empty-root-");
+    const res = await runCli(["data", "register", "--schema", schema, "--data", penguins, "--local", "-a", "1"], { home, env: { TWOPM_ROOT: empty } });
+    assert.equal(res.code, 1);
+    assert.equal(res.stderr.trim().split("\n").length, 1);
+    assert.match(res.stderr, /deployment/i);
+  });
+});

@@ -1,0 +1,519 @@
+// The Ponder indexer as a real process for e2e tests and benchmarks: a free port, PGlite in a temp dir (or
+// memory://, or Postgres), a unique --schema; waits until it is ready and caught up with the chain head.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { createPublicClient, createWalletClient, http, keccak256, toHex, zeroHash, type Address, type Hash, type Hex } from "viem";
+import { hardhat } from "viem/chains";
+import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
+import type { LocalChain } from "./localChain.ts";
+import { freePort, spawnGroup, type Spawned } from "./processes.ts";
+
+export const indexerDir = path.resolve(import.meta.dirname, "../../indexer");
+const ponderBin = path.resolve(import.meta.dirname, "../../node_modules/ponder/dist/esm/bin/ponder.js");
+
+export type IndexerDatabase =
+  | { kind: "pglite"; /** Default: a new temp dir (removed by stop({ cleanup: true })). */ directory?: string }
+  | { kind: "postgres"; url: string };
+
+export type StartIndexerOptions = {
+  /** The chain to index: its rpcUrl and the environment naming its deployments (TWOPM_ROOT). */
+  chain: { rpcUrl: string; env: Record<string, string> };
+  database?: IndexerDatabase;
+  /** Ponder's database schema; default a unique name. */
+  schema?: string;
+  /** Overrides the RPC URL the indexer uses (e.g. a proxy in front of the node). */
+  rpcUrl?: string;
+  /** Extra environment (INDEXER_ON_CHAIN_RESET, PONDER_LOG_LEVEL…). */
+  env?: Record<string, string>;
+  /** Wait until /status reaches the chain head (default true). */
+  waitUntilSynced?: boolean;
+  timeoutMs?: number;
+};
+
+export type GraphQLResult<T> = { data?: T; errors?: { message: string }[] };
+
+export type Indexer = {
+  url: string;
+  port: number;
+  schema: string;
+  database: IndexerDatabase & { kind: "pglite"; directory: string } | { kind: "postgres"; url: string };
+  process: Spawned;
+  /** Posts a GraphQL query; throws on GraphQL errors. */
+  query: <T = any>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+  /** The indexed block number (from /status), or undefined before the first block. */
+  indexedBlock: () => Promise<number | undefined>;
+  /** Waits until the indexer has indexed block `n` (default: the chain head now). */
+  waitForBlock: (n?: number | bigint, timeoutMs?: number) => Promise<void>;
+  /** Resolves with the exit code when the process ends. */
+  exited: Promise<number | null>;
+  output: () => string;
+  /** SIGINT (graceful: Ponder releases its lock) unless another signal is given. */
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+  /** Removes the temp PGlite directory this helper created. */
+  cleanup: () => Promise<void>;
+};
+
+let counter = 0;
+
+/** A database schema name unique to this process and call. */
+export function uniqueSchema(prefix = "t"): string {
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+}
+
+/**
+ * Starts `ponder start` (cwd indexer/) and waits for /ready and, by default, for the chain head.
+ * @example const indexer = await startIndexer({ chain }); await indexer.query("{ datasets { totalCount } }")
+ */
+export async function startIndexer(options: StartIndexerOptions): Promise<Indexer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const schema = options.schema ?? uniqueSchema();
+  const requested = options.database ?? { kind: "pglite" };
+  let ownDir: string | undefined;
+  const database: Indexer["database"] = requested.kind === "postgres"
+    ? requested
+    : { kind: "pglite", directory: requested.directory ?? (ownDir = path.join(await mkdtemp(path.join(tmpdir(), "2pm-indexer-")), "pglite")) };
+  const rpcUrl = options.rpcUrl ?? options.chain.rpcUrl;
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...options.chain.env, LOCALHOST_RPC_URL: rpcUrl, ...options.env };
+  delete env.DATABASE_URL;
+  delete env.DATABASE_PRIVATE_URL;
+  if (database.kind === "postgres") env.DATABASE_URL = database.url;
+  else env.PONDER_PGLITE_DIR = database.directory;
+  // Ponder needs Node 22: run it with the node that runs the tests (the project's pinned one).
+  const child = spawnGroup(process.execPath, [ponderBin, "start", "--schema", schema, "--port", String(port), "--log-format", "pretty"], { cwd: indexerDir, env });
+  const exited = new Promise<number | null>((resolve) => {
+    if (child.child.exitCode !== null) resolve(child.child.exitCode);
+    child.child.once("exit", (code) => resolve(code));
+  });
+  let ended = false;
+  void exited.then(() => (ended = true));
+
+  const query = async <T,>(q: string, variables?: Record<string, unknown>): Promise<T> => {
+    const response = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: q, variables }),
+    });
+    const body = (await response.json()) as GraphQLResult<T>;
+    if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors.map((e) => e.message).join("; ")}`);
+    return body.data as T;
+  };
+  const indexedBlock = async () => {
+    const response = await fetch(`${url}/status`);
+    if (!response.ok) return undefined;
+    const status = (await response.json()) as Record<string, { block?: { number: number } }>;
+    return Object.values(status)[0]?.block?.number;
+  };
+  const client = createPublicClient({ transport: http(options.chain.rpcUrl) });
+  const exitedError = () => new Error(`the indexer exited (code ${child.child.exitCode}):\n${child.output().slice(-4000)}`);
+  // Polls `check` until it is true; fails at once when the process exits (its output says why).
+  const poll = async (what: string, check: () => Promise<boolean>, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      if (ended) throw exitedError();
+      try {
+        if (await check()) return;
+      } catch (err) {
+        lastError = err;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}${lastError ? ` (${String(lastError)})` : ""}:\n${child.output().slice(-4000)}`);
+  };
+  const waitForBlock = async (n?: number | bigint, timeoutMs = 30_000) => {
+    // cacheTime 0: viem would otherwise answer from a block number cached for 4 s.
+    const target = Number(n ?? (await client.getBlockNumber({ cacheTime: 0 })));
+    await poll(`the indexer to reach block ${target}`, async () => ((await indexedBlock()) ?? -1) >= target, timeoutMs);
+  };
+
+  const indexer: Indexer = {
+    url, port, schema, database, process: child, query, indexedBlock, waitForBlock, exited,
+    output: child.output,
+    stop: (signal: NodeJS.Signals = "SIGINT") => child.stop(signal),
+    cleanup: async () => {
+      if (ownDir) await rm(path.dirname(ownDir), { recursive: true, force: true });
+    },
+  };
+  try {
+    await poll("the indexer to be ready", async () => (await fetch(`${url}/ready`)).ok, options.timeoutMs ?? 60_000);
+    if (options.waitUntilSynced ?? true) await waitForBlock(undefined, options.timeoutMs ?? 60_000);
+  } catch (err) {
+    await child.stop("SIGKILL");
+    await indexer.cleanup();
+    throw err;
+  }
+  return indexer;
+}
+
+/**
+ * The ```graphql blocks of a markdown file with their variables (from a `# variables: {...}` comment line, which
+ * GraphQL ignores, so a block is sent verbatim).
+ * @example const examples = graphqlExamples("docs/graphql.md")
+ */
+export function graphqlExamples(file: string): { name: string; query: string; variables?: Record<string, unknown> }[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/```graphql\n([\s\S]*?)```/g)].map(([, body]) => {
+    const name = /^\s*query\s+(\w+)/m.exec(body!)?.[1];
+    if (!name) throw new Error(`${file}: every graphql example needs a named query: ${body!.slice(0, 60)}`);
+    const vars = /^#\s*variables:\s*(\{.*\})\s*$/m.exec(body!)?.[1];
+    return { name, query: body!, variables: vars ? JSON.parse(vars) : undefined };
+  });
+}
+
+// ─── A scripted history for the indexer tests: schemas, datasets, two FL tasks, a settlement, claims, a slash ──
+
+export type ScenarioChain = Pick<LocalChain, "rpcUrl" | "addresses" | "account" | "increaseTime" | "publicClient">;
+
+/** Sends transactions as development account `i` and waits for each receipt. */
+export function actor(chain: ScenarioChain, i: number) {
+  const account = chain.account(i);
+  const wallet = createWalletClient({ account, chain: { ...hardhat, rpcUrls: { default: { http: [chain.rpcUrl] } } }, transport: http(chain.rpcUrl) });
+  const { datasetIndex, trainingTasks, rewardToken } = chain.addresses;
+  const send = async (hash: Hash) => {
+    const receipt = await chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+    return receipt;
+  };
+  return {
+    address: account.address.toLowerCase() as Address,
+    registerSchema: (hash: Hex, uri: string) => wallet.writeContract({ address: datasetIndex, abi: datasetIndexAbi, functionName: "registerSchema", args: [hash, uri] }).then(send),
+    registerDataset: (a: { schemaId: bigint; root: Hex; manifestRoot: Hex; rows: bigint; encryption?: number; keyId?: Hex; uri: string }) =>
+      wallet.writeContract({ address: datasetIndex, abi: datasetIndexAbi, functionName: "registerDataset", args: [a.schemaId, a.root, a.manifestRoot, a.rows, a.encryption ?? 0, a.keyId ?? zeroHash, a.uri] }).then(send),
+    updateDataset: (id: bigint, root: Hex, manifestRoot: Hex, rows: bigint, uri: string) =>
+      wallet.writeContract({ address: datasetIndex, abi: datasetIndexAbi, functionName: "updateDataset", args: [id, root, manifestRoot, rows, zeroHash, uri] }).then(send),
+    retireDataset: (id: bigint) => wallet.writeContract({ address: datasetIndex, abi: datasetIndexAbi, functionName: "retireDataset", args: [id] }).then(send),
+    mint: (to: Address, amount: bigint) => wallet.writeContract({ address: rewardToken, abi: rewardTokenAbi, functionName: "mint", args: [to, amount] }).then(send),
+    approve: (amount: bigint) => wallet.writeContract({ address: rewardToken, abi: rewardTokenAbi, functionName: "approve", args: [trainingTasks, amount] }).then(send),
+    createTask: (params: TaskParams) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "createTask", args: [params, [], zeroHash] }).then(send),
+    join: (taskId: bigint, datasetId: bigint, saPublicKey: Hex) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "joinTask", args: [taskId, datasetId, saPublicKey] }).then(send),
+    startTask: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "startTask", args: [taskId] }).then(send),
+    submit: (taskId: bigint, round: number, updateRoot: Hex, samples: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "submitUpdate", args: [taskId, round, updateRoot, samples] }).then(send),
+    finalize: (taskId: bigint, round: number, modelRoot: Hex, lossE6: number, accuracyE6: number) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "finalizeRound", args: [taskId, round, modelRoot, lossE6, accuracyE6] }).then(send),
+    settle: (taskId: bigint, payoutRoot: Hex, total: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "settle", args: [taskId, payoutRoot, total] }).then(send),
+    claim: (taskId: bigint, index: bigint, account: Address, amount: bigint, proof: Hex[]) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "claim", args: [taskId, index, account, amount, proof] }).then(send),
+    withdrawStake: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "withdrawStake", args: [taskId] }).then(send),
+    slash: (taskId: bigint, node: Address, round: number) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "slash", args: [taskId, node, round] }).then(send),
+  };
+}
+
+type TaskParams = {
+  kind: number; schemaId: number; modelRoot: Hex; rounds: number; minNodes: number; maxNodes: number; stake: bigint;
+  rewardToken: Address; budget: bigint; joinDeadline: bigint; roundDuration: number; revealDuration: number;
+  aggregatorWindow: number; challengeWindow: number; aggregator: Address; dataShareBps: number; computeDecayBps: number; dataDecayBps: number;
+};
+
+/** A deterministic 32-byte value for a label ("root:d1" …). */
+export const h = (label: string): Hex => keccak256(toHex(label));
+
+export type Scenario = Awaited<ReturnType<typeof runScenario>>;
+
+/**
+ * Runs the reference history: 2 schemas; datasets d1..d5 (d1 updated to v2, d5 retired, d4 CKKS); task 1 (FL,
+ * 3 members, 1 round finalized, settled with a StandardMerkleTree payout root, 3 of 4 leaves claimed, one stake
+ * withdrawn); task 2 (FL, started with 3 members, one misses round 1 and is slashed).
+ */
+export async function runScenario(chain: ScenarioChain) {
+  const [deployer, creator, n2, n3, n4] = [0, 1, 2, 3, 4].map((i) => actor(chain, i));
+  await deployer.registerSchema(h("schema:iris"), "0g://schema-iris");
+  await deployer.registerSchema(h("schema:penguins"), "0g://schema-penguins");
+  await n2.registerDataset({ schemaId: 1n, root: h("root:d1"), manifestRoot: h("manifest:d1"), rows: 50n, uri: "0g://d1" });
+  await n3.registerDataset({ schemaId: 1n, root: h("root:d2"), manifestRoot: h("manifest:d2"), rows: 60n, uri: "0g://d2" });
+  await n4.registerDataset({ schemaId: 1n, root: h("root:d3"), manifestRoot: h("manifest:d3"), rows: 40n, uri: "0g://d3" });
+  await n2.registerDataset({ schemaId: 2n, root: h("root:d4"), manifestRoot: h("manifest:d4"), rows: 70n, encryption: 1, keyId: h("key:k1"), uri: "0g://d4" });
+  await n3.registerDataset({ schemaId: 1n, root: h("root:d5"), manifestRoot: h("manifest:d5"), rows: 10n, uri: "0g://d5" });
+  await n2.updateDataset(1n, h("root:d1v2"), h("manifest:d1v2"), 55n, "0g://d1v2");
+  await n3.retireDataset(5n);
+
+  for (const a of [creator, n2, n3, n4]) await deployer.mint(a.address, 10_000n);
+  for (const a of [creator, n2, n3, n4]) await a.approve(10_000n);
+  const now = (await chain.publicClient.getBlock()).timestamp;
+  const params = (o: Partial<TaskParams>): TaskParams => ({
+    kind: 0, schemaId: 1, modelRoot: h("model:logreg"), rounds: 1, minNodes: 3, maxNodes: 3, stake: 100n,
+    rewardToken: chain.addresses.rewardToken, budget: 1000n, joinDeadline: now + 3600n, roundDuration: 600, revealDuration: 300,
+    aggregatorWindow: 3600, challengeWindow: 60, aggregator: creator.address, dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000, ...o,
+  });
+
+  // Task 1: full life cycle.
+  await creator.createTask(params({}));
+  await n2.join(1n, 1n, h("sa:n2"));
+  await n3.join(1n, 2n, h("sa:n3"));
+  await n4.join(1n, 3n, h("sa:n4")); // full: round 1 starts
+  await n2.submit(1n, 1, h("update:1:n2"), 55n);
+  await n3.submit(1n, 1, h("update:1:n3"), 60n);
+  await n4.submit(1n, 1, h("update:1:n4"), 40n);
+  await creator.finalize(1n, 1, h("model:1:1"), 523_000, 912_345);
+  const leaves: [bigint, Address, bigint][] = [[0n, n2.address, 300n], [1n, n3.address, 350n], [2n, n4.address, 250n], [3n, creator.address, 100n]];
+  const tree = StandardMerkleTree.of(leaves, ["uint256", "address", "uint256"]);
+  await creator.settle(1n, tree.root as Hex, 1000n);
+  await chain.increaseTime(61);
+  const claimBlocks: bigint[] = [];
+  for (const [i, a] of [n2, n3, n4].entries()) {
+    const [index, account, amount] = leaves[i]!;
+    claimBlocks.push((await a.claim(1n, index, account, amount, tree.getProof(i) as Hex[])).blockNumber);
+  }
+  await n2.withdrawStake(1n);
+
+  // Task 2: n4 misses round 1 and is slashed.
+  await creator.createTask(params({ rounds: 2, maxNodes: 4, stake: 50n, budget: 500n }));
+  await n2.join(2n, 1n, h("sa2:n2"));
+  await n3.join(2n, 2n, h("sa2:n3"));
+  await n4.join(2n, 3n, h("sa2:n4"));
+  await creator.startTask(2n);
+  await n2.submit(2n, 1, h("update:2:n2"), 55n);
+  await n3.submit(2n, 1, h("update:2:n3"), 60n);
+  await chain.increaseTime(601);
+  const slashReceipt = await deployer.slash(2n, n4.address, 1);
+  return { deployer, creator, n2, n3, n4, payoutRoot: tree.root.toLowerCase() as Hex, claimBlocks, rewardToken: chain.addresses.rewardToken.toLowerCase() as Address, headBlock: slashReceipt.blockNumber };
+}
+
+export type RpcProxy = { url: string; setTarget: (rpcUrl: string) => void; stop: () => Promise<void> };
+
+/**
+ * An HTTP JSON-RPC proxy with a switchable upstream: lets a test replace the node behind one RPC URL (a chain
+ * reset as a running indexer sees it). Answers 502 while the upstream is down.
+ * @example const proxy = await startRpcProxy(chainA.rpcUrl); proxy.setTarget(chainB.rpcUrl)
+ */
+export async function startRpcProxy(target: string): Promise<RpcProxy> {
+  let upstream = target;
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      const response = await fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.concat(chunks) });
+      res.writeHead(response.status, { "content-type": "application/json" });
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch {
+      res.writeHead(502).end();
+    }
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    setTarget: (rpcUrl) => (upstream = rpcUrl),
+    stop: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+// ─── What the indexer must return for the scenario ────────────────────────────────────────────────────────────
+
+/** Every table of the indexer, as the scenario leaves them (volatile fields — times, tx hashes — left out). */
+export const stateQuery = `{
+  schemas(orderBy: "id") { totalCount items { id hash registrant uri datasetCount taskCount } }
+  datasets(orderBy: "id") { totalCount items { id owner schemaId version root manifestRoot rows encryption keyId uri retired taskCount } }
+  datasetVersions(orderBy: "id") { totalCount items { id datasetId version rows root uri } }
+  tasks(orderBy: "id") { totalCount items {
+    id creator kind status schemaId modelRoot totalRounds minNodes maxNodes stake rewardToken budget roundDuration
+    revealDuration aggregatorWindow challengeWindow aggregator dataShareBps computeDecayBps dataDecayBps fheKeyId
+    currentRound activeMembers memberCount staked slashed stakesWithdrawn pool payoutRoot payoutTotal claimed
+    claimCount refunded settlementCount } }
+  members(orderBy: "id") { totalCount items { id taskId node datasetId joinIndex saPublicKey stake status updateCount samples slashedRound } }
+  rounds(orderBy: "id") { totalCount items { id taskId round attempt attemptCount members submissions revealCount samples finalized modelRoot lossE6 accuracyE6 loss accuracy } }
+  roundAttempts(orderBy: "id") { totalCount items { id roundId attempt members submissions revealCount samples finalized restarted } }
+  updates(orderBy: "id") { totalCount items { id taskId roundId attemptId memberId round attempt node updateRoot samples } }
+  reveals { totalCount }
+  settlements { totalCount items { taskId index settler payoutRoot total disputedBy } }
+  claims(orderBy: "id") { totalCount items { id taskId account leafIndex amount } }
+  slashings { totalCount items { id taskId memberId node round amount slasher } }
+  refunds { totalCount }
+  fheInputs { totalCount }
+  accounts(orderBy: "id") { totalCount items { id earned claimCount staked slashed stakesWithdrawn budgeted refunded datasetCount taskCount membershipCount updateCount } }
+}`;
+
+const page = <T,>(items: T[]) => ({ totalCount: items.length, items });
+const sortBy = <T,>(items: T[], key: (t: T) => string) => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+
+/** The exact result of `stateQuery` after `runScenario`. */
+export function expectedState(s: Scenario) {
+  const { deployer, creator, n2, n3, n4, payoutRoot } = s;
+  const zero = zeroHash;
+  const ds = (id: number, owner: Address, schemaId: number, version: number, label: string, rows: number, o: { enc?: string; keyId?: Hex; retired?: boolean; tasks?: number } = {}) =>
+    ({ id: String(id), owner, schemaId: String(schemaId), version, root: h(`root:${label}`), manifestRoot: h(`manifest:${label}`), rows: String(rows), encryption: o.enc ?? "None", keyId: o.keyId ?? zero, uri: `0g://${label}`, retired: o.retired ?? false, taskCount: o.tasks ?? 0 });
+  const taskBase = { creator: creator.address, kind: "FL", schemaId: "1", modelRoot: h("model:logreg"), minNodes: 3, rewardToken: "", roundDuration: 600, revealDuration: 300, aggregatorWindow: 3600, challengeWindow: 60, aggregator: creator.address, dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000, fheKeyId: null };
+  const member = (task: number, a: { address: Address }, datasetId: number, joinIndex: number, sa: string, stake: number, status: string, updates: number, samples: number, slashedRound: number | null = null) =>
+    ({ id: `${task}-${a.address}`, taskId: String(task), node: a.address, datasetId: String(datasetId), joinIndex, saPublicKey: h(sa), stake: String(stake), status, updateCount: updates, samples: String(samples), slashedRound });
+  const upd = (task: number, a: { address: Address }, label: string, samples: number) =>
+    ({ id: `${task}-1-0-${a.address}`, taskId: String(task), roundId: `${task}-1`, attemptId: `${task}-1-0`, memberId: `${task}-${a.address}`, round: 1, attempt: 0, node: a.address, updateRoot: h(label), samples: String(samples) });
+  const acct = (a: { address: Address }, o: Partial<Record<"earned" | "staked" | "slashed" | "stakesWithdrawn" | "budgeted", number>> & Partial<Record<"claimCount" | "datasetCount" | "taskCount" | "membershipCount" | "updateCount", number>>) => ({
+    id: a.address, earned: String(o.earned ?? 0), claimCount: o.claimCount ?? 0, staked: String(o.staked ?? 0), slashed: String(o.slashed ?? 0),
+    stakesWithdrawn: String(o.stakesWithdrawn ?? 0), budgeted: String(o.budgeted ?? 0), refunded: "0", datasetCount: o.datasetCount ?? 0,
+    taskCount: o.taskCount ?? 0, membershipCount: o.membershipCount ?? 0, updateCount: o.updateCount ?? 0,
+  });
+  return {
+    schemas: page([
+      { id: "1", hash: h("schema:iris"), registrant: deployer.address, uri: "0g://schema-iris", datasetCount: 4, taskCount: 2 },
+      { id: "2", hash: h("schema:penguins"), registrant: deployer.address, uri: "0g://schema-penguins", datasetCount: 1, taskCount: 0 },
+    ]),
+    datasets: page([
+      { ...ds(1, n2.address, 1, 2, "d1v2", 55, { tasks: 2 }) },
+      ds(2, n3.address, 1, 1, "d2", 60, { tasks: 2 }),
+      ds(3, n4.address, 1, 1, "d3", 40, { tasks: 2 }),
+      ds(4, n2.address, 2, 1, "d4", 70, { enc: "CKKS", keyId: h("key:k1") }),
+      ds(5, n3.address, 1, 1, "d5", 10, { retired: true }),
+    ]),
+    datasetVersions: page([
+      ["1-1", 1, 1, 50, "d1"], ["1-2", 1, 2, 55, "d1v2"], ["2-1", 2, 1, 60, "d2"], ["3-1", 3, 1, 40, "d3"], ["4-1", 4, 1, 70, "d4"], ["5-1", 5, 1, 10, "d5"],
+    ].map(([id, datasetId, version, rows, label]) => ({ id, datasetId: String(datasetId), version, rows: String(rows), root: h(`root:${label}`), uri: `0g://${label}` }))),
+    tasks: page([
+      { id: "1", ...taskBase, status: "Settled", totalRounds: 1, maxNodes: 3, stake: "100", budget: "1000", currentRound: 1, activeMembers: 3, memberCount: 3, staked: "300", slashed: "0", stakesWithdrawn: "100", pool: "1000", payoutRoot, payoutTotal: "1000", claimed: "900", claimCount: 3, refunded: "0", settlementCount: 1 },
+      { id: "2", ...taskBase, status: "Running", totalRounds: 2, maxNodes: 4, stake: "50", budget: "500", currentRound: 1, activeMembers: 2, memberCount: 3, staked: "150", slashed: "50", stakesWithdrawn: "0", pool: "550", payoutRoot: null, payoutTotal: null, claimed: "0", claimCount: 0, refunded: "0", settlementCount: 0 },
+    ].map((t) => ({ ...t, rewardToken: s.rewardToken }))),
+    members: page(sortBy([
+      member(1, n2, 1, 1, "sa:n2", 100, "Withdrawn", 1, 55), member(1, n3, 2, 2, "sa:n3", 100, "Active", 1, 60), member(1, n4, 3, 3, "sa:n4", 100, "Active", 1, 40),
+      member(2, n2, 1, 1, "sa2:n2", 50, "Active", 1, 55), member(2, n3, 2, 2, "sa2:n3", 50, "Active", 1, 60), member(2, n4, 3, 3, "sa2:n4", 50, "Slashed", 0, 0, 1),
+    ], (m) => m.id)),
+    rounds: page([
+      { id: "1-1", taskId: "1", round: 1, attempt: 0, attemptCount: 1, members: 3, submissions: 3, revealCount: 0, samples: "155", finalized: true, modelRoot: h("model:1:1"), lossE6: "523000", accuracyE6: "912345", loss: 0.523, accuracy: 0.912345 },
+      { id: "2-1", taskId: "2", round: 1, attempt: 0, attemptCount: 1, members: 3, submissions: 2, revealCount: 0, samples: "115", finalized: false, modelRoot: null, lossE6: null, accuracyE6: null, loss: null, accuracy: null },
+    ]),
+    roundAttempts: page([
+      { id: "1-1-0", roundId: "1-1", attempt: 0, members: 3, submissions: 3, revealCount: 0, samples: "155", finalized: true, restarted: false },
+      { id: "2-1-0", roundId: "2-1", attempt: 0, members: 3, submissions: 2, revealCount: 0, samples: "115", finalized: false, restarted: false },
+    ]),
+    updates: page(sortBy([
+      upd(1, n2, "update:1:n2", 55), upd(1, n3, "update:1:n3", 60), upd(1, n4, "update:1:n4", 40), upd(2, n2, "update:2:n2", 55), upd(2, n3, "update:2:n3", 60),
+    ], (u) => u.id)),
+    reveals: { totalCount: 0 },
+    settlements: page([{ taskId: "1", index: 1, settler: creator.address, payoutRoot, total: "1000", disputedBy: null }]),
+    claims: page([
+      { id: "1-0", taskId: "1", account: n2.address, leafIndex: "0", amount: "300" },
+      { id: "1-1", taskId: "1", account: n3.address, leafIndex: "1", amount: "350" },
+      { id: "1-2", taskId: "1", account: n4.address, leafIndex: "2", amount: "250" },
+    ]),
+    slashings: page([{ id: `2-${n4.address}`, taskId: "2", memberId: `2-${n4.address}`, node: n4.address, round: 1, amount: "50", slasher: deployer.address }]),
+    refunds: { totalCount: 0 },
+    fheInputs: { totalCount: 0 },
+    accounts: page(sortBy([
+      acct(creator, { taskCount: 2, budgeted: 1500 }),
+      acct(n2, { earned: 300, claimCount: 1, staked: 150, stakesWithdrawn: 100, datasetCount: 2, membershipCount: 2, updateCount: 2 }),
+      acct(n3, { earned: 350, claimCount: 1, staked: 150, datasetCount: 2, membershipCount: 2, updateCount: 2 }),
+      acct(n4, { earned: 250, claimCount: 1, staked: 150, slashed: 50, datasetCount: 1, membershipCount: 2, updateCount: 1 }),
+    ], (a) => a.id)),
+  };
+}
+
+/** The exact result of each example of docs/graphql.md after `runScenario`, by operation name. */
+export function expectedExamples(s: Scenario): Record<string, unknown> {
+  const { creator, n2, n3, n4, payoutRoot } = s;
+  return {
+    DatasetsBySchemaAndOwner: {
+      datasets: {
+        totalCount: 1,
+        items: [{
+          id: "1", version: 2, rows: "55", encryption: "None", root: h("root:d1v2"), manifestRoot: h("manifest:d1v2"), uri: "0g://d1v2", taskCount: 2,
+          versions: { items: [{ version: 1, rows: "50", uri: "0g://d1" }, { version: 2, rows: "55", uri: "0g://d1v2" }] },
+        }],
+      },
+    },
+    SchemaWithDatasets: {
+      schema: {
+        hash: h("schema:iris"), uri: "0g://schema-iris", datasetCount: 4, taskCount: 2,
+        datasets: { items: [
+          { id: "1", owner: n2.address, rows: "55", retired: false }, { id: "2", owner: n3.address, rows: "60", retired: false },
+          { id: "3", owner: n4.address, rows: "40", retired: false }, { id: "5", owner: n3.address, rows: "10", retired: true },
+        ] },
+      },
+    },
+    TaskDetail: {
+      task: {
+        id: "1", kind: "FL", status: "Settled", creator: creator.address, aggregator: creator.address, totalRounds: 1, currentRound: 1,
+        stake: "100", budget: "1000", pool: "1000", payoutRoot, payoutTotal: "1000", claimed: "900", schema: { id: "1" },
+        members: { items: [
+          { node: n2.address, joinIndex: 1, status: "Withdrawn", samples: "55", dataset: { id: "1", rows: "55", version: 2 } },
+          { node: n3.address, joinIndex: 2, status: "Active", samples: "60", dataset: { id: "2", rows: "60", version: 1 } },
+          { node: n4.address, joinIndex: 3, status: "Active", samples: "40", dataset: { id: "3", rows: "40", version: 1 } },
+        ] },
+        rounds: { items: [{
+          round: 1, attempt: 0, submissions: 3, samples: "155", finalized: true, modelRoot: h("model:1:1"), loss: 0.523, accuracy: 0.912345,
+          updates: { items: sortBy([
+            { node: n2.address, updateRoot: h("update:1:n2"), samples: "55" },
+            { node: n3.address, updateRoot: h("update:1:n3"), samples: "60" },
+            { node: n4.address, updateRoot: h("update:1:n4"), samples: "40" },
+          ], (u) => u.node) },
+        }] },
+        settlements: { items: [{ index: 1, payoutRoot, total: "1000", disputedBy: null }] },
+      },
+    },
+    ActiveTasks: {
+      tasks: { items: [{ id: "2", status: "Running", currentRound: 1, activeMembers: 2, memberCount: 3, slashed: "50", pool: "550", slashes: { items: [{ node: n4.address, round: 1, amount: "50" }] } }] },
+    },
+    AccountEarnings: {
+      account: {
+        earned: "300", claimCount: 1, staked: "150", slashed: "0", stakesWithdrawn: "100", datasetCount: 2, membershipCount: 2, updateCount: 2,
+        claims: { items: [{ taskId: "1", leafIndex: "0", amount: "300", block: String(s.claimBlocks[0]) }] },
+        memberships: { items: [{ taskId: "1", status: "Withdrawn", stake: "100" }, { taskId: "2", status: "Active", stake: "50" }] },
+      },
+    },
+    TopEarners: {
+      accounts: { items: [{ id: n3.address, earned: "350", claimCount: 1 }, { id: n2.address, earned: "300", claimCount: 1 }, { id: n4.address, earned: "250", claimCount: 1 }] },
+    },
+  };
+}
+
+/**
+ * Development account 5 registers datasets (schema 2) one block at a time; once the indexer has indexed 3 of
+ * them it is SIGKILLed and restarted on the same database while the registrations go on, then 5 more are sent and
+ * the restarted indexer is waited for until it reaches the chain head.
+ */
+export async function crashWhileProducing(chain: ScenarioChain & { env: Record<string, string> }, indexer: Indexer) {
+  const producer = actor(chain, 5);
+  let produced = 0;
+  let stopAt = Infinity;
+  const production = (async () => {
+    while (produced < stopAt) {
+      const i = produced;
+      await producer.registerDataset({ schemaId: 2n, root: h(`root:p${i}`), manifestRoot: h(`manifest:p${i}`), rows: BigInt(i + 1), uri: `0g://p${i}` });
+      produced++;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const indexedByProducer = async () =>
+    (await indexer.query<{ datasets: { totalCount: number } }>(`{ datasets(where: { owner: "${producer.address}" }) { totalCount } }`)).datasets.totalCount;
+  while ((await indexedByProducer()) < 3) await new Promise((r) => setTimeout(r, 50));
+  await indexer.stop("SIGKILL");
+  const producedAtKill = produced;
+  const restarted = await startIndexer({ chain, database: indexer.database, schema: indexer.schema, waitUntilSynced: false });
+  const producedAtRestart = produced;
+  stopAt = produced + 5;
+  try {
+    await production;
+    await restarted.waitForBlock(undefined, 60_000);
+  } catch (err) {
+    await restarted.stop("SIGKILL");
+    throw err;
+  }
+  return { indexer: restarted, producer, produced, producedAtKill, producedAtRestart };
+}
+
+/** Checks that the restarted indexer of `crashWhileProducing` has every produced row once and the scenario intact. */
+export async function assertCrashRecovered(run: Awaited<ReturnType<typeof crashWhileProducing>>, scenario: Scenario): Promise<void> {
+  const { indexer, producer, produced: n } = run;
+  assert.ok(run.producedAtRestart > run.producedAtKill, "events were produced while the indexer was down");
+  assert.match(indexer.output(), /released its lock/, "the crashed run's lock was released at once");
+  const result = await indexer.query<any>(`{
+    datasets(where: { owner: "${producer.address}" }, orderBy: "id", limit: 1000) { totalCount items { id rows version } }
+    datasetVersions(where: { datasetId_gt: "5" }) { totalCount }
+    account(id: "${producer.address}") { datasetCount }
+    schema(id: "2") { datasetCount }
+  }`);
+  assert.equal(result.datasets.totalCount, n);
+  assert.deepEqual(result.datasets.items, Array.from({ length: n }, (_, i) => ({ id: String(6 + i), rows: String(i + 1), version: 1 })));
+  assert.equal(result.datasetVersions.totalCount, n);
+  assert.deepEqual(result.account, { datasetCount: n });
+  assert.deepEqual(result.schema, { datasetCount: 1 + n });
+  // What was indexed before the crash was not replayed into the totals.
+  const state = await indexer.query<any>(stateQuery);
+  const expected = expectedState(scenario);
+  assert.deepEqual(state.accounts.items.filter((a: { id: string }) => a.id !== producer.address), expected.accounts.items);
+  assert.deepEqual(state.tasks, expected.tasks);
+  assert.deepEqual(state.claims, expected.claims);
+}
