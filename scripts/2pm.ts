@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { loadCommands } from "./commands/index.ts";
 
 if (Number(process.versions.node.split(".")[0]) < 22) {
-  process.stderr.write(`error: 2pm needs Node >= 22 (this is ${process.version}); run it through npm (npx 2pm …)\n`);
+  process.stderr.write(`error: 2pm needs Node >= 22 (this is ${process.version}); run it through npm (npm run 2pm -- …)\n`);
   process.exit(1);
 }
 

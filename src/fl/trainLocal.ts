@@ -20,6 +20,8 @@ export type LocalMetrics = {
   accuracy: number;
   /** Accuracy on the held-out validation rows (only when the spec has validationFraction > 0). */
   valAccuracy?: number;
+  /** Mean cross-entropy on the held-out validation rows (with valAccuracy). */
+  valLoss?: number;
 };
 
 export type TrainLocalReturnType = {
@@ -106,6 +108,10 @@ export function trainLocal(spec: ModelSpec, params: Float64Array, table: Table, 
 
   const train = evaluateRows(layout, p, table, trainRows);
   const metrics: LocalMetrics = { loss: train.logLoss, accuracy: train.accuracy };
-  if (valRows) metrics.valAccuracy = evaluateRows(layout, p, table, valRows).accuracy;
+  if (valRows) {
+    const val = evaluateRows(layout, p, table, valRows);
+    metrics.valAccuracy = val.accuracy;
+    metrics.valLoss = val.logLoss;
+  }
   return { params: p, samples: trainRows.length, metrics };
 }

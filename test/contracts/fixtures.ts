@@ -49,28 +49,9 @@ export async function deploy<const TAbi extends Abi>(connection: Connection, nam
   return typed(abi, deployed.address, await viem.getPublicClient(), wallet);
 }
 
-export type TaskParams = {
-  kind: number;
-  schemaId: number;
-  modelRoot: Hex;
-  rounds: number;
-  minNodes: number;
-  maxNodes: number;
-  stake: bigint;
-  rewardToken: Address;
-  budget: bigint;
-  joinDeadline: bigint;
-  roundDuration: number;
-  revealDuration: number;
-  aggregatorWindow: number;
-  challengeWindow: number;
-  aggregator: Address;
-  dataShareBps: number;
-  computeDecayBps: number;
-  dataDecayBps: number;
-};
-
-export type FheInput = { datasetId: bigint; root: Hex; manifestRoot: Hex; rows: bigint };
+// The contract's parameter shapes, shared with the library (src/chain/tasks.ts).
+import type { FheInput, TaskParams } from "../../src/chain/tasks.ts";
+export type { FheInput, TaskParams };
 
 /** The committed values of a dataset registered by the fixture. */
 export type DatasetRecord = { id: bigint; owner: Address; root: Hex; manifestRoot: Hex; rows: bigint; keyId: Hex };

@@ -31,7 +31,7 @@ abstract contract TasksFixture is TestBase {
     function setUp() public virtual {
         vm.warp(1_700_000_000);
         index = new DatasetIndex();
-        tasks = new TrainingTasks(index);
+        tasks = _deployTasks(index);
         token = new RewardToken(address(this));
         schemaId = uint32(index.registerSchema(keccak256("schema"), "0g://schema"));
         for (uint256 i = 0; i < NODES; ++i) {
@@ -42,6 +42,11 @@ abstract contract TasksFixture is TestBase {
                 IDatasetIndex.Encryption.None, bytes32(0), ""
             );
         }
+    }
+
+    /// @dev Overridden to run the same tests against a modified copy of the contract.
+    function _deployTasks(DatasetIndex index_) internal virtual returns (TrainingTasks) {
+        return new TrainingTasks(index_);
     }
 
     function _params(uint128 budget, uint128 stake, uint16 members, uint16 rounds)
