@@ -177,16 +177,9 @@ async function unlockPonderApp(query: (sql: string, params?: unknown[]) => Promi
 
 // ─── Postgres: table twopm_indexer.chain_fingerprint + a session advisory lock per app schema ───────────────────
 
-type PgClient = {
-  connect(): Promise<void>;
-  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-  end(): Promise<void>;
-  on(event: "error", listener: (err: Error) => void): void;
-};
-
 async function guardPostgres(p: GuardChainParameters, connectionString: string, fingerprint: Fingerprint): Promise<void> {
   const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString }) as PgClient;
+  const client = new pg.Client({ connectionString });
   client.on("error", (err) => p.log("warn", `chain guard: lost its database connection (${err.message})`));
   try {
     await client.connect();

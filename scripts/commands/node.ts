@@ -19,7 +19,9 @@ function describe(e: NodeEvent): string | null {
     case "joined": return `joined task ${e.taskId} with dataset ${e.datasetId} (tx ${e.transactionHash})`;
     case "resumed": return `resuming task ${e.taskId} (round ${e.round})`;
     case "waiting": return null;
-    case "submitted": return `round ${e.round} attempt ${e.attempt}: trained on ${e.samples} rows, loss ${e.loss.toFixed(4)}, accuracy ${pct(e.accuracy)}, validation ${pct(e.valAccuracy)}; update ${e.updateRoot}`;
+    case "submitted":
+      return `round ${e.round} attempt ${e.attempt}: trained on ${e.samples} rows, loss ${e.loss.toFixed(4)}, accuracy ${pct(e.accuracy)}` +
+        (e.valAccuracy === undefined ? "" : `, validation loss ${e.valLoss?.toFixed(4) ?? "–"} accuracy ${pct(e.valAccuracy)}`) + `; submitted ${e.updateRoot}`;
     case "revealed": return `round ${e.round} attempt ${e.attempt}: revealed seeds toward ${e.toward.join(", ")} (${e.revealRoot})`;
     case "missed": return `round ${e.round} attempt ${e.attempt}: missed (${e.reason})`;
     case "warning": return `warning: ${e.message}`;

@@ -1,12 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { InvalidArgumentError, type Command } from "commander";
 import { getAddress, isAddress, type Address } from "viem";
+import type { ChainContext } from "../../src/chain/client.ts";
 import { chainTime, createTask, readRound, readTask, type TaskParams } from "../../src/chain/tasks.ts";
-import { featureFieldsOf, labelFieldOf, schemaHash, type Schema } from "../../src/data/schema.ts";
+import { featureFieldsOf, labelFieldOf, loadSchema, schemaHash, type Schema } from "../../src/data/schema.ts";
 import { standardizedColumns } from "../../src/data/standardize.ts";
 import { TwoPmError } from "../../src/errors.ts";
 import { parseModelSpec, serializeModelSpec } from "../../src/fl/modelSpec.ts";
 import { loadChainSchema, loadTaskSpec } from "../../src/fl/runner/chainView.ts";
+import { readTaskHistory } from "../../src/fl/runner/taskHistory.ts";
+import type { ContentStore } from "../../src/storage/types.ts";
 import { action, output } from "../lib/cli.ts";
 import { formatTokenAmount, parseTokenAmount } from "../lib/amounts.ts";
 import { accountOption, chainFor, storeFor } from "../lib/context.ts";
@@ -29,8 +32,30 @@ const address = (v: string): Address => {
   return getAddress(v);
 };
 
+/** `--schema`: a schema id on DatasetIndex, or a schema JSON file (looked up on chain by its hash). */
+const schemaRef = (v: string): number | string => {
+  if (/^[0-9]+$/.test(v)) return int("--schema", 1, Number.MAX_SAFE_INTEGER)(v);
+  return v;
+};
+
+/** The task's schema and its id: by id (fetched through its 0g:// registration URI) or from a file (by hash). */
+async function resolveSchema(ctx: ChainContext, store: ContentStore, ref: number | string): Promise<{ schemaId: number; schema: Schema }> {
+  if (typeof ref === "number") return { schemaId: ref, schema: await loadChainSchema(ctx, store, BigInt(ref)) };
+  const schema = await loadSchema(ref);
+  const hash = schemaHash(schema);
+  const id = await ctx.contracts.datasetIndex.read.schemaIdOf([hash]);
+  if (id === 0n) throw new TwoPmError(`Schema ${ref} (${hash}) is not registered on ${ctx.network.name}: run \`2pm schema register ${ref}\` first.`);
+  return { schemaId: Number(id), schema };
+}
+
+const when = (deadline: bigint, now: bigint) => {
+  const d = Number(deadline - now);
+  return `${new Date(Number(deadline) * 1000).toISOString().replace(".000Z", "Z")} (${d >= 0 ? `in ${d} s` : `${-d} s ago`})`;
+};
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
 type CreateOptions = {
-  spec: string; schema: number; budget: bigint; rounds: number; stake: bigint; minNodes: number; maxNodes: number;
+  spec: string; schema: number | string; budget: bigint; rounds: number; stake: bigint; minNodes: number; maxNodes: number;
   joinWindow: number; roundDuration: number; revealDuration: number; aggregatorWindow: number; challengeWindow: number;
   aggregator?: Address; dataShareBps: number; computeDecayBps: number; dataDecayBps: number;
 };
@@ -42,7 +67,7 @@ export default function register(program: Command): void {
       .command("create")
       .description("validate a model spec against a schema, store it and create a federated task (escrows the budget)")
       .requiredOption("--spec <file>", "model spec JSON (2pm-model/1; see specs/)")
-      .requiredOption("--schema <id>", "schema id on DatasetIndex", int("--schema", 1, Number.MAX_SAFE_INTEGER))
+      .requiredOption("--schema <id|file>", "schema id on DatasetIndex, or the schema JSON file (registered first)", schemaRef)
       .requiredOption("--budget <tokens>", "reward budget in TPM", tokens("--budget"))
       .requiredOption("--rounds <n>", "training rounds", int("--rounds", 1, 1000))
       .requiredOption("--stake <tokens>", "stake each node deposits, in TPM", tokens("--stake"))
@@ -68,20 +93,20 @@ export default function register(program: Command): void {
     const spec = parseModelSpec(raw);
     const ctx = await chainFor(cmd);
     const store = storeFor(cmd);
-    const schema = await loadChainSchema(ctx, store, BigInt(opts.schema));
+    const { schemaId, schema } = await resolveSchema(ctx, store, opts.schema);
     const hash = schemaHash(schema);
     if (spec.schemaHash !== hash)
-      throw new TwoPmError(`The spec's schemaHash ${spec.schemaHash} is not schema ${opts.schema}'s (${hash}).`);
+      throw new TwoPmError(`The spec's schemaHash ${spec.schemaHash} is not schema ${schemaId}'s (${hash}).`);
     const label = labelFieldOf(schema);
     if (!label || label.name !== spec.label) throw new TwoPmError(`The spec's label '${spec.label}' is not the schema's label field '${label?.name}'.`);
     if (label.categories.join("\u0000") !== spec.classes.join("\u0000"))
       throw new TwoPmError(`The spec's classes [${spec.classes.join(", ")}] must be the label categories [${label.categories.join(", ")}] in order.`);
     const columns = schemaColumns(schema);
     const unknown = spec.features.filter((f) => !columns.includes(f));
-    if (unknown.length) throw new TwoPmError(`Features not among schema ${opts.schema}'s standardized columns: ${unknown.join(", ")} (columns: ${columns.join(", ")}).`);
+    if (unknown.length) throw new TwoPmError(`Features not among schema ${schemaId}'s standardized columns: ${unknown.join(", ")} (columns: ${columns.join(", ")}).`);
     const modelRoot = await store.put(serializeModelSpec(spec));
     const params: TaskParams = {
-      kind: 0, schemaId: opts.schema, modelRoot, rounds: opts.rounds, minNodes: opts.minNodes, maxNodes: opts.maxNodes,
+      kind: 0, schemaId, modelRoot, rounds: opts.rounds, minNodes: opts.minNodes, maxNodes: opts.maxNodes,
       stake: opts.stake, rewardToken: ctx.deployments.rewardToken.address, budget: opts.budget,
       joinDeadline: (await chainTime(ctx)) + BigInt(opts.joinWindow), roundDuration: opts.roundDuration,
       revealDuration: opts.revealDuration, aggregatorWindow: opts.aggregatorWindow, challengeWindow: opts.challengeWindow,
@@ -94,11 +119,12 @@ export default function register(program: Command): void {
 
   task
     .command("show")
-    .description("a task's parameters, members and current round")
+    .description("a task's status, parameters, members, rounds (attempts, submissions, reveals, metrics) and deadlines")
     .requiredOption("--task <id>", "task id", taskIdOption)
     .action(action(async (opts: { task: bigint }, cmd: Command) => {
       const ctx = await chainFor(cmd);
       const view = await readTask(ctx, opts.task);
+      const [now, history] = await Promise.all([chainTime(ctx), readTaskHistory(ctx, opts.task)]);
       const round = view.status === "Running" ? await readRound(ctx, opts.task, view.currentRound, view.params) : undefined;
       let model: string | undefined;
       try {
@@ -108,12 +134,25 @@ export default function register(program: Command): void {
         model = undefined;
       }
       const p = view.params;
-      output(cmd, { ...view, round, model }, () => [
+      const deadlines = round
+        ? [`  round ${round.round} attempt ${round.attempt} deadlines (chain time): submit ${when(round.submitDeadline, now)}, reveal ${when(round.revealDeadline, now)}, finalize ${when(round.finalizeDeadline, now)}`]
+        : view.status === "Open" ? [`  join deadline (chain time) ${when(p.joinDeadline, now)}`] : [];
+      const slashedIn = new Map(history.slashes.map((s) => [s.node.toLowerCase(), s.round]));
+      const roundLines = history.rounds.flatMap((r) => r.attempts.map((a) => {
+        const f = r.finalized?.attempt === a.attempt ? r.finalized : undefined;
+        const state = f
+          ? `finalized: ${f.samples} samples, loss ${f.loss.toFixed(4)}, accuracy ${pct(f.accuracy)}, model ${f.modelRoot}`
+          : a.restarted ? "re-run" : view.status === "Running" && r.round === view.currentRound ? "open" : "not finalized";
+        return `    round ${r.round} attempt ${a.attempt}: ${a.submitted.length}/${a.members} updates, ${a.revealed.length} reveals; ${state}`;
+      }));
+      output(cmd, { ...view, chainTime: now, round, model, rounds: history.rounds, slashes: history.slashes }, () => [
         `task ${view.taskId}: ${view.status}, ${p.kind === 0 ? "federated" : "FHE"}, round ${view.currentRound}/${p.rounds}${round ? ` (attempt ${round.attempt}: ${round.submissions}/${round.members} updates, ${round.reveals} reveals)` : ""}`,
         `  model ${p.modelRoot}${model ? ` (${model})` : ""}, schema ${p.schemaId}`,
         `  budget ${formatTokenAmount(p.budget)} TPM, stake ${formatTokenAmount(p.stake)} TPM, nodes ${p.minNodes}–${p.maxNodes}, aggregator ${p.aggregator}`,
+        ...deadlines,
         `  members (${view.activeMembers} active):`,
-        ...view.members.map((m) => `    ${m.node} dataset ${m.datasetId}${m.slashed ? " (slashed)" : ""}`),
+        ...view.members.map((m) => `    ${m.node} dataset ${m.datasetId}${m.slashed ? ` (slashed for round ${slashedIn.get(m.node.toLowerCase()) ?? "?"})` : ""}`),
+        ...(roundLines.length ? ["  rounds:", ...roundLines] : []),
       ].join("\n"));
     }));
 }

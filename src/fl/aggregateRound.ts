@@ -35,12 +35,16 @@ export type RoundMetrics = {
   accuracy: number;
   /** Samples-weighted mean of the reported validation accuracy (only when every included node reported one). */
   valAccuracy?: number;
+  /** Samples-weighted mean of the reported validation loss (only when every included node reported one). */
+  valLoss?: number;
 };
 
 export type AggregateRoundParameters = {
   spec: ModelSpec;
   taskId: bigint;
   round: number;
+  /** The round's attempt on chain: update headers and reveal files must name it. Default 0. */
+  attempt?: number;
   /** The global parameters the round started from. */
   globalParams: Float64Array;
   /** Every task member of the round with its on-chain X25519 public key (used for masking). */
@@ -90,8 +94,8 @@ export type AggregateRoundReturnType =
  * exactly what must never happen to an update that is on chain (anyone holding its bytes could unmask it). So a
  * submitted update that is corrupt, mismatched or unavailable, a survivor that missed the reveal, or a bad reveal
  * makes the round unfinalizable: the culprits are reported and the round is re-run as its next attempt on chain
- * (restartRound; seeds are per attempt, so fresh). Dropped members (no update on chain) are handled by the survivors' reveals. Without
- * secure aggregation bad updates are simply excluded.
+ * (restartRound; seeds are per attempt, so fresh). Dropped members (no update on chain) are handled by the
+ * survivors' reveals. Without secure aggregation bad updates are simply excluded.
  *
  * @example
  * const result = aggregateRound({ spec, taskId, round, globalParams, members, updates, failures, reveals })
@@ -99,6 +103,7 @@ export type AggregateRoundReturnType =
  */
 export function aggregateRound(parameters: AggregateRoundParameters): AggregateRoundReturnType {
   const { spec, taskId, round, globalParams } = parameters;
+  const attempt = parameters.attempt ?? 0;
   const secure = parameters.secure ?? true;
   const minNodes = parameters.minNodes ?? 3;
   const layout = modelLayout(spec);
@@ -123,7 +128,7 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
   const valid: RoundUpdateResult[] = [];
   for (const u of parameters.updates) {
     const node = note(u.node);
-    const problem = headerProblem(u, { taskId, round, node, length, scale, secure });
+    const problem = headerProblem(u, { taskId, round, attempt, node, length, scale, secure });
     if (problem) excluded.push({ node, reason: problem });
     else valid.push({ ...u, node });
   }
@@ -169,7 +174,7 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
       for (const r of parameters.reveals ?? []) byNode.set(r.node.toLowerCase() as Address, r.reveal);
       for (const node of survivors) {
         const reveal = byNode.get(node);
-        const problem = revealProblem(reveal, { taskId, round, node, dropped, survivors });
+        const problem = revealProblem(reveal, { taskId, round, attempt, node, dropped, survivors });
         if (problem) culprits.push({ node, reason: problem });
         else seeds.push(...reveal!.reveals.filter((r) => dropped.includes(r.to.toLowerCase() as Address)));
       }
@@ -192,6 +197,8 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
   };
   if (included.every((u) => u.update.header.metrics.valAccuracy !== undefined))
     metrics.valAccuracy = mean((u) => u.update.header.metrics.valAccuracy!);
+  if (included.every((u) => u.update.header.metrics.valLoss !== undefined))
+    metrics.valLoss = mean((u) => u.update.header.metrics.valLoss!);
   return {
     status: "finalized",
     params: applyDelta(globalParams, delta),
@@ -218,11 +225,13 @@ function l2(v: Int32Array): number {
 
 function headerProblem(
   u: RoundUpdateResult,
-  expected: { taskId: bigint; round: number; node: Address; length: number; scale: number; secure: boolean },
+  expected: { taskId: bigint; round: number; attempt: number; node: Address; length: number; scale: number; secure: boolean },
 ): string | undefined {
   const h = u.update.header;
   if (h.taskId !== expected.taskId) return `update is for task ${h.taskId}, not ${expected.taskId}`;
   if (h.round !== expected.round) return `update is for round ${h.round}, not ${expected.round}`;
+  // A replayed update of an earlier attempt is masked with that attempt's seeds: it would not cancel.
+  if ((h.attempt ?? 0) !== expected.attempt) return `update is for attempt ${h.attempt ?? 0}, not ${expected.attempt}`;
   if (h.node.toLowerCase() !== expected.node) return `update header names node ${h.node}`;
   if (h.samples !== u.samples) return `update header says ${h.samples} samples but the chain records ${u.samples}`;
   if (h.length !== expected.length || u.update.vector.length !== expected.length)
@@ -234,12 +243,12 @@ function headerProblem(
 
 function revealProblem(
   reveal: RevealFile | undefined,
-  expected: { taskId: bigint; round: number; node: Address; dropped: Address[]; survivors: Set<Address> },
+  expected: { taskId: bigint; round: number; attempt: number; node: Address; dropped: Address[]; survivors: Set<Address> },
 ): string | undefined {
   if (!reveal) return "missed the reveal window";
   if (reveal.from.toLowerCase() !== expected.node) return `reveal file is signed as ${reveal.from}`;
-  if (reveal.taskId !== expected.taskId || reveal.round !== expected.round)
-    return `reveal file is for task ${reveal.taskId} round ${reveal.round}`;
+  if (reveal.taskId !== expected.taskId || reveal.round !== expected.round || (reveal.attempt ?? 0) !== expected.attempt)
+    return `reveal file is for task ${reveal.taskId} round ${reveal.round} attempt ${reveal.attempt ?? 0}`;
   const targets = new Set(reveal.reveals.map((r) => r.to.toLowerCase()));
   for (const t of targets) if (expected.survivors.has(t as Address)) return `revealed a seed toward ${t}, whose update is on chain`;
   const missing = expected.dropped.filter((d) => !targets.has(d));

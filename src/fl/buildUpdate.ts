@@ -45,6 +45,7 @@ export function buildUpdate(parameters: BuildUpdateParameters): { update: Update
     header: {
       taskId,
       round,
+      attempt: attempt ?? 0,
       node: node.toLowerCase() as Address,
       samples: trained.samples,
       length: vector.length,

@@ -12,6 +12,8 @@ export const ROUND_MODEL_VERSION = 1;
 export type RoundModel = {
   taskId: bigint;
   round: number;
+  /** The round's attempt on chain that produced this model (absent for round 0). */
+  attempt?: number;
   params: Float64Array;
   /** Aggregated metrics of the round (absent for round 0). */
   metrics?: RoundMetrics;
@@ -22,6 +24,7 @@ export type RoundModel = {
 const headerJson = z.strictObject({
   taskId: z.string().regex(/^(0|[1-9][0-9]{0,77})$/),
   round: z.number().int().min(0),
+  attempt: z.number().int().min(0).max(65_535).optional(),
   length: z.number().int().min(1).max(2 ** 27),
   metrics: z
     .strictObject({
@@ -30,6 +33,7 @@ const headerJson = z.strictObject({
       loss: z.number(),
       accuracy: z.number().min(0).max(1),
       valAccuracy: z.number().min(0).max(1).optional(),
+      valLoss: z.number().min(0).optional(),
     })
     .optional(),
   nodes: z
@@ -40,7 +44,7 @@ const headerJson = z.strictObject({
 
 /**
  * Encodes a round model: magic "2PMMDL\0\0", u16 version, u32 header length (LE), JSON header
- * { taskId, round, length, metrics?, nodes? }, then `length` float64 little-endian parameters.
+ * { taskId, round, attempt?, length, metrics?, nodes? }, then `length` float64 little-endian parameters.
  *
  * @example
  * const modelRoot = await store.put(encodeRoundModel({ taskId, round, params, metrics, nodes }))
@@ -49,6 +53,7 @@ export function encodeRoundModel(model: RoundModel): Uint8Array {
   const header = headerJson.safeParse({
     taskId: model.taskId.toString(10),
     round: model.round,
+    attempt: model.attempt,
     length: model.params.length,
     metrics: model.metrics,
     nodes: model.nodes?.map((a) => a.toLowerCase()),
@@ -100,9 +105,10 @@ export function decodeRoundModel(bytes: Uint8Array): RoundModel {
   for (const p of params) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
   const model: RoundModel = { taskId: BigInt(parsed.data.taskId), round: parsed.data.round, params };
   if (parsed.data.metrics) {
-    const { valAccuracy, ...rest } = parsed.data.metrics;
-    model.metrics = valAccuracy === undefined ? rest : { ...rest, valAccuracy };
+    const { valAccuracy, valLoss, ...rest } = parsed.data.metrics;
+    model.metrics = { ...rest, ...(valAccuracy === undefined ? {} : { valAccuracy }), ...(valLoss === undefined ? {} : { valLoss }) };
   }
+  if (parsed.data.attempt !== undefined) model.attempt = parsed.data.attempt;
   if (parsed.data.nodes) model.nodes = parsed.data.nodes;
   return model;
 }

@@ -329,6 +329,7 @@ const revealJson = z.strictObject({
   format: z.literal("2pm-reveal/1"),
   taskId: z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "expected a decimal uint256"),
   round: z.number().int().min(0),
+  attempt: z.number().int().min(0).max(65_535).optional(),
   from: addressField,
   seeds: z.array(
     z.strictObject({
@@ -342,10 +343,17 @@ const revealJson = z.strictObject({
 });
 
 /** A survivor's reveal file (stored by root; its root goes on chain with revealSeeds). */
-export type RevealFile = { taskId: bigint; round: number; from: Address; reveals: SeedReveal[] };
+export type RevealFile = {
+  taskId: bigint;
+  round: number;
+  /** The round's attempt on chain the seeds belong to; absent means 0. */
+  attempt?: number;
+  from: Address;
+  reveals: SeedReveal[];
+};
 
 /**
- * Encodes a reveal file: UTF-8 JSON `{ format: "2pm-reveal/1", taskId, round, from, seeds: [{ to, seed }] }`,
+ * Encodes a reveal file: UTF-8 JSON `{ format: "2pm-reveal/1", taskId, round, attempt?, from, seeds: [{ to, seed }] }`,
  * seeds sorted by `to`.
  *
  * @example
@@ -359,6 +367,7 @@ export function encodeReveal(file: RevealFile): Uint8Array {
     format: "2pm-reveal/1",
     taskId: file.taskId.toString(10),
     round: file.round,
+    ...(file.attempt === undefined ? {} : { attempt: file.attempt }),
     from,
     seeds: [...file.reveals]
       .map((r) => ({ to: r.to.toLowerCase(), seed: r.seed.toLowerCase() }))
@@ -394,6 +403,7 @@ export function decodeReveal(bytes: Uint8Array): RevealFile {
   return {
     taskId: BigInt(parsed.data.taskId),
     round: parsed.data.round,
+    ...(parsed.data.attempt === undefined ? {} : { attempt: parsed.data.attempt }),
     from,
     reveals: seeds.map((s) => ({ from, to: s.to, seed: s.seed })),
   };

@@ -119,6 +119,7 @@ const address = z
 const headerJson = z.strictObject({
   taskId: z.string().regex(/^(0|[1-9][0-9]{0,77})$/, "expected a decimal uint256"),
   round: z.number().int().min(0).max(2 ** 32 - 1),
+  attempt: z.number().int().min(0).max(65_535).optional(),
   node: address,
   samples: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   length: z.number().int().min(1).max(2 ** 28),
@@ -129,6 +130,7 @@ const headerJson = z.strictObject({
     loss: z.number().min(0),
     accuracy: z.number().min(0).max(1),
     valAccuracy: z.number().min(0).max(1).optional(),
+    valLoss: z.number().min(0).optional(),
   }),
 });
 
@@ -136,6 +138,8 @@ const headerJson = z.strictObject({
 export type UpdateHeader = {
   taskId: bigint;
   round: number;
+  /** The round's attempt on chain (restartRound re-runs a round as attempt + 1); absent means 0. */
+  attempt?: number;
   /** Address of the submitting node (lowercase). */
   node: Address;
   /** Training samples n_i: the FedAvg weight already multiplied into the vector. */
@@ -146,8 +150,8 @@ export type UpdateHeader = {
   scale: number;
   /** True when the vector carries secure-aggregation masks. */
   masked: boolean;
-  /** The node's local metrics (training loss/accuracy, validation accuracy when held out). */
-  metrics: { loss: number; accuracy: number; valAccuracy?: number };
+  /** The node's local metrics (training loss/accuracy, validation loss/accuracy when held out). */
+  metrics: { loss: number; accuracy: number; valAccuracy?: number; valLoss?: number };
 };
 
 export type Update = { header: UpdateHeader; vector: Int32Array };
@@ -209,6 +213,8 @@ export function decodeUpdate(bytes: Uint8Array): Update {
     throw new UpdateFormatError("The update file header is invalid.", { details: z.prettifyError(parsed.error) });
   const header: UpdateHeader = { ...parsed.data, taskId: BigInt(parsed.data.taskId) };
   if (header.metrics.valAccuracy === undefined) delete header.metrics.valAccuracy;
+  if (header.metrics.valLoss === undefined) delete header.metrics.valLoss;
+  if (header.attempt === undefined) delete header.attempt;
   const body = fixed + headerBytes;
   if (bytes.length - body !== 4 * header.length)
     throw new UpdateFormatError(

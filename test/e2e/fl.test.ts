@@ -4,9 +4,9 @@
 // and slashed; bad input is refused before any transaction; stored masked updates leak nothing.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFile, rm } from "node:fs/promises";
+import { readFile, stat, writeFile, rm } from "node:fs/promises";
 import path from "node:path";
-import type { Address, Hex } from "viem";
+import { hexToBytes, type Address, type Hex } from "viem";
 import { rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
 import { connect, write, type ChainContext } from "../../src/chain/client.ts";
 import { getEvents } from "../../src/chain/events.ts";
@@ -14,9 +14,11 @@ import { readRound, readTask, registerDataset, taskWrite } from "../../src/chain
 import { buildManifest, fitStandardizer, loadRows, loadSchema, splitBy, standardize, standardizedCsv, trainTestSplit, validateRows } from "../../src/data/index.ts";
 import type { RawRow, Schema, StandardizationStats } from "../../src/data/index.ts";
 import {
-  decodeRoundModel, decodeUpdate, evaluate, initParams, modelDelta, parseModelSpec, quantizeUpdate, sumUpdates, trainLocal, type ModelSpec,
+  decodeReveal, decodeRoundModel, decodeUpdate, evaluate, initParams, maskStream, modelDelta, parseModelSpec, quantizeUpdate, sumUpdates,
+  trainLocal, type ModelSpec,
 } from "../../src/fl/index.ts";
 import { uncachedContext } from "../../src/fl/runner/chainView.ts";
+import { nodeDir } from "../../src/fl/runner/runNode.ts";
 import { selectFeatures } from "../../src/fl/runner/prepareNode.ts";
 import { localStore, putJson, type LocalStore } from "../../src/storage/index.ts";
 import { cliPath, cliRunner, expectExit, jsonOf, tempHome, type CliResult } from "../helpers/cli.ts";
@@ -51,8 +53,8 @@ const ctx = (i: number) => contexts.get(i)!;
 // Event reads right after a state change must not use a cached block number.
 let reader: ChainContext;
 const addr = (i: number): Address => chain.account(i).address;
-function taskArgs() {
-  return ["--schema", "1", "--budget", "1000", "--stake", "10", "--round-duration", String(ROUND_S), "--reveal-duration", String(ROUND_S),
+function taskArgs(schemaRef = "1") {
+  return ["--schema", schemaRef, "--budget", "1000", "--stake", "10", "--round-duration", String(ROUND_S), "--reveal-duration", String(ROUND_S),
     "--aggregator-window", "600", "--challenge-window", "60", "--aggregator", addr(AGGREGATOR)];
 }
 
@@ -90,9 +92,9 @@ async function registerNodeData(owner: number, rows: RawRow[], label: string): P
 const events = (eventName: string, args: Record<string, unknown>) =>
   getEvents(reader, { address: chain.addresses.trainingTasks, abi: trainingTasksAbi, eventName, args });
 
-async function createTask(rounds: number, maxNodes: number, specFile = "specs/penguins-logreg.json"): Promise<bigint> {
+async function createTask(rounds: number, maxNodes: number, specFile = "specs/penguins-logreg.json", schemaRef = "1"): Promise<bigint> {
   const r = expectExit(await cli("--json", "task", "create", "--spec", specFile, "--rounds", String(rounds), "--min-nodes", "3",
-    "--max-nodes", String(maxNodes), ...taskArgs(), "-a", String(CREATOR)));
+    "--max-nodes", String(maxNodes), ...taskArgs(schemaRef), "-a", String(CREATOR)));
   return BigInt(jsonOf<{ taskId: string }>(r).taskId);
 }
 
@@ -137,20 +139,52 @@ after(async () => {
 
 describe("federated learning end to end", () => {
   test("3 nodes (one island each) train 3 rounds with secure aggregation; the model matches centralized training", async () => {
-    const taskId = await createTask(3, 3);
-    const shown = jsonOf<{ status: string; params: { rounds: number } }>(expectExit(await cli("--json", "task", "show", "--task", String(taskId))));
+    // The schema given as the file (looked up on chain by its hash) instead of its id.
+    const taskId = await createTask(3, 3, "specs/penguins-logreg.json", "schemas/penguins.schema.json");
+    const shown = jsonOf<{ status: string; params: { rounds: number; schemaId: string } }>(expectExit(await cli("--json", "task", "show", "--task", String(taskId))));
     assert.equal(shown.status, "Open");
+    assert.equal(Number(shown.params.schemaId), 1);
 
     const aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
     const nodes = NODES.map((i) => start(nodeArgs(taskId, i)));
+    const restarted = NODES[2];
     const logs = () => [aggregator, ...nodes].map((p) => p.output().slice(-3000)).join("\n---\n");
+
+    // SIGKILL one node right after its round-1 update is on chain and start it again: it resumes from its key and
+    // state files (no second join, no second submission) and takes part in the remaining rounds.
+    await waitFor("the third node's round 1 update", async () =>
+      (await events("UpdateSubmitted", { taskId, round: 1, node: addr(restarted) })).length > 0 || undefined, 60_000, 100)
+      .catch((err) => assert.fail(`${err}\n${logs()}`));
+    await nodes[2].stop("SIGKILL");
+    const first = nodes[2].output();
+    nodes[2] = start(nodeArgs(taskId, restarted));
     const codes = await withTimeout("the 3-node task", Promise.all([aggregator.exited, ...nodes.map((n) => n.exited)]), 90_000, logs);
     assert.deepEqual(codes, [0, 0, 0, 0], logs());
+    assert.match(first, /joined task/);
+    assert.match(nodes[2].output(), new RegExp(`resuming task ${taskId}`));
+    assert.doesNotMatch(nodes[2].output(), /joined task|AlreadySubmitted|AlreadyMember/);
+    assert.equal((await events("MemberJoined", { taskId, node: addr(restarted) })).length, 1);
+    const updates = await events("UpdateSubmitted", { taskId });
+    assert.equal(updates.length, 9, "one update per node and round");
+    assert.ok(updates.every((u) => Number(u.args.attempt) === 0));
 
-    // One progress line per round from the aggregator and from every node.
-    const aggLines = aggregator.output().split("\n").filter((l) => /^round \d attempt 0: 3 submissions/.test(l));
+    // One progress line per round from the aggregator and from every node (the restarted one across its two runs).
+    const aggLines = aggregator.output().split("\n").filter((l) => /^round \d attempt 0: 3 submissions, \d+ samples, loss [0-9.]+, accuracy [0-9.]+%/.test(l));
     assert.equal(aggLines.length, 3, aggregator.output());
-    for (const n of nodes) assert.equal(n.output().split("\n").filter((l) => /^round \d attempt 0: trained on/.test(l)).length, 3, n.output());
+    const trainedLines = (out: string) => out.split("\n").filter((l) => /^round \d attempt 0: trained on \d+ rows, .*validation loss .*; submitted 0x[0-9a-f]{64}$/.test(l)).length;
+    for (const n of nodes.slice(0, 2)) assert.equal(trainedLines(n.output()), 3, n.output());
+    assert.equal(trainedLines(first) + trainedLines(nodes[2].output()), 3, `${first}\n---\n${nodes[2].output()}`);
+
+    // The node's secure-aggregation key (0600, written before joining) is the one on chain; state.json records
+    // every submission.
+    const dir = nodeDir(home, taskId, addr(restarted));
+    assert.equal((await stat(path.join(dir, "sa-key.json"))).mode & 0o777, 0o600);
+    const key = JSON.parse(await readFile(path.join(dir, "sa-key.json"), "utf8")) as { publicKey: string };
+    const [joined] = await events("MemberJoined", { taskId, node: addr(restarted) });
+    assert.equal(joined.args.saPublicKey, key.publicKey);
+    const state = JSON.parse(await readFile(path.join(dir, "state.json"), "utf8")) as { joined: boolean; submitted: Record<string, string> };
+    assert.equal(state.joined, true);
+    assert.deepEqual(Object.keys(state.submitted).sort(), ["1/0", "2/0", "3/0"]);
 
     const task = await readTask(ctx(0), taskId);
     assert.equal(task.status, "Finished");
@@ -168,22 +202,20 @@ describe("federated learning end to end", () => {
     assert.ok(Math.abs(fedAcc - centralAcc) <= 0.01 + 1e-12, `federated ${fedAcc} vs centralized ${centralAcc}`);
     assert.ok(fedAcc > 0.95, `federated accuracy ${fedAcc}`);
 
-    // Adversarial view: the stored masked updates vs the true updates (recomputed here from the nodes' data).
+    // Adversarial view: what the aggregator can read (the stored masked updates + the chain) vs the true updates
+    // (recomputed here from the nodes' private data). Σ masked = Σ plain exactly; no single update is recoverable.
     const masked: number[] = [];
     const plain: number[] = [];
     for (const round of [1, 2, 3]) {
       const global = round === 1 ? initParams(spec) : decodeRoundModel(await store.get(finalized[round - 2].args.modelRoot as Hex)).params;
-      const ups = await events("UpdateSubmitted", { taskId, round });
       const ys: Int32Array[] = [];
       const xs: Int32Array[] = [];
-      for (const u of ups) {
+      for (const u of await events("UpdateSubmitted", { taskId, round })) {
         const i = NODES.find((k) => addr(k).toLowerCase() === (u.args.node as string).toLowerCase())!;
-        const member = task.members.find((m) => m.node === addr(i))!;
-        const table = selectFeatures(spec, standardize(validateRows(rowsOf.get(i)!, schema), schema, stats));
-        const trained = trainLocal(spec, global, table, { round, node: member.joinIndex });
-        const x = quantizeUpdate(spec, { delta: modelDelta(trained.params, global), samples: trained.samples, maxTotalSamples: 400 });
+        const x = plainUpdate(spec, global, rowsOf.get(i)!, round, task.members.find((m) => m.node === addr(i))!.joinIndex);
         const y = decodeUpdate(await store.get(u.args.updateRoot as Hex));
         assert.equal(y.header.masked, true);
+        assertHidden(y.vector, x, `round ${round} node ${i}`);
         ys.push(y.vector);
         xs.push(x);
         masked.push(...y.vector);
@@ -192,51 +224,72 @@ describe("federated learning end to end", () => {
       assert.deepEqual(sumUpdates(ys), sumUpdates(xs), `round ${round}: Σ masked ≠ Σ plain`);
     }
     const r = correlation(masked, plain);
-    assert.ok(Math.abs(r) < 0.25, `corr(masked, plain) = ${r} over ${masked.length} values`);
+    assert.ok(Math.abs(r) < 5 / Math.sqrt(masked.length), `corr(masked, plain) = ${r} over ${masked.length} values`);
 
-    // A restarted node resumes from its key and state files: no second join, nothing sent, exits at once.
-    const nonce = await chain.publicClient.getTransactionCount({ address: addr(NODES[0]) });
-    const [again, human] = (await Promise.all([cli(...nodeArgs(taskId, NODES[0])), cli("task", "show", "--task", String(taskId))])).map((x) => expectExit(x));
+    // task show: every round with its attempt, submissions and metrics.
+    const human = expectExit(await cli("task", "show", "--task", String(taskId)));
     assert.match(human.stdout, new RegExp(`^task ${taskId}: Finished, federated, round 3/3`));
     assert.match(human.stdout, /logreg on 6 features → Species/);
+    assert.equal(human.stdout.split("\n").filter((l) => /^ {4}round \d attempt 0: 3\/3 updates, 0 reveals; finalized: \d+ samples, loss [0-9.]+, accuracy [0-9.]+%, model 0x/.test(l)).length, 3, human.stdout);
+
+    // Running the command again after the end: resumes, sends nothing, exits at once.
+    const nonce = await chain.publicClient.getTransactionCount({ address: addr(NODES[0]) });
+    const again = expectExit(await cli(...nodeArgs(taskId, NODES[0])));
     assert.match(again.stdout, /resuming task \d+/);
     assert.match(again.stdout, /task is Finished: node done/);
     assert.equal(await chain.publicClient.getTransactionCount({ address: addr(NODES[0]) }), nonce);
   });
 
-  test("bad input: wrong-schema data, a dataset that is not the caller's — refused with one line and no transaction", async () => {
+  test("bad input: wrong-schema data, a foreign dataset, another schema's dataset, a bad spec — one line, no transaction", async () => {
     const taskId = await createTask(1, 3);
-    const nonce = () => chain.publicClient.getTransactionCount({ address: addr(NODES[0]) });
-    const before = await nonce();
+    // A dataset of another schema (seattle-weather), owned by its own account.
+    expectExit(await cli("schema", "register", "schemas/seattle-weather.schema.json", "-a", String(OTHER_SCHEMA_OWNER)));
+    const { datasetId: weatherDataset } = await registerDataset(ctx(OTHER_SCHEMA_OWNER), {
+      schemaId: 2n, root: `0x${"77".repeat(32)}`, manifestRoot: `0x${"78".repeat(32)}`, rows: 10n, encryption: "none", uri: "weather",
+    });
+    const nonce = (i: number) => chain.publicClient.getTransactionCount({ address: addr(i) });
+    const before = [await nonce(NODES[0]), await nonce(OTHER_SCHEMA_OWNER)];
     const wrong = path.join(dataDir, "iris.json");
     await writeFile(wrong, JSON.stringify([{ sepalLength: 5.1, sepalWidth: 3.5, petalLength: 1.4, petalWidth: 0.2, species: "setosa" }]));
-    const results = await Promise.all([
-      cli("node", "run", "--task", String(taskId), "--data", wrong, "--dataset", String(datasetOf.get(NODES[0])), "-a", String(NODES[0])),
-      cli("node", "run", "--task", String(taskId), "--data", dataFileOf.get(NODES[1])!, "--dataset", String(datasetOf.get(NODES[1])), "-a", String(NODES[0])),
-      cli("node", "run", "--task", String(taskId), "--data", dataFileOf.get(NODES[1])!, "--dataset", String(datasetOf.get(NODES[0])), "-a", String(NODES[0])),
-    ]);
-    for (const res of results) {
+    const run = (data: string, dataset: bigint, account: number) =>
+      cli("node", "run", "--task", String(taskId), "--data", data, "--dataset", String(dataset), "-a", String(account));
+    const cases: [Promise<CliResult>, RegExp][] = [
+      [run(wrong, datasetOf.get(NODES[0])!, NODES[0]), /^error: .*column '.+' is missing from the data/],
+      [run(dataFileOf.get(NODES[1])!, datasetOf.get(NODES[1])!, NODES[0]), /^error: Dataset \d+ belongs to 0x[0-9a-fA-F]{40}, not to /],
+      [run(dataFileOf.get(NODES[1])!, datasetOf.get(NODES[0])!, NODES[0]), /^error: .* is not the data registered as dataset \d+/],
+      [run(dataFileOf.get(NODES[0])!, weatherDataset, OTHER_SCHEMA_OWNER), new RegExp(`^error: Dataset ${weatherDataset} uses schema 2 but task ${taskId} needs schema 1`)],
+    ];
+    for (const [pending, message] of cases) {
+      const res = await pending;
       assert.equal(res.code, 1, `${res.args.join(" ")}\n${res.stdout}\n${res.stderr}`);
       assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
-      assert.match(res.stderr, /^error: /);
+      assert.match(res.stderr, message);
     }
-    assert.match(results[1].stderr, /belongs to/);
-    assert.match(results[2].stderr, /not the data registered/);
-    assert.equal(await nonce(), before);
+    assert.deepEqual([await nonce(NODES[0]), await nonce(OTHER_SCHEMA_OWNER)], before);
+    assert.equal((await readTask(ctx(0), taskId)).members.length, 0);
 
-    // A spec that does not fit the schema is refused before anything is stored on chain.
-    const creatorNonce = await chain.publicClient.getTransactionCount({ address: addr(CREATOR) });
+    // A spec that does not fit the schema, or a schema file that is not registered: refused before any transaction.
+    const creatorNonce = await nonce(CREATOR);
     const badSpec = path.join(dataDir, "bad-spec.json");
     await writeFile(badSpec, JSON.stringify({ ...spec, features: [...spec.features, "Island=Biscoe"] }));
-    const refused = await cli("task", "create", "--spec", badSpec, "--rounds", "1", "--max-nodes", "3", ...taskArgs(), "-a", String(CREATOR));
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^error: Features not among schema 1's standardized columns: Island=Biscoe/);
-    assert.equal(refused.stderr.trim().split("\n").length, 1);
-    assert.equal(await chain.publicClient.getTransactionCount({ address: addr(CREATOR) }), creatorNonce);
+    const unregistered = path.join(dataDir, "penguins-v2.schema.json");
+    await writeFile(unregistered, JSON.stringify({ ...schema, version: "2.0.0" }));
+    const refusals: [string[], RegExp][] = [
+      [[...taskArgs(), "--spec", badSpec], /^error: Features not among schema 1's standardized columns: Island=Biscoe/],
+      [[...taskArgs(unregistered), "--spec", "specs/penguins-logreg.json"], /^error: Schema .*penguins-v2\.schema\.json \(0x[0-9a-f]{64}\) is not registered on localhost/],
+    ];
+    for (const [args, message] of refusals) {
+      const refused = await cli("task", "create", "--rounds", "1", "--max-nodes", "3", ...args, "-a", String(CREATOR));
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, message);
+      assert.equal(refused.stderr.trim().split("\n").length, 1);
+    }
+    assert.equal(await nonce(CREATOR), creatorNonce);
   });
 
-  test("4 nodes, one SIGKILLed after round 1: round 2 finalizes through seed reveals and the dead node is slashed", async () => {
-    const taskId = await createTask(2, 4);
+  test("4 nodes (MLP), one SIGKILLed after round 1: round 2 finalizes through seed reveals and the dead node is slashed", async () => {
+    const mlp = parseModelSpec(await readFile(path.join(projectRoot, "specs/penguins-mlp.json")));
+    const taskId = await createTask(2, 4, "specs/penguins-mlp.json");
     const aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
     const all = [...NODES, FOURTH];
     const nodes = new Map(all.map((i) => [i, start(nodeArgs(taskId, i))]));
@@ -253,11 +306,15 @@ describe("federated learning end to end", () => {
     }, 60_000, 200).catch((err) => assert.fail(`${err}\n${logs()}`));
     assert.equal((await events("UpdateSubmitted", { taskId, round: 2, node: addr(FOURTH) })).length, 0, "the killed node submitted round 2");
 
-    // A submission for a round that is not the current one is refused in simulation (nothing sent).
-    await assert.rejects(taskWrite(ctx(NODES[0]), "submitUpdate", [taskId, 3, `0x${"11".repeat(32)}`, 10n], "submit"), /TrainingTasksWrongRound/);
-
+    // Submissions the contract would refuse are refused in simulation: nothing is sent (the nonce stays).
+    const fourthNonce = await chain.publicClient.getTransactionCount({ address: addr(FOURTH) });
+    const root = `0x${"11".repeat(32)}`;
+    await assert.rejects(taskWrite(ctx(FOURTH), "submitUpdate", [taskId, 3, root, 10n], "submit"), /TrainingTasksWrongRound/);
     // Only waiting for the submit deadline: move chain time instead of sleeping.
     await chain.increaseTime(ROUND_S + 1);
+    await assert.rejects(taskWrite(ctx(FOURTH), "submitUpdate", [taskId, 2, root, 10n], "submit"), /TrainingTasksRoundClosed/);
+    assert.equal(await chain.publicClient.getTransactionCount({ address: addr(FOURTH) }), fourthNonce);
+
     const survivors = NODES.map((i) => nodes.get(i)!);
     const codes = await withTimeout("the dropout task", Promise.all([aggregator.exited, ...survivors.map((n) => n.exited)]), 90_000, logs);
     assert.deepEqual(codes, [0, 0, 0, 0], logs());
@@ -267,14 +324,46 @@ describe("federated learning end to end", () => {
     const [final] = await events("RoundFinalized", { taskId, round: 2 });
     assert.equal(Number(final.args.submissions), 3);
     for (const n of survivors) assert.match(n.output(), new RegExp(`round 2 attempt 0: revealed seeds toward ${addr(FOURTH).toLowerCase()}`));
-    await taskWrite(ctx(CREATOR), "slash", [taskId, addr(FOURTH), 2], "slash");
+
+    // The aggregator's view of round 2: the survivors' masked updates and their reveals (seeds toward the dead node
+    // only). Removing every revealed mask from one update still leaves it hidden by its masks with the other
+    // survivors; only the sum comes out, exactly.
+    const task = await readTask(ctx(0), taskId);
+    const global = decodeRoundModel(await store.get((await events("RoundFinalized", { taskId, round: 1 }))[0].args.modelRoot as Hex)).params;
+    const ordered = task.members.map((m) => m.node.toLowerCase()).sort();
+    const dead = ordered.indexOf(addr(FOURTH).toLowerCase());
+    const stripped: Int32Array[] = [];
+    const truth: Int32Array[] = [];
+    for (const u of await events("UpdateSubmitted", { taskId, round: 2 })) {
+      const node = (u.args.node as string).toLowerCase();
+      const i = NODES.find((k) => addr(k).toLowerCase() === node)!;
+      const y = Int32Array.from(decodeUpdate(await store.get(u.args.updateRoot as Hex)).vector);
+      const reveal = decodeReveal(await store.get(reveals.find((r) => (r.args.node as string).toLowerCase() === node)!.args.revealRoot as Hex));
+      assert.deepEqual(reveal.reveals.map((r) => r.to), [addr(FOURTH).toLowerCase()], "a survivor revealed a seed toward a submitter");
+      const mask = maskStream(hexToBytes(reveal.reveals[0].seed), y.length);
+      const sign = dead > ordered.indexOf(node) ? -1 : 1; // y carries +PRG toward higher addresses: take it out
+      for (let k = 0; k < y.length; k++) y[k] = (y[k] + sign * mask[k]) | 0;
+      const x = plainUpdate(mlp, global, rowsOf.get(i)!, 2, task.members.find((m) => m.node === addr(i))!.joinIndex);
+      assertHidden(y, x, `round 2 node ${i} after removing its revealed mask`);
+      stripped.push(y);
+      truth.push(x);
+    }
+    assert.deepEqual(sumUpdates(stripped), sumUpdates(truth), "Σ (masked − revealed masks) ≠ Σ plain");
+    const r = correlation(stripped.flatMap((v) => [...v]), truth.flatMap((v) => [...v]));
+    assert.ok(Math.abs(r) < 5 / Math.sqrt(3 * stripped[0].length), `corr = ${r}`);
+
+    // The dead node missed round 2 (no update on chain): anyone may slash it, here an account with no role.
+    await taskWrite(ctx(8), "slash", [taskId, addr(FOURTH), 2], "slash");
     const [slashed] = await events("MemberSlashed", { taskId, node: addr(FOURTH) });
     assert.equal(Number(slashed.args.round), 2);
+    assert.equal((slashed.args.slasher as string).toLowerCase(), addr(8).toLowerCase());
+    const show = expectExit(await cli("task", "show", "--task", String(taskId)));
+    assert.match(show.stdout, new RegExp(`${addr(FOURTH)} dataset \\d+ \\(slashed for round 2\\)`));
+    assert.match(show.stdout, /round 2 attempt 0: 3\/4 updates, 3 reveals; finalized/);
   });
 
-  // The contract refuses restartRound while a round is finalizable on chain (every submitter revealed), so an update
-  // the aggregator cannot use makes the task stall: this needs restartRound to accept an aggregator's re-run of a
-  // round it cannot aggregate (see docs/fl.md "Corrupt updates").
+  // A dead fourth node keeps round 2 open past its submit deadline (otherwise the aggregator would finalize as soon as
+  // everyone submitted), which leaves time to tamper with a stored update before the aggregator reads it.
   test("a corrupted stored update is excluded, the round is re-run with fresh seeds and the task completes", async () => {
     const taskId = await createTask(2, 4);
     const aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
@@ -296,7 +385,9 @@ describe("federated learning end to end", () => {
     await chain.increaseTime(ROUND_S + 1);
     await waitFor("the aggregator's exclusion", async () => aggregator.output().includes(`excluded ${addr(NODES[0]).toLowerCase()}`) || undefined, 60_000, 200)
       .catch((err) => assert.fail(`${err}\n${logs()}`));
-    assert.match(aggregator.output(), /root|tampered|corrupt/);
+    assert.match(aggregator.output(), new RegExp(`^round 2 attempt 0: 3 submissions, not finalizable .*; excluded ${addr(NODES[0]).toLowerCase()}: stored bytes for 0x[0-9a-f]{64} do not match their root`, "m"));
+    // Nothing on chain shows the corruption (the node submitted and revealed): it is not slashable.
+    await assert.rejects(taskWrite(ctx(8), "slash", [taskId, addr(NODES[0]), 2], "slash"), /TrainingTasksNotSlashable/);
     await chain.increaseTime(ROUND_S + 1);
     const aggregatorDied = aggregator.exited.then((code) => Promise.reject(new Error(`the aggregator exited (${code}) instead of restarting the round`)));
     await Promise.race([
@@ -311,8 +402,37 @@ describe("federated learning end to end", () => {
     assert.deepEqual(codes, [0, 0, 0, 0], logs());
     const [final] = await events("RoundFinalized", { taskId, round: 2 });
     assert.equal(Number(final.args.attempt), 1);
+    assert.match(aggregator.output(), /^round 2: restarted as attempt 1$/m);
+    // In the re-run everyone submitted again, the excluded node included, with a fresh (attempt-1) update.
+    const again = (await events("UpdateSubmitted", { taskId, round: 2, node: addr(NODES[0]) })).filter((u) => Number(u.args.attempt) === 1);
+    assert.equal(again.length, 1);
+    assert.notEqual(again[0].args.updateRoot, victim.args.updateRoot);
+    const model = decodeRoundModel(await store.get(final.args.modelRoot as Hex));
+    assert.equal(model.attempt, 1);
+    assert.deepEqual(model.nodes, NODES.map((i) => addr(i).toLowerCase()).sort());
   });
 });
+
+/** A node's true (unmasked) round update, recomputed from its private rows exactly as `2pm node run` builds it. */
+function plainUpdate(spec: ModelSpec, global: Float64Array, rows: RawRow[], round: number, joinIndex: number): Int32Array {
+  const table = selectFeatures(spec, standardize(validateRows(rows, schema), schema, stats));
+  const trained = trainLocal(spec, global, table, { round, node: joinIndex });
+  return quantizeUpdate(spec, { delta: modelDelta(trained.params, global), samples: trained.samples, maxTotalSamples: 1000 });
+}
+
+/**
+ * What the aggregator holds of one node does not give its update away: the masked values differ from the true ones
+ * almost everywhere and spread over the whole int32 range (a uniform mask), while true updates stay small.
+ */
+function assertHidden(y: Int32Array, x: Int32Array, what: string): void {
+  assert.equal(y.length, x.length);
+  const same = y.filter((v, k) => v === x[k]).length;
+  assert.ok(same <= 1, `${what}: ${same} of ${y.length} masked values equal the true ones`);
+  const maxX = Math.max(...Array.from(x, Math.abs));
+  const maxY = Math.max(...Array.from(y, Math.abs));
+  assert.ok(maxX < 2 ** 28, `${what}: a true update reaches ${maxX}`);
+  assert.ok(maxY > 2 ** 30, `${what}: masked values stay within ±${maxY}: not masked by a uniform stream`);
+}
 
 function correlation(a: readonly number[], b: readonly number[]): number {
   const n = a.length;

@@ -190,7 +190,12 @@ export function actor(chain: ScenarioChain, i: number) {
     retireDataset: (id: bigint) => wallet.writeContract({ address: datasetIndex, abi: datasetIndexAbi, functionName: "retireDataset", args: [id] }).then(send),
     mint: (to: Address, amount: bigint) => wallet.writeContract({ address: rewardToken, abi: rewardTokenAbi, functionName: "mint", args: [to, amount] }).then(send),
     approve: (amount: bigint) => wallet.writeContract({ address: rewardToken, abi: rewardTokenAbi, functionName: "approve", args: [trainingTasks, amount] }).then(send),
-    createTask: (params: TaskParams) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "createTask", args: [params, [], zeroHash] }).then(send),
+    createTask: (params: TaskParams, fheInputs: FheInput[] = [], keyId: Hex = zeroHash) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "createTask", args: [params, fheInputs, keyId] }).then(send),
+    cancelTask: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "cancelTask", args: [taskId] }).then(send),
+    withdrawRefund: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "withdrawRefund", args: [taskId] }).then(send),
+    reveal: (taskId: bigint, round: number, revealRoot: Hex) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "revealSeeds", args: [taskId, round, revealRoot] }).then(send),
+    restartRound: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "restartRound", args: [taskId] }).then(send),
+    dispute: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "dispute", args: [taskId] }).then(send),
     join: (taskId: bigint, datasetId: bigint, saPublicKey: Hex) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "joinTask", args: [taskId, datasetId, saPublicKey] }).then(send),
     startTask: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "startTask", args: [taskId] }).then(send),
     submit: (taskId: bigint, round: number, updateRoot: Hex, samples: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "submitUpdate", args: [taskId, round, updateRoot, samples] }).then(send),
@@ -201,6 +206,8 @@ export function actor(chain: ScenarioChain, i: number) {
     slash: (taskId: bigint, node: Address, round: number) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "slash", args: [taskId, node, round] }).then(send),
   };
 }
+
+type FheInput = { datasetId: bigint; root: Hex; manifestRoot: Hex; rows: bigint };
 
 type TaskParams = {
   kind: number; schemaId: number; modelRoot: Hex; rounds: number; minNodes: number; maxNodes: number; stake: bigint;
@@ -216,7 +223,9 @@ export type Scenario = Awaited<ReturnType<typeof runScenario>>;
 /**
  * Runs the reference history: 2 schemas; datasets d1..d5 (d1 updated to v2, d5 retired, d4 CKKS); task 1 (FL,
  * 3 members, 1 round finalized, settled with a StandardMerkleTree payout root, 3 of 4 leaves claimed, one stake
- * withdrawn); task 2 (FL, started with 3 members, one misses round 1 and is slashed).
+ * withdrawn); task 2 (FL, started with 3 members, one misses round 1 and is slashed); task 3 (FHE on d4, cancelled,
+ * budget refunded); task 4 (FL, 4 members: one drops, two of three survivors reveal, the round is restarted and
+ * finalized on attempt 1, settled, disputed and re-settled by the creator). Dataset d6 belongs to account 7.
  */
 export async function runScenario(chain: ScenarioChain) {
   const [deployer, creator, n2, n3, n4] = [0, 1, 2, 3, 4].map((i) => actor(chain, i));
@@ -268,8 +277,47 @@ export async function runScenario(chain: ScenarioChain) {
   await n2.submit(2n, 1, h("update:2:n2"), 55n);
   await n3.submit(2n, 1, h("update:2:n3"), 60n);
   await chain.increaseTime(601);
-  const slashReceipt = await deployer.slash(2n, n4.address, 1);
-  return { deployer, creator, n2, n3, n4, payoutRoot: tree.root.toLowerCase() as Hex, claimBlocks, rewardToken: chain.addresses.rewardToken.toLowerCase() as Address, headBlock: slashReceipt.blockNumber };
+  await deployer.slash(2n, n4.address, 1);
+
+  // Task 3: an FHE task on the CKKS dataset d4, cancelled before anyone joined; the creator takes the budget back.
+  await creator.createTask(params({ kind: 1, schemaId: 2, minNodes: 1, maxNodes: 1, stake: 10n, budget: 500n }), [{ datasetId: 4n, root: h("root:d4"), manifestRoot: h("manifest:d4"), rows: 70n }], h("key:k1"));
+  await creator.cancelTask(3n);
+  await creator.withdrawRefund(3n);
+
+  // Task 4: a dropout, missing reveals, a restarted round, a dispute and a re-settlement.
+  const n7 = actor(chain, 7);
+  await deployer.mint(n7.address, 10_000n);
+  await n7.approve(10_000n);
+  await n7.registerDataset({ schemaId: 1n, root: h("root:d6"), manifestRoot: h("manifest:d6"), rows: 30n, uri: "0g://d6" });
+  await creator.createTask(params({ maxNodes: 4, stake: 10n, budget: 100n }));
+  await n2.join(4n, 1n, h("sa4:n2"));
+  await n3.join(4n, 2n, h("sa4:n3"));
+  await n4.join(4n, 3n, h("sa4:n4"));
+  await n7.join(4n, 6n, h("sa4:n7")); // full: round 1 starts
+  await n2.submit(4n, 1, h("update:4:0:n2"), 55n);
+  await n3.submit(4n, 1, h("update:4:0:n3"), 60n);
+  await n4.submit(4n, 1, h("update:4:0:n4"), 40n);
+  await chain.increaseTime(601); // n7 dropped: survivors reveal their seeds with it
+  await n2.reveal(4n, 1, h("reveal:4:n2"));
+  await n3.reveal(4n, 1, h("reveal:4:n3"));
+  await chain.increaseTime(301); // n4 never revealed: the attempt cannot be finalized
+  await creator.restartRound(4n);
+  await n2.submit(4n, 1, h("update:4:1:n2"), 55n);
+  await n3.submit(4n, 1, h("update:4:1:n3"), 60n);
+  await n4.submit(4n, 1, h("update:4:1:n4"), 40n);
+  await n7.submit(4n, 1, h("update:4:1:n7"), 30n);
+  await creator.finalize(4n, 1, h("model:4:1"), 400_000, 800_000);
+  const payout = (amounts: bigint[]) => StandardMerkleTree.of(amounts.map((a, i) => [BigInt(i), [n2, n3, n4, n7][i]!.address, a]), ["uint256", "address", "uint256"]);
+  const disputedRoot = payout([40n, 30n, 20n, 10n]).root as Hex;
+  const finalRoot = payout([50n, 30n, 10n, 10n]).root as Hex;
+  await creator.settle(4n, disputedRoot, 100n);
+  await n2.dispute(4n);
+  const last = await creator.settle(4n, finalRoot, 100n);
+  return {
+    deployer, creator, n2, n3, n4, n7, payoutRoot: tree.root.toLowerCase() as Hex, claimBlocks,
+    task4Roots: { disputed: disputedRoot.toLowerCase() as Hex, final: finalRoot.toLowerCase() as Hex },
+    rewardToken: chain.addresses.rewardToken.toLowerCase() as Address, headBlock: last.blockNumber,
+  };
 }
 
 export type RpcProxy = { url: string; setTarget: (rpcUrl: string) => void; stop: () => Promise<void> };
@@ -320,12 +368,12 @@ export const stateQuery = `{
   rounds(orderBy: "id") { totalCount items { id taskId round attempt attemptCount members submissions revealCount samples finalized modelRoot lossE6 accuracyE6 loss accuracy } }
   roundAttempts(orderBy: "id") { totalCount items { id roundId attempt members submissions revealCount samples finalized restarted } }
   updates(orderBy: "id") { totalCount items { id taskId roundId attemptId memberId round attempt node updateRoot samples } }
-  reveals { totalCount }
-  settlements { totalCount items { taskId index settler payoutRoot total disputedBy } }
+  reveals(orderBy: "id") { totalCount items { id attemptId node revealRoot } }
+  settlements(orderBy: "id") { totalCount items { taskId index settler payoutRoot total disputedBy } }
   claims(orderBy: "id") { totalCount items { id taskId account leafIndex amount } }
   slashings { totalCount items { id taskId memberId node round amount slasher } }
-  refunds { totalCount }
-  fheInputs { totalCount }
+  refunds { totalCount items { taskId creator amount } }
+  fheInputs { totalCount items { id taskId datasetId position keyId } }
   accounts(orderBy: "id") { totalCount items { id earned claimCount staked slashed stakesWithdrawn budgeted refunded datasetCount taskCount membershipCount updateCount } }
 }`;
 
@@ -334,92 +382,108 @@ const sortBy = <T,>(items: T[], key: (t: T) => string) => [...items].sort((a, b)
 
 /** The exact result of `stateQuery` after `runScenario`. */
 export function expectedState(s: Scenario) {
-  const { deployer, creator, n2, n3, n4, payoutRoot } = s;
+  const { deployer, creator, n2, n3, n4, n7, payoutRoot, task4Roots } = s;
   const zero = zeroHash;
   const ds = (id: number, owner: Address, schemaId: number, version: number, label: string, rows: number, o: { enc?: string; keyId?: Hex; retired?: boolean; tasks?: number } = {}) =>
     ({ id: String(id), owner, schemaId: String(schemaId), version, root: h(`root:${label}`), manifestRoot: h(`manifest:${label}`), rows: String(rows), encryption: o.enc ?? "None", keyId: o.keyId ?? zero, uri: `0g://${label}`, retired: o.retired ?? false, taskCount: o.tasks ?? 0 });
   const taskBase = { creator: creator.address, kind: "FL", schemaId: "1", modelRoot: h("model:logreg"), minNodes: 3, rewardToken: "", roundDuration: 600, revealDuration: 300, aggregatorWindow: 3600, challengeWindow: 60, aggregator: creator.address, dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000, fheKeyId: null };
   const member = (task: number, a: { address: Address }, datasetId: number, joinIndex: number, sa: string, stake: number, status: string, updates: number, samples: number, slashedRound: number | null = null) =>
     ({ id: `${task}-${a.address}`, taskId: String(task), node: a.address, datasetId: String(datasetId), joinIndex, saPublicKey: h(sa), stake: String(stake), status, updateCount: updates, samples: String(samples), slashedRound });
-  const upd = (task: number, a: { address: Address }, label: string, samples: number) =>
-    ({ id: `${task}-1-0-${a.address}`, taskId: String(task), roundId: `${task}-1`, attemptId: `${task}-1-0`, memberId: `${task}-${a.address}`, round: 1, attempt: 0, node: a.address, updateRoot: h(label), samples: String(samples) });
-  const acct = (a: { address: Address }, o: Partial<Record<"earned" | "staked" | "slashed" | "stakesWithdrawn" | "budgeted", number>> & Partial<Record<"claimCount" | "datasetCount" | "taskCount" | "membershipCount" | "updateCount", number>>) => ({
+  const upd = (task: number, a: { address: Address }, label: string, samples: number, attempt = 0) =>
+    ({ id: `${task}-1-${attempt}-${a.address}`, taskId: String(task), roundId: `${task}-1`, attemptId: `${task}-1-${attempt}`, memberId: `${task}-${a.address}`, round: 1, attempt, node: a.address, updateRoot: h(label), samples: String(samples) });
+  const acct = (a: { address: Address }, o: Partial<Record<"earned" | "staked" | "slashed" | "stakesWithdrawn" | "budgeted" | "refunded", number>> & Partial<Record<"claimCount" | "datasetCount" | "taskCount" | "membershipCount" | "updateCount", number>>) => ({
     id: a.address, earned: String(o.earned ?? 0), claimCount: o.claimCount ?? 0, staked: String(o.staked ?? 0), slashed: String(o.slashed ?? 0),
-    stakesWithdrawn: String(o.stakesWithdrawn ?? 0), budgeted: String(o.budgeted ?? 0), refunded: "0", datasetCount: o.datasetCount ?? 0,
+    stakesWithdrawn: String(o.stakesWithdrawn ?? 0), budgeted: String(o.budgeted ?? 0), refunded: String(o.refunded ?? 0), datasetCount: o.datasetCount ?? 0,
     taskCount: o.taskCount ?? 0, membershipCount: o.membershipCount ?? 0, updateCount: o.updateCount ?? 0,
   });
   return {
     schemas: page([
-      { id: "1", hash: h("schema:iris"), registrant: deployer.address, uri: "0g://schema-iris", datasetCount: 4, taskCount: 2 },
-      { id: "2", hash: h("schema:penguins"), registrant: deployer.address, uri: "0g://schema-penguins", datasetCount: 1, taskCount: 0 },
+      { id: "1", hash: h("schema:iris"), registrant: deployer.address, uri: "0g://schema-iris", datasetCount: 5, taskCount: 3 },
+      { id: "2", hash: h("schema:penguins"), registrant: deployer.address, uri: "0g://schema-penguins", datasetCount: 1, taskCount: 1 },
     ]),
     datasets: page([
-      { ...ds(1, n2.address, 1, 2, "d1v2", 55, { tasks: 2 }) },
-      ds(2, n3.address, 1, 1, "d2", 60, { tasks: 2 }),
-      ds(3, n4.address, 1, 1, "d3", 40, { tasks: 2 }),
-      ds(4, n2.address, 2, 1, "d4", 70, { enc: "CKKS", keyId: h("key:k1") }),
+      ds(1, n2.address, 1, 2, "d1v2", 55, { tasks: 3 }),
+      ds(2, n3.address, 1, 1, "d2", 60, { tasks: 3 }),
+      ds(3, n4.address, 1, 1, "d3", 40, { tasks: 3 }),
+      ds(4, n2.address, 2, 1, "d4", 70, { enc: "CKKS", keyId: h("key:k1"), tasks: 1 }),
       ds(5, n3.address, 1, 1, "d5", 10, { retired: true }),
+      ds(6, n7.address, 1, 1, "d6", 30, { tasks: 1 }),
     ]),
     datasetVersions: page([
-      ["1-1", 1, 1, 50, "d1"], ["1-2", 1, 2, 55, "d1v2"], ["2-1", 2, 1, 60, "d2"], ["3-1", 3, 1, 40, "d3"], ["4-1", 4, 1, 70, "d4"], ["5-1", 5, 1, 10, "d5"],
+      ["1-1", 1, 1, 50, "d1"], ["1-2", 1, 2, 55, "d1v2"], ["2-1", 2, 1, 60, "d2"], ["3-1", 3, 1, 40, "d3"], ["4-1", 4, 1, 70, "d4"], ["5-1", 5, 1, 10, "d5"], ["6-1", 6, 1, 30, "d6"],
     ].map(([id, datasetId, version, rows, label]) => ({ id, datasetId: String(datasetId), version, rows: String(rows), root: h(`root:${label}`), uri: `0g://${label}` }))),
     tasks: page([
       { id: "1", ...taskBase, status: "Settled", totalRounds: 1, maxNodes: 3, stake: "100", budget: "1000", currentRound: 1, activeMembers: 3, memberCount: 3, staked: "300", slashed: "0", stakesWithdrawn: "100", pool: "1000", payoutRoot, payoutTotal: "1000", claimed: "900", claimCount: 3, refunded: "0", settlementCount: 1 },
       { id: "2", ...taskBase, status: "Running", totalRounds: 2, maxNodes: 4, stake: "50", budget: "500", currentRound: 1, activeMembers: 2, memberCount: 3, staked: "150", slashed: "50", stakesWithdrawn: "0", pool: "550", payoutRoot: null, payoutTotal: null, claimed: "0", claimCount: 0, refunded: "0", settlementCount: 0 },
+      { id: "3", ...taskBase, kind: "FHE", schemaId: "2", fheKeyId: h("key:k1"), status: "Cancelled", totalRounds: 1, minNodes: 1, maxNodes: 1, stake: "10", budget: "500", currentRound: 0, activeMembers: 0, memberCount: 0, staked: "0", slashed: "0", stakesWithdrawn: "0", pool: "500", payoutRoot: null, payoutTotal: null, claimed: "0", claimCount: 0, refunded: "500", settlementCount: 0 },
+      { id: "4", ...taskBase, status: "Settled", totalRounds: 1, maxNodes: 4, stake: "10", budget: "100", currentRound: 1, activeMembers: 4, memberCount: 4, staked: "40", slashed: "0", stakesWithdrawn: "0", pool: "100", payoutRoot: task4Roots.final, payoutTotal: "100", claimed: "0", claimCount: 0, refunded: "0", settlementCount: 2 },
     ].map((t) => ({ ...t, rewardToken: s.rewardToken }))),
     members: page(sortBy([
       member(1, n2, 1, 1, "sa:n2", 100, "Withdrawn", 1, 55), member(1, n3, 2, 2, "sa:n3", 100, "Active", 1, 60), member(1, n4, 3, 3, "sa:n4", 100, "Active", 1, 40),
       member(2, n2, 1, 1, "sa2:n2", 50, "Active", 1, 55), member(2, n3, 2, 2, "sa2:n3", 50, "Active", 1, 60), member(2, n4, 3, 3, "sa2:n4", 50, "Slashed", 0, 0, 1),
+      member(4, n2, 1, 1, "sa4:n2", 10, "Active", 2, 110), member(4, n3, 2, 2, "sa4:n3", 10, "Active", 2, 120), member(4, n4, 3, 3, "sa4:n4", 10, "Active", 2, 80),
+      member(4, n7, 6, 4, "sa4:n7", 10, "Active", 1, 30),
     ], (m) => m.id)),
     rounds: page([
       { id: "1-1", taskId: "1", round: 1, attempt: 0, attemptCount: 1, members: 3, submissions: 3, revealCount: 0, samples: "155", finalized: true, modelRoot: h("model:1:1"), lossE6: "523000", accuracyE6: "912345", loss: 0.523, accuracy: 0.912345 },
       { id: "2-1", taskId: "2", round: 1, attempt: 0, attemptCount: 1, members: 3, submissions: 2, revealCount: 0, samples: "115", finalized: false, modelRoot: null, lossE6: null, accuracyE6: null, loss: null, accuracy: null },
+      { id: "4-1", taskId: "4", round: 1, attempt: 1, attemptCount: 2, members: 4, submissions: 4, revealCount: 0, samples: "185", finalized: true, modelRoot: h("model:4:1"), lossE6: "400000", accuracyE6: "800000", loss: 0.4, accuracy: 0.8 },
     ]),
     roundAttempts: page([
       { id: "1-1-0", roundId: "1-1", attempt: 0, members: 3, submissions: 3, revealCount: 0, samples: "155", finalized: true, restarted: false },
       { id: "2-1-0", roundId: "2-1", attempt: 0, members: 3, submissions: 2, revealCount: 0, samples: "115", finalized: false, restarted: false },
+      { id: "4-1-0", roundId: "4-1", attempt: 0, members: 4, submissions: 3, revealCount: 2, samples: "155", finalized: false, restarted: true },
+      { id: "4-1-1", roundId: "4-1", attempt: 1, members: 4, submissions: 4, revealCount: 0, samples: "185", finalized: true, restarted: false },
     ]),
     updates: page(sortBy([
       upd(1, n2, "update:1:n2", 55), upd(1, n3, "update:1:n3", 60), upd(1, n4, "update:1:n4", 40), upd(2, n2, "update:2:n2", 55), upd(2, n3, "update:2:n3", 60),
+      upd(4, n2, "update:4:0:n2", 55), upd(4, n3, "update:4:0:n3", 60), upd(4, n4, "update:4:0:n4", 40),
+      upd(4, n2, "update:4:1:n2", 55, 1), upd(4, n3, "update:4:1:n3", 60, 1), upd(4, n4, "update:4:1:n4", 40, 1), upd(4, n7, "update:4:1:n7", 30, 1),
     ], (u) => u.id)),
-    reveals: { totalCount: 0 },
-    settlements: page([{ taskId: "1", index: 1, settler: creator.address, payoutRoot, total: "1000", disputedBy: null }]),
+    reveals: page(sortBy([n2, n3].map((a) => ({ id: `4-1-0-${a.address}`, attemptId: "4-1-0", node: a.address, revealRoot: h(`reveal:4:${a === n2 ? "n2" : "n3"}`) })), (r) => r.id)),
+    settlements: page([
+      { taskId: "1", index: 1, settler: creator.address, payoutRoot, total: "1000", disputedBy: null },
+      { taskId: "4", index: 1, settler: creator.address, payoutRoot: task4Roots.disputed, total: "100", disputedBy: n2.address },
+      { taskId: "4", index: 2, settler: creator.address, payoutRoot: task4Roots.final, total: "100", disputedBy: null },
+    ]),
     claims: page([
       { id: "1-0", taskId: "1", account: n2.address, leafIndex: "0", amount: "300" },
       { id: "1-1", taskId: "1", account: n3.address, leafIndex: "1", amount: "350" },
       { id: "1-2", taskId: "1", account: n4.address, leafIndex: "2", amount: "250" },
     ]),
     slashings: page([{ id: `2-${n4.address}`, taskId: "2", memberId: `2-${n4.address}`, node: n4.address, round: 1, amount: "50", slasher: deployer.address }]),
-    refunds: { totalCount: 0 },
-    fheInputs: { totalCount: 0 },
+    refunds: page([{ taskId: "3", creator: creator.address, amount: "500" }]),
+    fheInputs: page([{ id: "3-4", taskId: "3", datasetId: "4", position: 0, keyId: h("key:k1") }]),
     accounts: page(sortBy([
-      acct(creator, { taskCount: 2, budgeted: 1500 }),
-      acct(n2, { earned: 300, claimCount: 1, staked: 150, stakesWithdrawn: 100, datasetCount: 2, membershipCount: 2, updateCount: 2 }),
-      acct(n3, { earned: 350, claimCount: 1, staked: 150, datasetCount: 2, membershipCount: 2, updateCount: 2 }),
-      acct(n4, { earned: 250, claimCount: 1, staked: 150, slashed: 50, datasetCount: 1, membershipCount: 2, updateCount: 1 }),
+      acct(creator, { taskCount: 4, budgeted: 2100, refunded: 500 }),
+      acct(n2, { earned: 300, claimCount: 1, staked: 160, stakesWithdrawn: 100, datasetCount: 2, membershipCount: 3, updateCount: 4 }),
+      acct(n3, { earned: 350, claimCount: 1, staked: 160, datasetCount: 2, membershipCount: 3, updateCount: 4 }),
+      acct(n4, { earned: 250, claimCount: 1, staked: 160, slashed: 50, datasetCount: 1, membershipCount: 3, updateCount: 3 }),
+      acct(n7, { staked: 10, datasetCount: 1, membershipCount: 1, updateCount: 1 }),
     ], (a) => a.id)),
   };
 }
 
 /** The exact result of each example of docs/graphql.md after `runScenario`, by operation name. */
 export function expectedExamples(s: Scenario): Record<string, unknown> {
-  const { creator, n2, n3, n4, payoutRoot } = s;
+  const { creator, n2, n3, n4, n7, payoutRoot } = s;
   return {
     DatasetsBySchemaAndOwner: {
       datasets: {
         totalCount: 1,
         items: [{
-          id: "1", version: 2, rows: "55", encryption: "None", root: h("root:d1v2"), manifestRoot: h("manifest:d1v2"), uri: "0g://d1v2", taskCount: 2,
+          id: "1", version: 2, rows: "55", encryption: "None", root: h("root:d1v2"), manifestRoot: h("manifest:d1v2"), uri: "0g://d1v2", taskCount: 3,
           versions: { items: [{ version: 1, rows: "50", uri: "0g://d1" }, { version: 2, rows: "55", uri: "0g://d1v2" }] },
         }],
       },
     },
     SchemaWithDatasets: {
       schema: {
-        hash: h("schema:iris"), uri: "0g://schema-iris", datasetCount: 4, taskCount: 2,
+        hash: h("schema:iris"), uri: "0g://schema-iris", datasetCount: 5, taskCount: 3,
         datasets: { items: [
           { id: "1", owner: n2.address, rows: "55", retired: false }, { id: "2", owner: n3.address, rows: "60", retired: false },
           { id: "3", owner: n4.address, rows: "40", retired: false }, { id: "5", owner: n3.address, rows: "10", retired: true },
+          { id: "6", owner: n7.address, rows: "30", retired: false },
         ] },
       },
     },
@@ -448,9 +512,9 @@ export function expectedExamples(s: Scenario): Record<string, unknown> {
     },
     AccountEarnings: {
       account: {
-        earned: "300", claimCount: 1, staked: "150", slashed: "0", stakesWithdrawn: "100", datasetCount: 2, membershipCount: 2, updateCount: 2,
+        earned: "300", claimCount: 1, staked: "160", slashed: "0", stakesWithdrawn: "100", datasetCount: 2, membershipCount: 3, updateCount: 4,
         claims: { items: [{ taskId: "1", leafIndex: "0", amount: "300", block: String(s.claimBlocks[0]) }] },
-        memberships: { items: [{ taskId: "1", status: "Withdrawn", stake: "100" }, { taskId: "2", status: "Active", stake: "50" }] },
+        memberships: { items: [{ taskId: "1", status: "Withdrawn", stake: "100" }, { taskId: "2", status: "Active", stake: "50" }, { taskId: "4", status: "Active", stake: "10" }] },
       },
     },
     TopEarners: {
@@ -466,6 +530,9 @@ export function expectedExamples(s: Scenario): Record<string, unknown> {
  */
 export async function crashWhileProducing(chain: ScenarioChain & { env: Record<string, string> }, indexer: Indexer) {
   const producer = actor(chain, 5);
+  const countAbi = [{ type: "function", name: "datasetCount", inputs: [], outputs: [{ type: "uint256" }], stateMutability: "view" }] as const;
+  const firstId = Number(await chain.publicClient.readContract({ address: chain.addresses.datasetIndex, abi: countAbi, functionName: "datasetCount" })) + 1;
+  const schemaDatasetsBefore = (await indexer.query<{ schema: { datasetCount: number } }>(`{ schema(id: "2") { datasetCount } }`)).schema.datasetCount;
   let produced = 0;
   let stopAt = Infinity;
   const production = (async () => {
@@ -491,7 +558,7 @@ export async function crashWhileProducing(chain: ScenarioChain & { env: Record<s
     await restarted.stop("SIGKILL");
     throw err;
   }
-  return { indexer: restarted, producer, produced, producedAtKill, producedAtRestart };
+  return { indexer: restarted, producer, produced, producedAtKill, producedAtRestart, firstId, schemaDatasetsBefore };
 }
 
 /** Checks that the restarted indexer of `crashWhileProducing` has every produced row once and the scenario intact. */
@@ -501,19 +568,20 @@ export async function assertCrashRecovered(run: Awaited<ReturnType<typeof crashW
   assert.match(indexer.output(), /released its lock/, "the crashed run's lock was released at once");
   const result = await indexer.query<any>(`{
     datasets(where: { owner: "${producer.address}" }, orderBy: "id", limit: 1000) { totalCount items { id rows version } }
-    datasetVersions(where: { datasetId_gt: "5" }) { totalCount }
+    datasetVersions(where: { datasetId_gte: "${run.firstId}" }) { totalCount }
     account(id: "${producer.address}") { datasetCount }
     schema(id: "2") { datasetCount }
   }`);
   assert.equal(result.datasets.totalCount, n);
-  assert.deepEqual(result.datasets.items, Array.from({ length: n }, (_, i) => ({ id: String(6 + i), rows: String(i + 1), version: 1 })));
+  assert.deepEqual(result.datasets.items, Array.from({ length: n }, (_, i) => ({ id: String(run.firstId + i), rows: String(i + 1), version: 1 })));
   assert.equal(result.datasetVersions.totalCount, n);
   assert.deepEqual(result.account, { datasetCount: n });
-  assert.deepEqual(result.schema, { datasetCount: 1 + n });
+  assert.deepEqual(result.schema, { datasetCount: run.schemaDatasetsBefore + n });
   // What was indexed before the crash was not replayed into the totals.
   const state = await indexer.query<any>(stateQuery);
   const expected = expectedState(scenario);
-  assert.deepEqual(state.accounts.items.filter((a: { id: string }) => a.id !== producer.address), expected.accounts.items);
+  const scenarioAccounts = new Set(expected.accounts.items.map((a) => a.id));
+  assert.deepEqual(state.accounts.items.filter((a: { id: string }) => scenarioAccounts.has(a.id as Address)), expected.accounts.items);
   assert.deepEqual(state.tasks, expected.tasks);
   assert.deepEqual(state.claims, expected.claims);
 }

@@ -17,3 +17,5 @@ export { loadOrCreateNodeKey, nodeDir, runNode } from "./runNode.ts";
 export type { NodeEvent, RunNodeParameters } from "./runNode.ts";
 export { collectRound, runAggregator } from "./runAggregator.ts";
 export type { AggregatorEvent, RunAggregatorParameters } from "./runAggregator.ts";
+export { readTaskHistory } from "./taskHistory.ts";
+export type { AttemptHistory, RoundHistory, TaskHistory } from "./taskHistory.ts";

@@ -1,6 +1,6 @@
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
 import type { ChainContext } from "../../chain/client.ts";
-import { readReveals, readRound, readTask, readUpdates, taskWrite, type TaskStatusName } from "../../chain/tasks.ts";
+import { readReveals, readRound, readTask, readUpdates, taskWrite, type RoundInfo, type TaskStatusName } from "../../chain/tasks.ts";
 import type { ContentStore } from "../../storage/types.ts";
 import { aggregateRound, type Exclusion, type RoundFailure, type RoundReveal, type RoundUpdateResult } from "../aggregateRound.ts";
 import { FlError } from "../errors.ts";
@@ -18,6 +18,7 @@ export type AggregatorEvent =
       attempt: number;
       submissions: number;
       samples: number;
+      /** Samples-weighted validation loss / accuracy of the nodes (training metrics if the spec holds none out). */
       loss: number;
       accuracy: number;
       modelRoot: Hex;
@@ -63,6 +64,16 @@ export async function collectRound(ctx: ChainContext, store: ContentStore, taskI
     }
   }
   return { updates, failures, reveals, badReveals };
+}
+
+/** Why an attempt the chain cannot finalize is re-run: too few submissions, or submitters that did not reveal. */
+async function unfinalizable(ctx: ChainContext, taskId: bigint, round: number, info: RoundInfo): Promise<{ reason: string; excluded: Exclusion[] }> {
+  if (info.submissions < 3) return { reason: `only ${info.submissions} of ${info.members} members submitted, 3 are needed`, excluded: [] };
+  const revealed = new Set((await readReveals(ctx, taskId, round, info.attempt)).map((r) => r.node.toLowerCase()));
+  const excluded = (await readUpdates(ctx, taskId, round, info.attempt))
+    .filter((u) => !revealed.has(u.node.toLowerCase()))
+    .map((u) => ({ node: u.node.toLowerCase() as Address, reason: "no seed reveal before the reveal deadline (slashable)" }));
+  return { reason: "survivors missed the reveal window, so the dropped members' masks cannot be removed", excluded };
 }
 
 /**
@@ -124,19 +135,26 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
           const globalParams = await globalModel(ctx, store, spec, taskId, round);
           const result = badReveals.length
             ? { status: "rerun" as const, reason: "unusable reveal files", excluded: badReveals }
-            : aggregateRound({ spec, taskId, round, globalParams, members, updates, failures: bad, reveals });
+            : aggregateRound({ spec, taskId, round, attempt: info.attempt, globalParams, members, updates, failures: bad, reveals });
           if (result.status === "finalized") {
             const m = result.metrics;
+            // The nodes' held-out validation metrics when the spec has a validation split, else their training metrics.
+            const loss = m.valLoss ?? m.loss;
             const accuracy = m.valAccuracy ?? m.accuracy;
-            const modelRoot = await store.put(encodeRoundModel({ taskId, round, params: result.params, metrics: m, nodes: result.included }));
-            await taskWrite(ctx, "finalizeRound", [taskId, round, modelRoot, toE6(m.loss), toE6(accuracy)], `finalize round ${round}`);
-            onEvent({ type: "finalized", round, attempt: info.attempt, submissions: info.submissions, samples: m.samples, loss: m.loss, accuracy, modelRoot, excluded: result.excluded });
+            const modelRoot = await store.put(encodeRoundModel({ taskId, round, attempt: info.attempt, params: result.params, metrics: m, nodes: result.included }));
+            await taskWrite(ctx, "finalizeRound", [taskId, round, modelRoot, toE6(loss), toE6(accuracy)], `finalize round ${round}`);
+            onEvent({ type: "finalized", round, attempt: info.attempt, submissions: info.submissions, samples: m.samples, loss, accuracy, modelRoot, excluded: result.excluded });
           } else {
             failed.set(key, true);
             onEvent({ type: "rerun", round, attempt: info.attempt, submissions: info.submissions, reason: result.reason, excluded: result.excluded });
           }
         } else if (now > info.revealDeadline) {
           // Not finalizable (or failed off chain): re-run the round with fresh seeds.
+          if (!failed.has(key)) {
+            const verdict = await unfinalizable(ctx, taskId, round, info);
+            failed.set(key, true);
+            onEvent({ type: "rerun", round, attempt: info.attempt, submissions: info.submissions, ...verdict });
+          }
           try {
             await taskWrite(ctx, "restartRound", [taskId], `restart round ${round}`);
           } catch (err) {

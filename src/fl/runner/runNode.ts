@@ -18,7 +18,17 @@ export type NodeEvent =
   | { type: "joined"; taskId: bigint; datasetId: bigint; transactionHash: Hex }
   | { type: "resumed"; taskId: bigint; round: number }
   | { type: "waiting"; reason: string }
-  | { type: "submitted"; round: number; attempt: number; samples: number; loss: number; accuracy: number; valAccuracy?: number; updateRoot: Hex }
+  | {
+      type: "submitted";
+      round: number;
+      attempt: number;
+      samples: number;
+      loss: number;
+      accuracy: number;
+      valAccuracy?: number;
+      valLoss?: number;
+      updateRoot: Hex;
+    }
   | { type: "revealed"; round: number; attempt: number; toward: Address[]; revealRoot: Hex }
   | { type: "missed"; round: number; attempt: number; reason: string }
   | { type: "warning"; message: string }
@@ -169,7 +179,7 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
           const submitted = (await readUpdates(ctx, taskId, round, info.attempt)).map((u) => u.node.toLowerCase() as Address);
           const dropped = members.map((m) => m.address).filter((a) => !submitted.includes(a));
           const reveals = revealSeedsFor({ taskId, round, attempt: info.attempt, self: { address: me, secretKey: keys.secretKey }, members, submitted, dropped, cache });
-          const root = await store.put(encodeReveal({ taskId, round, from: me, reveals }));
+          const root = await store.put(encodeReveal({ taskId, round, attempt: info.attempt, from: me, reveals }));
           await taskWrite(ctx, "revealSeeds", [taskId, round, root], `reveal the round ${round} seeds`);
           state.revealed[key] = root;
           await save();

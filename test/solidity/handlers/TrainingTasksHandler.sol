@@ -181,7 +181,7 @@ contract TrainingTasksHandler is TestBase {
         if (taskId == 0) return;
         address node = _nodes[nodeSeed % NODES];
         if (nodeSeed % 4 != 0) node = _memberWithout(taskId, nodeSeed, false);
-        _submit(taskId, node, samples);
+        _submit(taskId, node, uint64(bound(samples, 0, 1e9)));
     }
 
     function revealSeeds(uint256 taskSeed, uint256 nodeSeed) public useTime {

@@ -187,6 +187,38 @@ describe("aggregateRound failure handling", () => {
     if (r.status === "rerun") assert.match(r.reason, /out of range/);
   });
 
+  it("a re-run (attempt 1) refuses an update or a reveal replayed from attempt 0, naming the node", () => {
+    const submitAt = (i: number, attempt: number): RoundUpdateResult => {
+      const trained = trainLocal(spec, global, tables[i], { round, node: i });
+      const { bytes } = buildUpdate({ spec, taskId, round, attempt, node: ids[i].address, globalParams: global, trained, maxTotalSamples, sa: { self: ids[i], members } });
+      return { node: ids[i].address, samples: trained.samples, update: decodeUpdate(bytes) };
+    };
+    const fresh = [0, 1, 2, 3, 4].map((i) => submitAt(i, 1));
+    assert.equal(fresh[0].update.header.attempt, 1);
+    const ok = aggregateRound({ ...base, attempt: 1, updates: fresh });
+    assert.equal(ok.status, "finalized");
+    if (ok.status === "finalized") assert.deepEqual(ok.params, (aggregateRound({ ...base, updates: plainUpdates, secure: false }) as { params: Float64Array }).params);
+    // Node 3 resubmits its attempt-0 file: masked with attempt-0 seeds, it would not cancel.
+    const replayed = aggregateRound({ ...base, attempt: 1, updates: fresh.map((u, i) => (i === 3 ? updates[3] : u)) });
+    assert.equal(replayed.status, "rerun");
+    assert.deepEqual(replayed.excluded, [{ node: ids[3].address, reason: "update is for attempt 0, not 1" }]);
+    // With a dropout in attempt 1, a reveal file of attempt 0 (other seeds) is refused by name too.
+    const submitted = ids.slice(0, 4).map((i) => i.address);
+    const revealAt = (i: number, attempt: number): RoundReveal => ({
+      node: ids[i].address,
+      reveal: decodeReveal(encodeReveal({ taskId, round, attempt, from: ids[i].address,
+        reveals: revealSeedsFor({ taskId, round, attempt, self: ids[i], members, submitted, dropped: [ids[4].address] }) })),
+    });
+    const reveals = [0, 1, 2, 3].map((i) => revealAt(i, 1));
+    assert.equal(reveals[0].reveal.attempt, 1);
+    assert.equal(aggregateRound({ ...base, attempt: 1, updates: fresh.slice(0, 4), reveals }).status, "finalized");
+    reveals[2] = revealAt(2, 0);
+    const stale = aggregateRound({ ...base, attempt: 1, updates: fresh.slice(0, 4), reveals });
+    assert.equal(stale.status, "rerun");
+    assert.equal(stale.excluded[0].node, ids[2].address);
+    assert.match(stale.excluded[0].reason, /attempt 0/);
+  });
+
   it("refuses to finalize with fewer than minNodes updates", () => {
     const submitted = ids.slice(0, 2).map((i) => i.address);
     const dropped = ids.slice(2).map((i) => i.address);

@@ -97,7 +97,7 @@ describe("trainLocal", () => {
       assert.ok(trained.metrics.accuracy >= 0.95 && trained.metrics.loss < 0.3);
     });
 
-  it("holds out a fixed validation subset and reports its accuracy", () => {
+  it("holds out a fixed validation subset and reports its accuracy and loss", () => {
     const spec = { ...lrSpec, validationFraction: 0.2 };
     const a = trainLocal(spec, initParams(spec), penguins.train, { round: 1 });
     const b = trainLocal(spec, initParams(spec), penguins.train, { round: 2 });
@@ -105,6 +105,8 @@ describe("trainLocal", () => {
     assert.equal(a.samples, n - Math.floor(0.2 * n));
     assert.equal(b.samples, a.samples);
     assert.ok(a.metrics.valAccuracy !== undefined && a.metrics.valAccuracy >= 0.9);
+    assert.ok(a.metrics.valLoss !== undefined && a.metrics.valLoss > 0 && a.metrics.valLoss < 0.5, `val loss ${a.metrics.valLoss}`);
+    assert.equal(trainLocal(lrSpec, initParams(lrSpec), penguins.train, { round: 1 }).metrics.valLoss, undefined);
   });
 
   it("applies L2 weight decay: a strong penalty shrinks the weights", () => {

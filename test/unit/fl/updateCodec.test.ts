@@ -73,6 +73,16 @@ describe("update file codec", () => {
     assert.equal(back.header.node, "0x00000000000000000000000000000000000000aa");
   });
 
+  it("carries the round attempt and the validation loss when given (absent attempt = a file of attempt 0)", () => {
+    const u = sampleUpdate(4);
+    u.header.attempt = 2;
+    u.header.metrics = { loss: 0.5, accuracy: 0.75, valAccuracy: 0.5, valLoss: 0.7 };
+    assert.deepEqual(decodeUpdate(encodeUpdate(u)).header, u.header);
+    const plain = sampleUpdate(4);
+    assert.equal("attempt" in decodeUpdate(encodeUpdate(plain)).header, false);
+    assert.throws(() => decodeUpdate(withHeader(encodeUpdate(plain), (h) => ({ ...h, attempt: -1 }))), UpdateFormatError);
+  });
+
   const bytes = encodeUpdate(sampleUpdate(16));
   const tampered: [string, Uint8Array][] = [
     ["bad magic", Uint8Array.from(bytes, (b, i) => (i === 0 ? 0x58 : b))],
