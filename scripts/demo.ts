@@ -71,35 +71,37 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
   const dataDir = path.join(opts.home, "demo-data");
   await mkdir(dataDir, { recursive: true });
 
-  log("• Funding the participants with reward tokens");
-  for (const who of [ROLES.creator, ROLES.biscoe, ROLES.dream, ROLES.torgersen]) {
-    await run2pm(opts, ["token", "mint", "--to", addressOf(who), "--amount", "10000", "-a", String(ROLES.deployer)]);
-  }
-
-  log("• Registering the penguins schema");
-  const schema = json(await run2pm(opts, ["schema", "register", "schemas/penguins.schema.json", "-a", String(ROLES.creator)]));
-
-  log("• Data owners standardize and register penguins by island (data stays on their machines)");
-  const penguins = await loadRows(path.join(root, "node_modules/vega-datasets/data/penguins.json"));
-  const byIsland = splitBy(penguins, "Island");
+  log("• Funding the participants with reward tokens; registering the penguins schema");
+  const minted = run2pm(opts, ["token", "mint", "--to", ...[ROLES.creator, ROLES.biscoe, ROLES.dream, ROLES.torgersen].map(addressOf), "--amount", "10000", "-a", String(ROLES.deployer)]);
+  const registeredSchema = run2pm(opts, ["schema", "register", "schemas/penguins.schema.json", "-a", String(ROLES.creator)]);
   // Reference standardization stats, published with the task, so all nodes compute the same features.
   const statsFile = path.join(dataDir, "penguins.stats.json");
-  await run2pm(opts, ["data", "standardize", "--schema", "schemas/penguins.schema.json", "--data", path.join(root, "node_modules/vega-datasets/data/penguins.json"), "--out", path.join(dataDir, "reference.csv"), "--stats", statsFile]);
+  const standardized = run2pm(opts, ["data", "standardize", "--schema", "schemas/penguins.schema.json", "--data", path.join(root, "node_modules/vega-datasets/data/penguins.json"), "--out", path.join(dataDir, "reference.csv"), "--stats", statsFile]);
+  const newKey = run2pm(opts, ["keys", "new"]);
+  const [, schemaRun, , keyRun] = await Promise.all([minted, registeredSchema, standardized, newKey]);
+  const schema = json(schemaRun);
+  const key = json(keyRun);
+
+  log("• Data owners standardize and register penguins by island (data stays on their machines);");
+  log("  Torgersen's owner also registers its island FHE-encrypted (CKKS): only ciphertexts leave its machine");
+  const penguins = await loadRows(path.join(root, "node_modules/vega-datasets/data/penguins.json"));
+  const byIsland = splitBy(penguins, "Island");
   const datasetOf: Record<string, string> = {};
   const dataFileOf: Record<string, string> = {};
   for (const island of ISLANDS) {
-    const file = path.join(dataDir, `${island.toLowerCase()}.json`);
-    await writeFile(file, JSON.stringify(byIsland.get(island) ?? []));
-    dataFileOf[island] = file;
-    const registered = json(await run2pm(opts, ["data", "register", "--schema", "schemas/penguins.schema.json", "--data", file, "--local", "--stats", statsFile, "-a", String(OWNER_OF[island])]));
+    dataFileOf[island] = path.join(dataDir, `${island.toLowerCase()}.json`);
+    await writeFile(dataFileOf[island], JSON.stringify(byIsland.get(island) ?? []));
+  }
+  // Each owner is its own account, so the owners register in parallel; one account's transactions stay in order.
+  let encrypted: { datasetId: string | number } = { datasetId: "" };
+  await Promise.all(ISLANDS.map(async (island) => {
+    const registered = json(await run2pm(opts, ["data", "register", "--schema", "schemas/penguins.schema.json", "--data", dataFileOf[island], "--local", "--stats", statsFile, "-a", String(OWNER_OF[island])]));
     datasetOf[island] = String(registered.datasetId);
     log(`  ${island.padEnd(9)} dataset ${registered.datasetId} (${registered.rows} rows, owner ${short(addressOf(OWNER_OF[island]))})`);
-  }
-
-  log("• Torgersen's owner also registers its island FHE-encrypted (CKKS); only ciphertexts leave its machine");
-  const key = json(await run2pm(opts, ["keys", "new"]));
-  const encrypted = json(await run2pm(opts, ["data", "register", "--schema", "schemas/penguins.schema.json", "--data", dataFileOf.Torgersen, "--encrypt", "--key", key.keyId, "-a", String(ROLES.torgersen)]));
-  log(`  Torgersen dataset ${encrypted.datasetId} (CKKS, key ${short(key.keyId)})`);
+    if (island !== "Torgersen") return;
+    encrypted = json(await run2pm(opts, ["data", "register", "--schema", "schemas/penguins.schema.json", "--data", dataFileOf.Torgersen, "--encrypt", "--key", key.keyId, "-a", String(ROLES.torgersen)]));
+    log(`  Torgersen dataset ${encrypted.datasetId} (CKKS, key ${short(key.keyId)})`);
+  }));
 
   log("• Federated task: 3 node processes + an aggregator, secure aggregation over the chain");
   const flTask = json(await run2pm(opts, ["task", "create", "--spec", "specs/penguins-logreg.json", "--schema", String(schema.schemaId), "--budget", "1000",
@@ -120,7 +122,7 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     verified[id] = (await run2pm(opts, ["verify-settlement", "--task", id], { json: false, allowFail: true })).code === 0;
     await run2pm(opts, ["claim", "--task", id, "--all", "-a", String(ROLES.creator)]);
   }
-  for (const who of [ROLES.biscoe, ROLES.dream, ROLES.torgersen]) await run2pm(opts, ["stake", "withdraw", "--task", taskId, "-a", String(who)]);
+  await Promise.all([ROLES.biscoe, ROLES.dream, ROLES.torgersen].map((who) => run2pm(opts, ["stake", "withdraw", "--task", taskId, "-a", String(who)])));
 
   log("• Reading the results back through GraphQL");
   const sampleQuery = `{

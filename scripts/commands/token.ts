@@ -24,13 +24,18 @@ export default function register(program: Command): void {
 
   accountOption(
     token.command("mint").description("mint reward tokens (RewardToken owner only: local chains and testnets)")
-      .requiredOption("--to <address>", "recipient")
+      .requiredOption("--to <addresses...>", "recipients (each gets --amount)")
       .requiredOption("--amount <tokens>", "whole tokens, e.g. 1000"),
-  ).action(action(async (opts: { to: string; amount: string }, cmd: Command) => {
-    const ctx = await chainFor(cmd);
-    const to = address(opts.to);
+  ).action(action(async (opts: { to: string[]; amount: string }, cmd: Command) => {
+    // Validate every recipient before the first transaction.
+    const recipients = opts.to.map(address);
     const amount = parseTokenAmount(opts.amount);
-    const receipt = await write(ctx, { address: ctx.deployments.rewardToken.address, abi: rewardTokenAbi, functionName: "mint", args: [to, amount] }, "mint");
-    output(cmd, { to, amount, transactionHash: receipt.transactionHash }, () => `minted ${opts.amount} TPM to ${to}`);
+    const ctx = await chainFor(cmd);
+    const mints: Array<{ to: Address; transactionHash: string }> = [];
+    for (const to of recipients) {
+      const receipt = await write(ctx, { address: ctx.deployments.rewardToken.address, abi: rewardTokenAbi, functionName: "mint", args: [to, amount] }, `mint to ${to}`);
+      mints.push({ to, transactionHash: receipt.transactionHash });
+    }
+    output(cmd, { amount, mints }, () => mints.map((m) => `minted ${opts.amount} TPM to ${m.to}`).join("\n"));
   }));
 }
