@@ -4,7 +4,7 @@
 // Run: node bench/indexer.ts [events]   → bench/results/indexer.md
 // PostgreSQL: TEST_DATABASE_URL, else a throw-away cluster is started like .ci/run does (skipped if impossible).
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -90,12 +90,22 @@ async function throwawayPostgres(): Promise<{ url: string; stop: () => void } | 
 
 // ─── Measures ───────────────────────────────────────────────────────────────────────────────────────────────
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+/** Seconds between the timestamps (HH:MM:SS.mmm, Ponder's pretty log format) of two log lines. */
+const between = (from: string | undefined, to: string | undefined): number | undefined => {
+  const at = (line: string | undefined) => {
+    const m = /(\d\d):(\d\d):(\d\d(?:\.\d+)?)/.exec(line?.replace(/\x1b\[[0-9;]*m/g, "") ?? "");
+    return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : undefined;
+  };
+  const a = at(from);
+  const b = at(to);
+  return a === undefined || b === undefined ? undefined : (b - a + 86_400) % 86_400;
+};
 const seconds = (line: string | undefined) => {
   const m = /\((\d+(?:\.\d+)?)(ms|s)\)\s*$/.exec(line ?? "");
   return m ? Number(m[1]) / (m[2] === "ms" ? 1000 : 1) : NaN;
 };
 
-type Result = { database: string; boot: number; backfill: number; caughtUp: number; lookup: number[]; list: number[]; repeated: number[]; single: number[]; live: number[] };
+type Result = { database: string; boot: number; backfill: number; fetch: number | undefined; caughtUp: number; health: number[]; lookup: number[]; list: number[]; repeated: number[]; single: number[]; singleList: number[]; live: number[] };
 
 async function measure(chain: LocalChain, database: IndexerDatabase, label: string): Promise<Result> {
   const t0 = performance.now();
@@ -103,22 +113,32 @@ async function measure(chain: LocalChain, database: IndexerDatabase, label: stri
   const caughtUp = (performance.now() - t0) / 1000;
   try {
     const lines = indexer.output().split("\n");
-    const backfill = seconds(lines.find((l) => l.includes("Completed backfill indexing across all chains")));
+    // Ponder prints durations rounded to whole seconds: use the millisecond timestamps of its log lines instead.
     const started = lines.find((l) => l.includes("Started backfill indexing"));
+    const completed = lines.find((l) => l.includes("Completed backfill indexing across all chains"));
+    const backfill = between(started, completed) ?? seconds(completed);
+    const fetched = between(lines.find((l) => l.includes("Started fetching backfill JSON-RPC data")), lines.find((l) => l.includes("Finished fetching backfill JSON-RPC data")));
     const boot = started ? caughtUp - backfill : NaN;
-    const run = async (q: () => string) => {
-      for (let i = 0; i < 50; i++) await indexer.query(q()); // warm up
+    const load = async (request: () => Promise<unknown>) => {
+      for (let i = 0; i < 50; i++) await request(); // warm up
       const times: number[] = [];
       let next = 0;
       await Promise.all(Array.from({ length: CLIENTS }, async () => {
         while (next++ < QUERIES) {
           const s = performance.now();
-          await indexer.query(q());
+          await request();
           times.push(performance.now() - s);
         }
       }));
       return times;
     };
+    const run = (q: () => string) => load(() => indexer.query(q()));
+    // The same HTTP stack (Ponder's Hono server, same client) without GraphQL or a database: the floor under the
+    // GraphQL figures on this machine.
+    const health = await load(async () => {
+      const response = await fetch(`${indexer.url}/health`);
+      await response.text();
+    });
     const fields = "id owner schemaId version root manifestRoot rows encryption keyId uri retired";
     const lookup = await run(() => `{ dataset(id: "${1 + Math.floor(Math.random() * EVENTS)}") { ${fields} } }`);
     const list = await run(() => `{ datasets(where: { schemaId: "1", id_lt: "${51 + Math.floor(Math.random() * (EVENTS - 50))}" }, orderBy: "id", orderDirection: "desc", limit: 50) { items { ${fields} } } }`);
@@ -130,6 +150,12 @@ async function measure(chain: LocalChain, database: IndexerDatabase, label: stri
       await indexer.query(`{ dataset(id: "${1 + Math.floor(Math.random() * EVENTS)}") { ${fields} } }`);
       single.push(performance.now() - s);
     }
+    const singleList: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const s = performance.now();
+      await indexer.query(`{ datasets(where: { schemaId: "1", id_lt: "${51 + Math.floor(Math.random() * (EVENTS - 50))}" }, orderBy: "id", orderDirection: "desc", limit: 50) { items { ${fields} } } }`);
+      singleList.push(performance.now() - s);
+    }
     const owner = actor(chain, 3);
     const live: number[] = [];
     const countAbi = [{ type: "function", name: "datasetCount", inputs: [], outputs: [{ type: "uint256" }], stateMutability: "view" }] as const;
@@ -140,7 +166,7 @@ async function measure(chain: LocalChain, database: IndexerDatabase, label: stri
       while (!(await indexer.query<{ dataset: { id: string } | null }>(`{ dataset(id: "${id}") { id } }`)).dataset) await new Promise((r) => setTimeout(r, 5));
       live.push(performance.now() - s);
     }
-    return { database: label, boot, backfill, caughtUp, lookup, list, repeated, single, live };
+    return { database: label, boot, backfill, fetch: fetched, caughtUp, health, lookup, list, repeated, single, singleList, live };
   } finally {
     await indexer.stop();
     await indexer.cleanup();
@@ -175,7 +201,8 @@ const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 const row = (name: string, value: (r: Result) => string) => `| ${name} | ${results.map(value).join(" | ")} |`;
 const md = `# Indexer benchmark
 
-\`node bench/indexer.ts\` on this machine (${cpus().length} cores, shared), Ponder 0.17.7, a local Hardhat node.
+\`node bench/indexer.ts\` on this machine (${cpus().length} cores, shared with other work: load average ${loadBefore.toFixed(1)} at the start,
+${loadavg()[0]!.toFixed(1)} at the end), Ponder 0.17.7, a local Hardhat node; the benchmark's HTTP clients run in the benchmark's own process.
 ${EVENTS.toLocaleString("en")} DatasetRegistered events (+1 SchemaRegistered) generated by a helper contract, ${PER_TX} per
 transaction (${generated!.txs} blocks, ${f(generated!.seconds)} s), then 35 empty blocks so that all of them are backfilled
 (Ponder indexes the last 30 blocks of an unknown chain live, block by block). Each event runs the real handler
@@ -186,19 +213,26 @@ samples with 100 ms polling. ${pgNote}
 
 | measure | ${results.map((r) => r.database).join(" | ")} |
 |---|${results.map(() => "---|").join("")}
-${row("backfill (Ponder's \"Completed backfill\")", (r) => `${f(r.backfill)} s`)}
+${row("backfill (Ponder's \"Started\" → \"Completed backfill\" log lines)", (r) => `${f(r.backfill, 2)} s`)}
 ${row("backfill events/s", (r) => `**${f(EVENTS / r.backfill, 0)}**`)}
+${row("of which fetching from the node (Ponder's \"Started\" → \"Finished fetching backfill JSON-RPC data\")", (r) => `${f(r.fetch ?? NaN, 2)} s`)}
 ${row("process start → caught up", (r) => `${f(r.caughtUp)} s (boot ${f(r.boot)} s)`)}
+${row("trivial route (Ponder's /health, no GraphQL, no database) p50 / p95", (r) => `${f(pct(r.health, 50))} / ${f(pct(r.health, 95))} ms`)}
 ${row("lookup by id p50 / p95", (r) => `**${f(pct(r.lookup, 50))}** / ${f(pct(r.lookup, 95))} ms`)}
 ${row("list of 50 p50 / p95", (r) => `**${f(pct(r.list, 50))}** / ${f(pct(r.list, 95))} ms`)}
 ${row("same list of 50 repeated (response cache) p50 / p95", (r) => `${f(pct(r.repeated, 50))} / ${f(pct(r.repeated, 95))} ms`)}
 ${row("lookup by id, 1 client p50 / p95", (r) => `${f(pct(r.single, 50))} / ${f(pct(r.single, 95))} ms`)}
+${row("list of 50, 1 client p50 / p95", (r) => `${f(pct(r.singleList, 50))} / ${f(pct(r.singleList, 95))} ms`)}
 ${row("live block → query p50 / p95", (r) => `${f(pct(r.live, 50))} / ${f(pct(r.live, 95))} ms`)}
 
 Goals (PGlite): backfill >= 2,000 events/s, lookup p50 <= 5 ms, list of 50 p50 <= 15 ms.
 `;
 const out = path.resolve(import.meta.dirname, "results/indexer.md");
 mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(`${out}.tmp`, md);
+// The hand-written analysis below the figures ("## Analysis" to the end) survives a re-run: re-read it against the
+// new figures.
+const previous = existsSync(out) ? readFileSync(out, "utf8") : "";
+const analysis = previous.includes("\n## Analysis") ? previous.slice(previous.indexOf("\n## Analysis")) : "";
+writeFileSync(`${out}.tmp`, md + analysis);
 renameSync(`${out}.tmp`, out);
 console.log(md);

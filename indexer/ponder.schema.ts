@@ -2,6 +2,8 @@
 // account) hold the current state; log tables (datasetVersion, roundAttempt, update, reveal, settlement, claim,
 // slash) hold one row per event, keyed by the natural id the contract enforces (so replaying an event is a no-op).
 // Amounts, ids and chain times are `bigint` (GraphQL BigInt = decimal string); small counters are `integer`.
+// Indexes are composite where a documented query (docs/graphql.md) filters on one column and orders by another
+// (Ponder appends the primary key to every orderBy), e.g. datasets of a schema newest first: (schemaId, id).
 import { index, onchainEnum, onchainTable, relations } from "ponder";
 
 export const encryption = onchainEnum("encryption", ["None", "CKKS"]);
@@ -41,7 +43,7 @@ export const dataset = onchainTable("dataset", (t) => ({
   createdTx: t.hex().notNull(),
   updatedBlock: t.bigint().notNull(),
   updatedAt: t.bigint().notNull(),
-}), (d) => ({ ownerIdx: index().on(d.owner), schemaIdx: index().on(d.schemaId) }));
+}), (d) => ({ ownerIdx: index().on(d.owner, d.id), schemaIdx: index().on(d.schemaId, d.id) }));
 
 /** Every version of every dataset: `${datasetId}-${version}`. */
 export const datasetVersion = onchainTable("dataset_version", (t) => ({
@@ -56,7 +58,7 @@ export const datasetVersion = onchainTable("dataset_version", (t) => ({
   block: t.bigint().notNull(),
   timestamp: t.bigint().notNull(),
   tx: t.hex().notNull(),
-}), (v) => ({ datasetIdx: index().on(v.datasetId) }));
+}), (v) => ({ datasetIdx: index().on(v.datasetId, v.version) }));
 
 export const task = onchainTable("task", (t) => ({
   id: t.bigint().primaryKey(),
@@ -107,7 +109,7 @@ export const task = onchainTable("task", (t) => ({
   createdTx: t.hex().notNull(),
   updatedBlock: t.bigint().notNull(),
   updatedAt: t.bigint().notNull(),
-}), (t) => ({ creatorIdx: index().on(t.creator), statusIdx: index().on(t.status), schemaIdx: index().on(t.schemaId) }));
+}), (t) => ({ creatorIdx: index().on(t.creator, t.id), statusIdx: index().on(t.status, t.id), schemaIdx: index().on(t.schemaId, t.id) }));
 
 /** The input datasets of an FHE task: `${taskId}-${datasetId}`. */
 export const fheInput = onchainTable("fhe_input", (t) => ({
@@ -135,7 +137,7 @@ export const member = onchainTable("member", (t) => ({
   joinedBlock: t.bigint().notNull(),
   joinedAt: t.bigint().notNull(),
   joinedTx: t.hex().notNull(),
-}), (m) => ({ taskIdx: index().on(m.taskId), nodeIdx: index().on(m.node), datasetIdx: index().on(m.datasetId) }));
+}), (m) => ({ taskIdx: index().on(m.taskId, m.joinIndex), nodeIdx: index().on(m.node, m.taskId), datasetIdx: index().on(m.datasetId) }));
 
 /** A round of a task with the state of its latest attempt: `${taskId}-${round}`. */
 export const round = onchainTable("round", (t) => ({
@@ -162,7 +164,7 @@ export const round = onchainTable("round", (t) => ({
   finalizedBlock: t.bigint(),
   finalizedAt: t.bigint(),
   finalizedTx: t.hex(),
-}), (r) => ({ taskIdx: index().on(r.taskId) }));
+}), (r) => ({ taskIdx: index().on(r.taskId, r.round) }));
 
 /** One attempt of a round: `${taskId}-${round}-${attempt}` (attempt 0 first; restartRound adds one). */
 export const roundAttempt = onchainTable("round_attempt", (t) => ({
@@ -201,7 +203,7 @@ export const update = onchainTable("update", (t) => ({
   block: t.bigint().notNull(),
   timestamp: t.bigint().notNull(),
   tx: t.hex().notNull(),
-}), (u) => ({ roundIdx: index().on(u.roundId), attemptIdx: index().on(u.attemptId), memberIdx: index().on(u.memberId), nodeIdx: index().on(u.node) }));
+}), (u) => ({ roundIdx: index().on(u.roundId, u.node), attemptIdx: index().on(u.attemptId), memberIdx: index().on(u.memberId), nodeIdx: index().on(u.node) }));
 
 /** Seeds a survivor revealed for the members that dropped: `${taskId}-${round}-${attempt}-${node}`. */
 export const reveal = onchainTable("reveal", (t) => ({
@@ -245,7 +247,7 @@ export const claim = onchainTable("claim", (t) => ({
   block: t.bigint().notNull(),
   timestamp: t.bigint().notNull(),
   tx: t.hex().notNull(),
-}), (c) => ({ taskIdx: index().on(c.taskId), accountIdx: index().on(c.account) }));
+}), (c) => ({ taskIdx: index().on(c.taskId), accountIdx: index().on(c.account, c.taskId) }));
 
 /** A slashed stake: `${taskId}-${node}` (a member is slashed at most once). */
 export const slashing = onchainTable("slashing", (t) => ({

@@ -7,7 +7,7 @@
 // refuses to start. While running it re-checks the fingerprint and stops Ponder (exit code 75) when the node
 // behind the RPC URL is replaced. It also releases the lock a crashed (SIGKILLed) run leaves behind, so a
 // restart does not wait ~25 s for Ponder's heartbeat to expire — only when no other indexer can be alive.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export type ChainResetPolicy = "wipe" | "refuse";
@@ -146,6 +146,7 @@ async function guardPglite(p: GuardChainParameters, directory: string, fingerpri
     }
   }
   if (crashed && !wiped && existsSync(path.join(dir, "PG_VERSION"))) await releasePgliteLock(p, dir);
+  await silencePgliteReplyFile(p, dir);
   sidecar.chains[String(p.chainId)] = fingerprint;
   writeSidecar(file, { ...sidecar, pid: process.pid });
   process.once("exit", () => {
@@ -163,6 +164,45 @@ async function releasePgliteLock(p: GuardChainParameters, dir: string): Promise<
     if (released) p.log("warn", `the previous indexer run stopped without unlocking schema "${p.schema}" (crash); released its lock`);
   } finally {
     await db.close();
+  }
+}
+
+/** The installed PGlite's version (the package Ponder and this guard import). */
+async function pgliteVersion(): Promise<string> {
+  const { createRequire } = await import("node:module");
+  let dir = path.dirname(createRequire(path.join(process.cwd(), "noop.js")).resolve("@electric-sql/pglite"));
+  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+  return pkg.name === "@electric-sql/pglite" ? (pkg.version ?? "") : "";
+}
+
+/**
+ * PGlite 0.2 (the version Ponder 0.17 pins) opens, truncates, touches and closes `<dir>/.s.PGSQL.5432.out` on the
+ * host file system for every protocol message it handles, although replies travel through WASM memory and the file
+ * stays empty (checked with replies up to 20 MB). On a real directory those are 4 synchronous syscalls through
+ * Emscripten's NODEFS per message — in a profile of the GraphQL server ~20% of its CPU. The file is replaced by a
+ * symlink to /dev/null, which Emscripten resolves inside its own virtual file system (a device: no truncation, one
+ * readlink left per message). PGlite's initdb wants an empty directory, so a new directory is initialised here first
+ * (Ponder then opens it instead of running initdb itself). Other PGlite versions are left alone
+ * (INDEXER_PGLITE_REPLY_FILE=keep leaves this one alone too).
+ */
+async function silencePgliteReplyFile(p: GuardChainParameters, dir: string): Promise<void> {
+  if (process.platform === "win32" || process.env.INDEXER_PGLITE_REPLY_FILE === "keep") return;
+  try {
+    if (!(await pgliteVersion()).startsWith("0.2.")) return;
+    if (!existsSync(path.join(dir, "PG_VERSION"))) {
+      const { PGlite } = await import("@electric-sql/pglite");
+      mkdirSync(dir, { recursive: true });
+      const db = new PGlite(dir);
+      await db.waitReady;
+      await db.close();
+    }
+    const file = path.join(dir, ".s.PGSQL.5432.out");
+    if (existsSync(file) && lstatSync(file).isSymbolicLink()) return;
+    rmSync(file, { force: true });
+    symlinkSync("/dev/null", file);
+  } catch (err) {
+    p.log("warn", `could not set up the PGlite reply file in ${dir} (${(err as Error).message}); continuing without`);
   }
 }
 

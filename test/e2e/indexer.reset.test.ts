@@ -17,8 +17,9 @@ const schemaUris = async (i: Indexer) =>
   (await i.query<{ schemas: { items: { uri: string }[] } }>(`{ schemas(orderBy: "id") { items { uri } } }`)).schemas.items.map((s) => s.uri);
 
 before(async () => {
-  // Chain B (the "restarted node") boots meanwhile: a second hardhat node with the same deployments.
-  [chainA, chainB] = await Promise.all([startLocalChain(), startLocalChain()]);
+  // Chain B (the "restarted node") boots meanwhile: a second hardhat node with the same deployments (addresses),
+  // its clock an hour ahead so that its blocks differ even when both deploy in the same second.
+  [chainA, chainB] = await Promise.all([startLocalChain(), startLocalChain({ clockOffsetSeconds: 3600 })]);
   proxy = await startRpcProxy(chainA.rpcUrl);
   indexer = first = await startIndexer({ chain: chainA, rpcUrl: proxy.url });
 });
@@ -30,7 +31,7 @@ after(async () => {
   await chainB?.stop();
 });
 
-test("a running indexer stops with exit code 75 when the node behind its RPC URL is replaced", async () => {
+test("a running indexer stops with exit code 75 when the node behind its RPC URL is replaced", { timeout: 120_000 }, async () => {
   await actor(chainA, 5).registerSchema(h("schema:A"), "0g://A");
   await indexer.waitForBlock();
   assert.deepEqual(await schemaUris(indexer), ["0g://A"]);
@@ -43,7 +44,7 @@ test("a running indexer stops with exit code 75 when the node behind its RPC URL
   assert.match(indexer.output(), /chain reset detected on localhost while indexing: block \d+ is now 0x[0-9a-f]{64}/);
 });
 
-test("a restart on the reset chain refuses with INDEXER_ON_CHAIN_RESET=refuse and keeps the data", async () => {
+test("a restart on the reset chain refuses with INDEXER_ON_CHAIN_RESET=refuse and keeps the data", { timeout: 120_000 }, async () => {
   await assert.rejects(
     startIndexer({ chain: chainB!, rpcUrl: proxy.url, database: indexer.database, schema: indexer.schema, env: { INDEXER_ON_CHAIN_RESET: "refuse" } }),
     /the indexer exited \(code 1\)[\s\S]*chain reset detected on localhost \(chain 31337\): block \d+ is now 0x[0-9a-f]{64}, but the PGlite database .* was indexed from 0x[0-9a-f]{64}\. Restart with INDEXER_ON_CHAIN_RESET=wipe/,
@@ -51,7 +52,7 @@ test("a restart on the reset chain refuses with INDEXER_ON_CHAIN_RESET=refuse an
   assert.ok(existsSync(indexer.database.kind === "pglite" ? indexer.database.directory : ""), "nothing was deleted");
 });
 
-test("a restart on the reset chain wipes the stale data and indexes the new chain only (default on localhost)", async () => {
+test("a restart on the reset chain wipes the stale data and indexes the new chain only (default on localhost)", { timeout: 120_000 }, async () => {
   const previous = indexer;
   indexer = await startIndexer({ chain: chainB!, rpcUrl: proxy.url, database: previous.database, schema: previous.schema });
   assert.deepEqual(await schemaUris(indexer), ["0g://B1", "0g://B2"]);

@@ -45,8 +45,16 @@ async function artifact(name: string): Promise<{ abi: readonly unknown[]; byteco
   return JSON.parse(await readFile(file, "utf8"));
 }
 
+export type StartLocalChainOptions = {
+  /**
+   * Moves the node's clock forward before deploying. Two nodes deploying in the same wall-clock second produce
+   * byte-identical blocks; an offset makes a second chain's blocks (and hashes) differ, as a real restart's would.
+   */
+  clockOffsetSeconds?: number;
+};
+
 /** Starts a hardhat node and deploys DatasetIndex, TrainingTasks and RewardToken from account 0. */
-export async function startLocalChain(): Promise<LocalChain> {
+export async function startLocalChain(options: StartLocalChainOptions = {}): Promise<LocalChain> {
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
   const node = spawnGroup(process.execPath, [path.join(projectRoot, "node_modules/hardhat/dist/src/cli.js"), "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: projectRoot });
@@ -64,10 +72,11 @@ export async function startLocalChain(): Promise<LocalChain> {
       await writeDeployment(root, "localhost", { contractName: name, chainId: 31337, address: receipt.contractAddress!, transactionHash: hash, blockNumber: Number(receipt.blockNumber), abi });
       return getAddress(receipt.contractAddress!);
     };
+    const test = createTestClient({ chain, mode: "hardhat", transport: http(rpcUrl) });
+    if (options.clockOffsetSeconds) await test.increaseTime({ seconds: options.clockOffsetSeconds });
     const datasetIndex = await deploy("DatasetIndex", []);
     const trainingTasks = await deploy("TrainingTasks", [datasetIndex]);
     const rewardToken = await deploy("RewardToken", [account(0).address]);
-    const test = createTestClient({ chain, mode: "hardhat", transport: http(rpcUrl) });
     const mine = async (blocks = 1) => {
       for (let i = 0; i < blocks; i++) await test.request({ method: "evm_mine" as never, params: [] as never });
     };
