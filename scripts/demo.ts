@@ -1,7 +1,7 @@
 // The demo `npm start` plays after the chain and indexer are up: every role of the network as a real `2pm`
 // process, on penguins split by island. It only wires commands together; all logic lives in src/.
 import { spawn } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { formatUnits, type Address } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
@@ -20,6 +20,7 @@ export const ROLES = {
   biscoe: 3,
   dream: 4,
   torgersen: 5,
+  computeNode: 6,
 } as const;
 export const ISLANDS = ["Biscoe", "Dream", "Torgersen"] as const;
 const OWNER_OF = { Biscoe: ROLES.biscoe, Dream: ROLES.dream, Torgersen: ROLES.torgersen } as const;
@@ -32,6 +33,13 @@ export type DemoReport = {
   flTaskId: string;
   rounds: Array<{ round: number; attempt: number; submissions: number; accuracy: number | null; loss: number | null }>;
   encryptedDataset: { datasetId: string; keyId: string };
+  fheTask: {
+    taskId: string; datasetId: string; rows: number; resultRoot: string; publishedRoot: string;
+    /** Published means and variances of the standardized columns (standardized with the population's stats). */
+    columns: string[]; means: number[]; variances: number[];
+    /** The same, back in the schema's units for numeric columns (mean, standard deviation). */
+    inUnits: Array<{ column: string; mean: number; sd: number }>;
+  };
   payouts: Array<{ taskId: string; account: Address; role: string; amount: string }>;
   budgets: Record<string, string>;
   verified: Record<string, boolean>;
@@ -72,7 +80,7 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
   await mkdir(dataDir, { recursive: true });
 
   log("• Funding the participants with reward tokens; registering the penguins schema");
-  const minted = run2pm(opts, ["token", "mint", "--to", ...[ROLES.creator, ROLES.biscoe, ROLES.dream, ROLES.torgersen].map(addressOf), "--amount", "10000", "-a", String(ROLES.deployer)]);
+  const minted = run2pm(opts, ["token", "mint", "--to", ...[ROLES.creator, ROLES.biscoe, ROLES.dream, ROLES.torgersen, ROLES.computeNode].map(addressOf), "--amount", "10000", "-a", String(ROLES.deployer)]);
   const registeredSchema = run2pm(opts, ["schema", "register", "schemas/penguins.schema.json", "-a", String(ROLES.creator)]);
   // Reference standardization stats, published with the task, so all nodes compute the same features.
   const statsFile = path.join(dataDir, "penguins.stats.json");
@@ -99,30 +107,56 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     datasetOf[island] = String(registered.datasetId);
     log(`  ${island.padEnd(9)} dataset ${registered.datasetId} (${registered.rows} rows, owner ${short(addressOf(OWNER_OF[island]))})`);
     if (island !== "Torgersen") return;
-    encrypted = json(await run2pm(opts, ["data", "register", "--schema", "schemas/penguins.schema.json", "--data", dataFileOf.Torgersen, "--encrypt", "--key", key.keyId, "-a", String(ROLES.torgersen)]));
+    encrypted = json(await run2pm(opts, ["data", "register", "--schema", "schemas/penguins.schema.json", "--data", dataFileOf.Torgersen, "--stats", statsFile, "--encrypt", "--key", key.keyId, "-a", String(ROLES.torgersen)]));
     log(`  Torgersen dataset ${encrypted.datasetId} (CKKS, key ${short(key.keyId)})`);
   }));
 
-  log("• Federated task: 3 node processes + an aggregator, secure aggregation over the chain");
+  log("• Federated task: 3 node processes + an aggregator, secure aggregation over the chain;");
+  log("  FHE task: a compute node holding only evaluation keys computes statistics on Torgersen's ciphertexts");
   const flTask = json(await run2pm(opts, ["task", "create", "--spec", "specs/penguins-logreg.json", "--schema", String(schema.schemaId), "--budget", "1000",
     "--rounds", "4", "--stake", "50", "--min-nodes", "3", "--max-nodes", "3", "--round-duration", "60", "--reveal-duration", "30",
     "--challenge-window", "3", "--aggregator", addressOf(ROLES.aggregator), "-a", String(ROLES.creator)]));
   const taskId = String(flTask.taskId);
   const aggregator = run2pm(opts, ["aggregate", "--task", taskId, "-a", String(ROLES.aggregator)], { json: false });
   const nodes = ISLANDS.map((island) => run2pm(opts, ["node", "run", "--task", taskId, "--data", dataFileOf[island], "--dataset", datasetOf[island], "-a", String(OWNER_OF[island])], { json: false }));
+
+  // The compute node is another machine: its own home with the evaluation keys only, the same storage (by root).
+  const computeHome = path.join(opts.home, "compute-node");
+  await mkdir(computeHome, { recursive: true });
+  await symlink(path.join(opts.home, "store"), path.join(computeHome, "store"));
+  const evalKeys = path.join(computeHome, "eval.keys");
+  const [fheTask] = await Promise.all([
+    run2pm(opts, ["fhe", "task", "create", "--inputs", String(encrypted.datasetId), "--budget", "100", "--stake", "10", "--ops", "sum,mean,variance",
+      "--aggregator", addressOf(ROLES.torgersen), "--challenge-window", "3", "-a", String(ROLES.creator)]).then(json),
+    run2pm(opts, ["keys", "export-eval", "--key", key.keyId, "--out", evalKeys]),
+  ]);
+  const fheTaskId = String(fheTask.taskId);
+  const computed = json(await run2pm({ ...opts, home: computeHome }, ["fhe", "compute", "--task", fheTaskId, "--eval-keys", evalKeys, "-a", String(ROLES.computeNode)]));
+  log(`  FHE task ${fheTaskId}: ${computed.rows} encrypted rows computed on; encrypted result ${short(computed.resultRoot)}`);
   await Promise.all([aggregator, ...nodes]);
 
-  log("• Settlement: payouts computed from chain + storage, posted as a Merkle root, claimed by everyone");
-  await run2pm(opts, ["settle", "--task", taskId, "-a", String(ROLES.aggregator)]);
-  await new Promise((r) => setTimeout(r, 3_500)); // the challenge window
+  log("• The key holder publishes the FHE result; settlement: payouts computed from chain + storage, posted as");
+  log("  Merkle roots, claimed by everyone");
+  // Torgersen's owner publishes only now: its FL node process sent transactions from the same account until here.
+  const [published] = await Promise.all([
+    run2pm(opts, ["fhe", "publish", "--task", fheTaskId, "-a", String(ROLES.torgersen)]).then(json),
+    run2pm(opts, ["settle", "--task", taskId, "-a", String(ROLES.aggregator)]),
+  ]);
+  await run2pm(opts, ["settle", "--task", fheTaskId, "-a", String(ROLES.torgersen)]);
+  const verified: Record<string, boolean> = {};
+  const challengeWindow = new Promise((r) => setTimeout(r, 3_500));
+  await Promise.all([taskId, fheTaskId].map(async (id) => {
+    verified[id] = (await run2pm(opts, ["verify-settlement", "--task", id], { json: false, allowFail: true })).code === 0;
+  }));
+  await challengeWindow;
   // A local chain mines only on transactions, so its clock stands still: mine a block to move it past the window.
   await fetch(String(opts.env.LOCALHOST_RPC_URL), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }) });
-  const verified: Record<string, boolean> = {};
-  for (const id of [taskId]) {
-    verified[id] = (await run2pm(opts, ["verify-settlement", "--task", id], { json: false, allowFail: true })).code === 0;
-    await run2pm(opts, ["claim", "--task", id, "--all", "-a", String(ROLES.creator)]);
-  }
-  await Promise.all([ROLES.biscoe, ROLES.dream, ROLES.torgersen].map((who) => run2pm(opts, ["stake", "withdraw", "--task", taskId, "-a", String(who)])));
+  await run2pm(opts, ["claim", "--task", taskId, "--all", "-a", String(ROLES.creator)]);
+  await Promise.all([
+    run2pm(opts, ["claim", "--task", fheTaskId, "--all", "-a", String(ROLES.creator)]),
+    ...[ROLES.biscoe, ROLES.dream, ROLES.torgersen].map((who) => run2pm(opts, ["stake", "withdraw", "--task", taskId, "-a", String(who)])),
+    run2pm(opts, ["stake", "withdraw", "--task", fheTaskId, "-a", String(ROLES.computeNode)]),
+  ]);
 
   log("• Reading the results back through GraphQL");
   const sampleQuery = `{
@@ -131,7 +165,7 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     rounds(orderBy: "round", orderDirection: "asc") { items { round attempt submissions accuracy loss } }
   }
 }`;
-  await waitForIndexed(opts.graphqlUrl, taskId);
+  await waitForIndexed(opts.graphqlUrl, taskId, fheTaskId);
   const answer = await gql(opts.graphqlUrl, sampleQuery);
   const claims = await gql(opts.graphqlUrl, `{ claims(orderBy: "taskId", orderDirection: "asc", limit: 100) { items { taskId account amount } } }`);
   const roleOf = (a: string) => Object.entries(ROLES).find(([, i]) => addressOf(i).toLowerCase() === a.toLowerCase())?.[0] ?? "?";
@@ -139,8 +173,13 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     flTaskId: taskId,
     rounds: answer.task.rounds.items,
     encryptedDataset: { datasetId: String(encrypted.datasetId), keyId: key.keyId },
+    fheTask: {
+      taskId: fheTaskId, datasetId: String(encrypted.datasetId), rows: computed.rows, resultRoot: computed.resultRoot,
+      publishedRoot: published.publishedRoot, columns: published.columns, means: published.means, variances: published.variances,
+      inUnits: await inUnits(statsFile, published.columns, published.means, published.variances),
+    },
     payouts: claims.claims.items.map((c: { taskId: string; account: Address; amount: string }) => ({ ...c, role: roleOf(c.account) })),
-    budgets: { [taskId]: "1000" },
+    budgets: { [taskId]: "1000", [fheTaskId]: "100" },
     verified,
     sampleQuery: { query: sampleQuery, answer },
   };
@@ -157,6 +196,16 @@ async function waitForIndexed(url: string, ...taskIds: string[]): Promise<void> 
   throw new Error("the indexer did not catch up with the demo within 60 s");
 }
 
+/** Standardized means/variances of numeric columns back in the schema's units: x = μ + σ·z. */
+async function inUnits(statsFile: string, columns: string[], means: number[], variances: number[]): Promise<Array<{ column: string; mean: number; sd: number }>> {
+  const stats = JSON.parse(await readFile(statsFile, "utf8")) as { fields: Array<{ name: string; type: string; mean?: number; std?: number }> };
+  return stats.fields.flatMap((f) => {
+    const i = columns.indexOf(f.name);
+    if (f.type !== "number" || i < 0 || f.mean === undefined || f.std === undefined) return [];
+    return [{ column: f.name, mean: f.mean + f.std * means[i], sd: f.std * Math.sqrt(Math.max(0, variances[i])) }];
+  });
+}
+
 function short(a: string): string {
   return `${a.slice(0, 6)}…${a.slice(-4)}`;
 }
@@ -169,6 +218,12 @@ export function formatReport(report: DemoReport, dashboardUrl: string): string {
     lines.push(`  round ${r.round}${r.attempt ? ` (attempt ${r.attempt})` : ""}: ${r.submissions} updates, accuracy ${r.accuracy == null ? "–" : (r.accuracy * 100).toFixed(1) + "%"}, loss ${r.loss == null ? "–" : r.loss.toFixed(4)}`);
   }
   lines.push("", `Encrypted dataset ${report.encryptedDataset.datasetId}: CKKS ciphertexts stored by root, key ${report.encryptedDataset.keyId}`);
+  const f = report.fheTask;
+  lines.push("", `FHE task ${f.taskId} on dataset ${f.datasetId} (${f.rows} rows; computed on ciphertexts, decrypted and published by the key holder):`);
+  for (const u of f.inUnits) lines.push(`  ${u.column.padEnd(20)} mean ${u.mean.toFixed(1).padStart(7)}  sd ${u.sd.toFixed(1)}`);
+  f.columns.forEach((c, i) => {
+    if (c.includes("=")) lines.push(`  ${c.padEnd(20)} share ${(100 * f.means[i]).toFixed(1)}%`);
+  });
   lines.push("", "Payouts (claimed, TPM):");
   const byTask = new Map<string, bigint>();
   for (const p of report.payouts) {

@@ -134,7 +134,13 @@ export async function write(ctx: ChainContext, request: WriteRequest, what: stri
     const { request: simulated } = await ctx.publicClient.simulateContract({ ...(request as any), account });
     hash = await walletClient.writeContract(simulated);
   } catch (err) {
-    throw explainChainError(err, what);
+    const explained = explainChainError(err, what);
+    // RPCs word "no gas money" differently (Hardhat: "Missing or invalid parameters"): name it when the balance is 0.
+    if (!/the contract refused it/.test(explained.shortMessage)) {
+      const balance = await ctx.publicClient.getBalance({ address: account.address }).catch(() => undefined);
+      if (balance === 0n) throw new ChainError(`${what}: account ${account.address} has no native token to pay for gas; fund it first`, { cause: err });
+    }
+    throw explained;
   }
   const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new ChainError(`${what}: transaction ${hash} reverted`);

@@ -21,7 +21,9 @@ export function explainChainError(err: unknown, context: string): ChainError {
     if (err.walk((e) => e instanceof InsufficientFundsError)) {
       return new ChainError(`${context}: the account has not enough native token to pay for gas; fund it first`, { cause: err });
     }
-    return new ChainError(`${context}: ${err.shortMessage}`, { cause: err, details: err.details });
+    // viem short messages can span lines: keep the first (one-line CLI errors), the rest goes to details.
+    const [first, ...rest] = err.shortMessage.split("\n").filter((l) => l.trim());
+    return new ChainError(`${context}: ${first ?? "failed"}`, { cause: err, details: [...rest, err.details].filter(Boolean).join("\n") || undefined });
   }
   return new ChainError(`${context}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`, { cause: err });
 }

@@ -86,16 +86,19 @@ export type DatasetRecord = {
 };
 
 /** A dataset's current version, from its registration/update events (checked against the on-chain commitment). */
-export async function readDataset(ctx: ChainContext, datasetId: bigint): Promise<DatasetRecord> {
+export async function readDataset(ctx: ChainContext, datasetId: bigint, options: { blockNumber?: bigint } = {}): Promise<DatasetRecord> {
   const address = ctx.deployments.datasetIndex.address;
+  // At a past block (e.g. the version an FHE task committed to when it was created), state and events both end there.
+  const at = options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber };
+  const toBlock = options.blockNumber === undefined ? {} : { toBlock: options.blockNumber };
   let onChain;
   try {
-    onChain = await ctx.contracts.datasetIndex.read.getDataset([datasetId]);
+    onChain = await ctx.contracts.datasetIndex.read.getDataset([datasetId], at);
   } catch {
     throw new ChainError(`dataset ${datasetId} does not exist on ${ctx.network.name}`);
   }
-  const [registered] = await getEvents(ctx, { address, abi: datasetIndexAbi, eventName: "DatasetRegistered", args: { datasetId } });
-  const updates = await getEvents(ctx, { address, abi: datasetIndexAbi, eventName: "DatasetUpdated", args: { datasetId } });
+  const [registered] = await getEvents(ctx, { address, abi: datasetIndexAbi, eventName: "DatasetRegistered", args: { datasetId }, ...toBlock });
+  const updates = await getEvents(ctx, { address, abi: datasetIndexAbi, eventName: "DatasetUpdated", args: { datasetId }, ...toBlock });
   const latest = (updates.at(-1)?.args ?? registered.args) as Record<string, unknown>;
   const record: DatasetRecord = {
     datasetId,
@@ -110,7 +113,7 @@ export async function readDataset(ctx: ChainContext, datasetId: bigint): Promise
     uri: latest.uri as string,
     retired: onChain.retired,
   };
-  const committed = await ctx.contracts.datasetIndex.read.isCommitted([datasetId, record.root, record.manifestRoot, record.rows, record.keyId]);
+  const committed = await ctx.contracts.datasetIndex.read.isCommitted([datasetId, record.root, record.manifestRoot, record.rows, record.keyId], at);
   if (!committed) throw new ChainError(`dataset ${datasetId}: its events do not match the on-chain commitment`);
   return record;
 }

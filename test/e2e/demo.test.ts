@@ -38,13 +38,30 @@ test("the report shows every round finalized with a learning model", () => {
   assert.ok(report.rounds.at(-1).accuracy >= 0.9, `final accuracy ${report.rounds.at(-1).accuracy}`);
 });
 
-test("payouts of each task sum exactly to its budget and verify-settlement says OK", () => {
-  for (const taskId of [report.flTaskId]) {
+test("payouts of each task (federated and FHE) sum exactly to its budget and verify-settlement says OK", () => {
+  assert.deepEqual(Object.keys(report.budgets).sort(), [report.flTaskId, report.fheTask.taskId].sort());
+  for (const taskId of Object.keys(report.budgets)) {
     const sum = report.payouts.filter((p: any) => p.taskId === taskId).reduce((s: bigint, p: any) => s + BigInt(p.amount), 0n);
     assert.equal(sum, BigInt(report.budgets[taskId]) * 10n ** 18n, `task ${taskId}`);
     assert.equal(report.verified[taskId], true);
   }
   assert.match(demo.output(), /verify-settlement: .*OK/);
+});
+
+test("the FHE task's published statistics are Torgersen's plaintext means and deviations", async () => {
+  const penguins = JSON.parse(await readFile(path.join(root, "node_modules/vega-datasets/data/penguins.json"), "utf8")) as Array<Record<string, unknown>>;
+  // The schema drops rows with a missing value (Sex "." counts as missing).
+  const rows = penguins.filter((r) => r.Island === "Torgersen" && Object.values(r).every((v) => v !== null && v !== "."));
+  assert.equal(report.fheTask.rows, rows.length);
+  assert.equal(report.fheTask.inUnits.length, 4);
+  for (const { column, mean, sd } of report.fheTask.inUnits) {
+    const xs = rows.map((r) => Number(r[column]));
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const s = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length);
+    assert.ok(Math.abs(mean - m) <= 1e-4 * Math.abs(m), `${column} mean ${mean} vs ${m}`);
+    assert.ok(Math.abs(sd - s) <= 1e-3 * s, `${column} sd ${sd} vs ${s}`);
+  }
+  assert.match(demo.output(), new RegExp(`FHE task ${report.fheTask.taskId} on dataset ${report.fheTask.datasetId}`));
 });
 
 test("the dashboard shows the demo's task and payout numbers that GraphQL returns", async (t) => {
