@@ -1,9 +1,10 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import type { Hex } from "viem";
 import { mkdir, rm } from "node:fs/promises";
-import { registerDataset } from "../../src/chain/tasks.ts";
+import { requireAccount, type ChainContext } from "../../src/chain/client.ts";
+import { readDataset, registerDataset, retireDataset, updateDataset, type DatasetRecord } from "../../src/chain/tasks.ts";
 import { merkleRoot, putJson, writeFileAtomic as storeWriteFileAtomic } from "../../src/storage/index.ts";
 import { buildManifest, standardizedCsv } from "../../src/data/index.ts";
 import { DEFAULT_FHE_PARAMS } from "../../src/fhe/index.ts";
@@ -94,63 +95,117 @@ export default function register(program: Command): void {
       }
     }));
 
-  accountOption(data.command("register").description("validate, standardize, (encrypt,) store and register a dataset on chain in one step")
+  const storeOptions = (cmd: Command) => cmd
     .requiredOption("--schema <file>", "schema JSON (registered first with `2pm schema register`)")
     .requiredOption("--data <file>", "rows (.csv or .json)")
     .option("--encrypt", "encrypt with CKKS before storing (needs --key)")
     .option("--key <keyId>", "key id from `2pm keys new`")
     .option("--local", "FL mode: keep the standardized data on disk, store only the manifest")
     .option("--no-histogram", "omit the label histogram from the manifest")
-    .option("--stats <file>", "standardize with these stats (from `data standardize --stats`) instead of fitting them"))
-    .action(action(async (opts: { schema: string; data: string; encrypt?: boolean; key?: string; local?: boolean; histogram: boolean; stats?: string }, cmd: Command) => {
-      if (opts.encrypt && opts.local) throw new Error("--encrypt and --local exclude each other");
-      if (opts.encrypt && !opts.key) throw new Error("--encrypt needs --key <keyId> (create one with `2pm keys new`)");
-      const keyId = opts.encrypt ? keyIdOf(opts.key!) : undefined;
-      const { schema, stats, table } = await prepare(opts.schema, opts.data, opts.stats);
-      const hash = schemaHash(schema);
+    .option("--stats <file>", "standardize with these stats (from `data standardize --stats`) instead of fitting them");
+
+  accountOption(storeOptions(data.command("register").description("validate, standardize, (encrypt,) store and register a dataset on chain in one step")))
+    .action(action(async (opts: StoreOptions, cmd: Command) => {
       const ctx = await chainFor(cmd);
-      const schemaId = await ctx.contracts.datasetIndex.read.schemaIdOf([hash]);
-      if (schemaId === 0n) throw new Error(`schema ${hash} is not registered on ${ctx.network.name}; run \`2pm schema register ${opts.schema}\` first`);
-      const home = homeFor(cmd);
-      const store = storeFor(cmd);
-      let root: Hex;
-      let localPath: string | undefined;
-      if (keyId) {
-        const keys = await loadKeys(path.join(home, "keys"), keyId, ["secret"]);
-        const fhe = await createFheContext();
-        const tmp = path.join(home, `.register-${process.pid}.fhed`);
-        await mkdir(home, { recursive: true });
-        try {
-          let bar: ReturnType<typeof progress> | undefined;
-          await writeFhedFile(fhe, tmp, { features: table.features, columns: table.columns, keys, schemaHash: hash, standardization: stats },
-            (done, total) => { bar ??= progress(cmd, "encrypt", total); bar.update(done); });
-          bar?.stop();
-          root = await store.put(new Uint8Array(await readFile(tmp)));
-        } finally {
-          fhe.dispose();
-          await rm(tmp, { force: true });
-        }
-      } else {
-        const bytes = new TextEncoder().encode(standardizedCsv(table));
-        if (opts.local) {
-          root = merkleRoot(bytes);
-          const dir = path.join(home, "datasets", root);
-          await mkdir(dir, { recursive: true });
-          localPath = path.join(dir, "data.csv");
-          await storeWriteFileAtomic(localPath, bytes);
-        } else {
-          root = await store.put(bytes);
-        }
-      }
-      const encryption = keyId
-        ? { scheme: "ckks" as const, polyModulusDegree: DEFAULT_FHE_PARAMS.polyModulusDegree, coeffModulusBits: [...DEFAULT_FHE_PARAMS.coeffModulusBits], scale: DEFAULT_FHE_PARAMS.scale, keyId }
-        : { scheme: "none" as const };
-      const manifest = buildManifest({ schema, table, standardization: stats, contentRoot: root, encryption, includeLabelHistogram: opts.histogram });
-      const manifestRoot = await putJson(store, manifest);
+      const stored = await storeDataset(cmd, ctx, opts);
       const { datasetId, transactionHash } = await registerDataset(ctx, {
-        schemaId, root, manifestRoot, rows: BigInt(table.features.rows), encryption: keyId ? "ckks" : "none", keyId, uri: `0g://${manifestRoot}`,
+        schemaId: stored.schemaId, root: stored.root, manifestRoot: stored.manifestRoot, rows: BigInt(stored.rows),
+        encryption: stored.encryption, keyId: stored.keyId, uri: `0g://${stored.manifestRoot}`,
       });
-      output(cmd, { datasetId, root, manifestRoot, rows: table.features.rows, encryption: encryption.scheme, localPath, transactionHash },
-        () => `registered dataset ${datasetId}: root ${root}, manifest ${manifestRoot}, ${table.features.rows} rows (${encryption.scheme})`);
+      output(cmd, { datasetId, root: stored.root, manifestRoot: stored.manifestRoot, rows: stored.rows, encryption: stored.encryption, localPath: stored.localPath, transactionHash },
+        () => `registered dataset ${datasetId}: root ${stored.root}, manifest ${stored.manifestRoot}, ${stored.rows} rows (${stored.encryption})`);
     }));
+
+  accountOption(storeOptions(data.command("update").description("publish a new version of one of your datasets (same schema and encryption)")
+    .requiredOption("--dataset <id>", "dataset id", datasetIdOption)))
+    .action(action(async (opts: StoreOptions & { dataset: bigint }, cmd: Command) => {
+      const ctx = await chainFor(cmd);
+      // Every check the contract would make, before the (possibly long) standardize → encrypt → store work.
+      const current = await ownedActiveDataset(ctx, opts.dataset);
+      if ((current.encryption === "ckks") !== Boolean(opts.encrypt))
+        throw new Error(`dataset ${opts.dataset} is ${current.encryption === "ckks" ? "CKKS-encrypted: pass --encrypt --key <keyId>" : "not encrypted: drop --encrypt"}`);
+      const stored = await storeDataset(cmd, ctx, opts, current.schemaId);
+      const { version, transactionHash } = await updateDataset(ctx, opts.dataset, {
+        root: stored.root, manifestRoot: stored.manifestRoot, rows: BigInt(stored.rows), keyId: stored.keyId, uri: `0g://${stored.manifestRoot}`,
+      });
+      output(cmd, { datasetId: opts.dataset, version, root: stored.root, manifestRoot: stored.manifestRoot, rows: stored.rows, encryption: stored.encryption, localPath: stored.localPath, transactionHash },
+        () => `dataset ${opts.dataset} version ${version}: root ${stored.root}, manifest ${stored.manifestRoot}, ${stored.rows} rows (${stored.encryption})`);
+    }));
+
+  accountOption(data.command("retire").description("retire one of your datasets for good (no new tasks can use it)")
+    .requiredOption("--dataset <id>", "dataset id", datasetIdOption))
+    .action(action(async (opts: { dataset: bigint }, cmd: Command) => {
+      const ctx = await chainFor(cmd);
+      await ownedActiveDataset(ctx, opts.dataset);
+      const { transactionHash } = await retireDataset(ctx, opts.dataset);
+      output(cmd, { datasetId: opts.dataset, transactionHash }, () => `retired dataset ${opts.dataset}`);
+    }));
+}
+
+type StoreOptions = { schema: string; data: string; encrypt?: boolean; key?: string; local?: boolean; histogram: boolean; stats?: string };
+
+const datasetIdOption = (v: string): bigint => {
+  if (!/^[1-9][0-9]{0,19}$/.test(v)) throw new InvalidArgumentError(`expected a dataset id (a positive integer), got '${v}'`);
+  return BigInt(v);
+};
+
+/** The acting account's dataset `datasetId`, refused (before any work) when it is someone else's or retired. */
+async function ownedActiveDataset(ctx: ChainContext, datasetId: bigint): Promise<DatasetRecord> {
+  const { account } = requireAccount(ctx);
+  const current = await readDataset(ctx, datasetId);
+  if (current.owner.toLowerCase() !== account.address.toLowerCase()) throw new Error(`dataset ${datasetId} belongs to ${current.owner}, not to ${account.address}`);
+  if (current.retired) throw new Error(`dataset ${datasetId} is retired`);
+  return current;
+}
+
+/**
+ * validate → standardize → (encrypt →) store the data (or, with --local, keep it on disk) → store the manifest. Checks
+ * the options and the schema's registration first (`schemaId` pins it: an update keeps its dataset's schema).
+ */
+async function storeDataset(cmd: Command, ctx: ChainContext, opts: StoreOptions, schemaId?: bigint) {
+  if (opts.encrypt && opts.local) throw new Error("--encrypt and --local exclude each other");
+  if (opts.encrypt && !opts.key) throw new Error("--encrypt needs --key <keyId> (create one with `2pm keys new`)");
+  const keyId = opts.encrypt ? keyIdOf(opts.key!) : undefined;
+  const { schema, stats, table } = await prepare(opts.schema, opts.data, opts.stats);
+  const hash = schemaHash(schema);
+  const registered = await ctx.contracts.datasetIndex.read.schemaIdOf([hash]);
+  if (registered === 0n) throw new Error(`schema ${hash} is not registered on ${ctx.network.name}; run \`2pm schema register ${opts.schema}\` first`);
+  if (schemaId !== undefined && registered !== schemaId) throw new Error(`${opts.schema} is schema ${registered}, but the dataset has schema ${schemaId}`);
+  const home = homeFor(cmd);
+  const store = storeFor(cmd);
+  let root: Hex;
+  let localPath: string | undefined;
+  if (keyId) {
+    const keys = await loadKeys(path.join(home, "keys"), keyId, ["secret"]);
+    const fhe = await createFheContext();
+    const tmp = path.join(home, `.register-${process.pid}.fhed`);
+    await mkdir(home, { recursive: true });
+    try {
+      let bar: ReturnType<typeof progress> | undefined;
+      await writeFhedFile(fhe, tmp, { features: table.features, columns: table.columns, keys, schemaHash: hash, standardization: stats },
+        (done, total) => { bar ??= progress(cmd, "encrypt", total); bar.update(done); });
+      bar?.stop();
+      root = await store.put(new Uint8Array(await readFile(tmp)));
+    } finally {
+      fhe.dispose();
+      await rm(tmp, { force: true });
+    }
+  } else {
+    const bytes = new TextEncoder().encode(standardizedCsv(table));
+    if (opts.local) {
+      root = merkleRoot(bytes);
+      const dir = path.join(home, "datasets", root);
+      await mkdir(dir, { recursive: true });
+      localPath = path.join(dir, "data.csv");
+      await storeWriteFileAtomic(localPath, bytes);
+    } else {
+      root = await store.put(bytes);
+    }
+  }
+  const encryption = keyId
+    ? { scheme: "ckks" as const, polyModulusDegree: DEFAULT_FHE_PARAMS.polyModulusDegree, coeffModulusBits: [...DEFAULT_FHE_PARAMS.coeffModulusBits], scale: DEFAULT_FHE_PARAMS.scale, keyId }
+    : { scheme: "none" as const };
+  const manifest = buildManifest({ schema, table, standardization: stats, contentRoot: root, encryption, includeLabelHistogram: opts.histogram });
+  const manifestRoot = await putJson(store, manifest);
+  return { schemaId: registered, root, manifestRoot, rows: table.features.rows, encryption: encryption.scheme, keyId, localPath };
 }

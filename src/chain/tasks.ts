@@ -71,6 +71,37 @@ export async function registerDataset(ctx: ChainContext, p: RegisterDatasetParam
   return { datasetId: eventArg<bigint>(receipt, datasetIndexAbi, "DatasetRegistered", "datasetId"), transactionHash: receipt.transactionHash };
 }
 
+/**
+ * Publishes a new version of an owned, active dataset (same schema and encryption; a CKKS dataset may move to a new
+ * key). Returns the new version.
+ * @example const { version } = await updateDataset(ctx, 1n, { root, manifestRoot, rows: 47n, uri: `0g://${manifestRoot}` })
+ */
+export async function updateDataset(
+  ctx: ChainContext,
+  datasetId: bigint,
+  p: Pick<RegisterDatasetParameters, "root" | "manifestRoot" | "rows" | "keyId" | "uri">,
+): Promise<{ version: number; transactionHash: Hex }> {
+  const keyId = p.keyId ?? (`0x${"0".repeat(64)}` as Hex);
+  const receipt = await write(ctx, {
+    address: ctx.deployments.datasetIndex.address,
+    abi: datasetIndexAbi,
+    functionName: "updateDataset",
+    args: [datasetId, p.root, p.manifestRoot, p.rows, keyId, p.uri],
+  }, `update dataset ${datasetId}`);
+  return { version: eventArg<number>(receipt, datasetIndexAbi, "DatasetUpdated", "version"), transactionHash: receipt.transactionHash };
+}
+
+/** Retires an owned dataset for good: it can no longer join tasks or be an FHE input. */
+export async function retireDataset(ctx: ChainContext, datasetId: bigint): Promise<{ transactionHash: Hex }> {
+  const receipt = await write(ctx, {
+    address: ctx.deployments.datasetIndex.address,
+    abi: datasetIndexAbi,
+    functionName: "retireDataset",
+    args: [datasetId],
+  }, `retire dataset ${datasetId}`);
+  return { transactionHash: receipt.transactionHash };
+}
+
 export type DatasetRecord = {
   datasetId: bigint;
   owner: Address;

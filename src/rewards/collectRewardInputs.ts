@@ -30,17 +30,24 @@ export async function collectRewardInputs(ctx: ChainContext, store: ContentStore
     dataDecayBps: task.params.dataDecayBps,
   };
 
-  const datasets = new Map<bigint, Promise<{ record: DatasetRecord; manifest: Manifest }>>();
-  const dataset = (id: bigint) => {
-    let entry = datasets.get(id);
+  // A dataset counts as the version it had when it entered the task (an FHE task's creation, an FL member's join):
+  // later updates must not change a task's payouts, or a correct settlement would stop verifying.
+  const datasets = new Map<string, Promise<{ record: DatasetRecord; manifest: Manifest }>>();
+  const dataset = (id: bigint, blockNumber: bigint) => {
+    const key = `${id}@${blockNumber}`;
+    let entry = datasets.get(key);
     if (!entry) {
       entry = (async () => {
-        const record = await readDataset(ctx, id);
+        const record = await readDataset(ctx, id, { blockNumber });
         return { record, manifest: await getJson(store, record.manifestRoot, manifestSchema) };
       })();
-      datasets.set(id, entry);
+      datasets.set(key, entry);
     }
     return entry;
+  };
+  const blockOf = (log: { blockNumber: bigint | null }): bigint => {
+    if (log.blockNumber === null) throw new InvalidRewardInputsError(`task ${taskId}: an event without a block (pending?)`);
+    return log.blockNumber;
   };
   const address = ctx.deployments.trainingTasks.address;
 
@@ -50,14 +57,15 @@ export async function collectRewardInputs(ctx: ChainContext, store: ContentStore
     if (!computeNode || !inputs) throw new InvalidRewardInputsError(`FHE task ${taskId} has no compute node or inputs`);
     const fheDatasets = await Promise.all(
       (inputs.args.datasetIds as bigint[]).map(async (id) => {
-        const { record } = await dataset(id);
+        const { record } = await dataset(id, blockOf(inputs));
         return { datasetId: id, datasetOwner: record.owner, rows: record.rows };
       }),
     );
     return { kind: "FHE", ...base, fhe: { computeNode, datasets: fheDatasets } };
   }
 
-  const datasetOf = new Map(task.members.map((m) => [m.node.toLowerCase(), m.datasetId]));
+  const joined = await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "MemberJoined", args: { taskId } });
+  const datasetOf = new Map(joined.map((j) => [(j.args.node as Address).toLowerCase(), { id: j.args.datasetId as bigint, block: blockOf(j) }]));
   const finalized = await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "RoundFinalized", args: { taskId } });
   const submitted = await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "UpdateSubmitted", args: { taskId } });
   const rounds: RoundContribution[] = [];
@@ -69,9 +77,10 @@ export async function collectRewardInputs(ctx: ChainContext, store: ContentStore
         .filter((s) => Number(s.args.round) === round && Number(s.args.attempt) === attempt)
         .map(async (s) => {
           const node = s.args.node as Address;
-          const datasetId = datasetOf.get(node.toLowerCase());
-          if (datasetId === undefined) throw new InvalidRewardInputsError(`update from ${node}, which never joined task ${taskId}`);
-          const { record, manifest } = await dataset(datasetId);
+          const joinedWith = datasetOf.get(node.toLowerCase());
+          if (joinedWith === undefined) throw new InvalidRewardInputsError(`update from ${node}, which never joined task ${taskId}`);
+          const datasetId = joinedWith.id;
+          const { record, manifest } = await dataset(datasetId, joinedWith.block);
           return { node, samples: s.args.samples as bigint, datasetId, datasetOwner: record.owner, rows: record.rows, labelHistogram: manifest.labelHistogram };
         }),
     );

@@ -1,5 +1,6 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { cliRunner, tempHome, jsonOf, expectExit } from "../helpers/cli.ts";
 import { projectRoot, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
@@ -15,6 +16,7 @@ describe("data owner registers penguins on chain with one command", () => {
   let chain: LocalChain;
   let home: string;
   let cli: (...args: string[]) => ReturnType<ReturnType<typeof cliRunner>>;
+  let localDataset: string;
   before(async () => {
     chain = await startLocalChain();
     home = await tempHome("2pm-owner-");
@@ -53,5 +55,43 @@ describe("data owner registers penguins on chain with one command", () => {
     const out = jsonOf<{ datasetId: string; localPath: string }>(
       expectExit(await cli("--json", "data", "register", "--schema", schema, "--data", penguins, "--local", "-a", "2")));
     assert.ok(out.localPath.startsWith(path.join(home, "datasets")));
+    localDataset = out.datasetId;
+  });
+
+  it("updates a dataset to a new version; only its owner can, and a plain dataset stays plain", async () => {
+    const ctx = await connect({ network: "localhost", root: chain.root });
+    const subset = path.join(home, "first-100.json");
+    await writeFile(subset, JSON.stringify((JSON.parse(await readFile(penguins, "utf8")) as unknown[]).slice(0, 100)));
+    const refusedWithoutTx = async (args: string[], account: number, pattern: RegExp) => {
+      const nonce = await chain.publicClient.getTransactionCount({ address: chain.account(account).address });
+      const r = await cli(...args, "-a", String(account));
+      assert.equal(r.code, 1, r.stdout);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.equal(await chain.publicClient.getTransactionCount({ address: chain.account(account).address }), nonce);
+    };
+    const update = ["data", "update", "--dataset", localDataset, "--schema", schema, "--data", subset, "--local"];
+    await refusedWithoutTx(update, 1, /dataset \d+ belongs to 0x[0-9a-fA-F]{40}, not to 0x/);
+    await refusedWithoutTx(["data", "update", "--dataset", localDataset, "--schema", schema, "--data", subset, "--encrypt", "--key", `0x${"ab".repeat(32)}`], 2, /not encrypted: drop --encrypt/);
+    await refusedWithoutTx(["data", "update", "--dataset", localDataset, "--schema", "schemas/seattle-weather.schema.json", "--data", subset, "--local"], 2, /is not registered|not a number|column/);
+    const out = jsonOf<{ version: number; rows: number; root: string }>(expectExit(await cli("--json", ...update, "-a", "2")));
+    assert.equal(out.version, 2);
+    const record = await readDataset(ctx, BigInt(localDataset));
+    assert.equal(record.version, 2);
+    assert.equal(record.rows, BigInt(out.rows));
+    assert.ok(out.rows < 100 && out.rows > 90, `rows ${out.rows}`); // rows with a missing value are dropped
+    assert.equal(String(record.root).toLowerCase(), out.root);
+  });
+
+  it("retires a dataset for good: no update, no second retirement", async () => {
+    await assert.rejects(async () => expectExit(await cli("data", "retire", "--dataset", localDataset, "-a", "1")));
+    expectExit(await cli("data", "retire", "--dataset", localDataset, "-a", "2"));
+    const ctx = await connect({ network: "localhost", root: chain.root });
+    assert.equal((await readDataset(ctx, BigInt(localDataset))).retired, true);
+    for (const args of [["data", "retire", "--dataset", localDataset], ["data", "update", "--dataset", localDataset, "--schema", schema, "--data", penguins, "--local"]]) {
+      const r = await cli(...args, "-a", "2");
+      assert.equal(r.code, 1);
+      assert.match(r.stderr.trim(), /^error: dataset \d+ is retired$/);
+    }
   });
 });

@@ -11,6 +11,8 @@ import path from "node:path";
 import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { rewardTokenAbi } from "../../src/chain/abis.ts";
+import { connect } from "../../src/chain/client.ts";
+import { collectRewardInputs } from "../../src/rewards/index.ts";
 import { fitStandardizer, loadRows, loadSchema, standardize, validateRows } from "../../src/data/index.ts";
 import { localStore, getJson } from "../../src/storage/index.ts";
 import { cliRunner, expectExit, jsonOf, tempHome, type CliResult } from "../helpers/cli.ts";
@@ -118,6 +120,15 @@ describe("FHE task: encrypted statistics and scores, published and settled", () 
     assert.equal(created.inputs.length, 1);
   });
 
+  test("the owner updates the input afterwards: the task still computes on the version it was created with", async () => {
+    const firstHundred = path.join(homes.owner, "first-100.json");
+    await writeFile(firstHundred, JSON.stringify((JSON.parse(await readFile(penguins, "utf8")) as unknown[]).slice(0, 100)));
+    const updated = await json<{ version: number; rows: number }>(cli.owner(
+      "--json", "data", "update", "--dataset", datasetId, "--schema", schema, "--data", firstHundred, "--encrypt", "--key", keyId, "-a", String(OWNER)));
+    assert.equal(updated.version, 2);
+    assert.ok(updated.rows < 100);
+  });
+
   test("the compute node, holding only evaluation keys, computes and submits the encrypted result", async () => {
     const files = await filesUnder(homes.compute);
     assert.deepEqual(files, ["eval.keys"], "the compute node's home holds the evaluation keys and nothing else");
@@ -159,6 +170,10 @@ describe("FHE task: encrypted statistics and scores, published and settled", () 
   });
 
   test("settle, verify and claim: the compute node gets the compute pool, the owner the data pool", async () => {
+    // The payout inputs count the input as the version the task computed on (333 rows), not the later update.
+    process.env.LOCALHOST_RPC_URL = chain.rpcUrl;
+    const inputs = await collectRewardInputs(await connect({ network: "localhost", root: chain.root }), localStore(shared), BigInt(taskId));
+    assert.equal(inputs.kind === "FHE" && inputs.fhe.datasets[0].rows, 333n);
     const settled = await json<{ payoutRoot: string }>(cli.owner("--json", "settle", "--task", taskId, "-a", String(OWNER)));
     assert.equal((await ok(cli.compute("verify-settlement", "--task", taskId))).stdout.trim(), `OK ${settled.payoutRoot}`);
     await chain.increaseTime(CHALLENGE + 1);
