@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { runAggregator, type AggregatorEvent } from "../../src/fl/runner/runAggregator.ts";
 import { action, globalOptions, log } from "../lib/cli.ts";
 import { accountOption, chainFor, storeFor } from "../lib/context.ts";
-import { taskIdOption } from "./settle.ts";
+import { taskIdOption } from "../lib/options.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const excludedText = (ex: { node: string; reason: string }[]) => ex.map((e) => `excluded ${e.node}: ${e.reason}`).join("; ");

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import { getAddress, isAddress, zeroHash, type Address, type Hex } from "viem";
+import { zeroHash, type Address, type Hex } from "viem";
 import { requireAccount } from "../../src/chain/client.ts";
 import {
   FHE_RESULT_FORMAT,
@@ -20,26 +20,12 @@ import { computeStats, createFheContext, decryptResult, importEvaluationKeys, lo
 import { STAT_OPS as STAT_OPS_LIST } from "../../src/fhe/resultHeader.ts";
 import { getJson, putJson } from "../../src/storage/json.ts";
 import { action, log, output, progress } from "../lib/cli.ts";
-import { parseTokenAmount } from "../lib/amounts.ts";
 import { accountOption, chainFor, homeFor, storeFor } from "../lib/context.ts";
-import { taskIdOption } from "./settle.ts";
+import { addressOption, intOption, taskIdOption, tokenOption } from "../lib/options.ts";
 
-const int = (what: string, min: number, max: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be an integer in [${min}, ${max}], got '${v}'`);
-  return n;
-};
-const tokens = (what: string) => (v: string) => {
-  try {
-    return parseTokenAmount(v, what);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-};
-const address = (v: string): Address => {
-  if (!isAddress(v)) throw new InvalidArgumentError("expected a 0x address (40 hex digits)");
-  return getAddress(v);
-};
+const int = intOption;
+const tokens = tokenOption;
+const address = addressOption;
 const datasetIds = (v: string): bigint[] => {
   const parts = v.split(",").map((s) => s.trim());
   if (!parts.length || parts.some((p) => !/^[1-9][0-9]*$/.test(p))) throw new InvalidArgumentError("expected comma-separated positive dataset ids, e.g. 1,2");

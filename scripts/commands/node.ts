@@ -4,7 +4,7 @@ import { prepareNode } from "../../src/fl/runner/prepareNode.ts";
 import { runNode, type NodeEvent } from "../../src/fl/runner/runNode.ts";
 import { action, globalOptions, log, output } from "../lib/cli.ts";
 import { accountOption, chainFor, homeFor, storeFor } from "../lib/context.ts";
-import { taskIdOption } from "./settle.ts";
+import { taskIdOption } from "../lib/options.ts";
 
 const datasetIdOption = (v: string): bigint => {
   if (!/^[1-9][0-9]*$/.test(v)) throw new InvalidArgumentError("expected a positive dataset id");

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
+import { getAddress, isHex, type Address, type Hex } from "viem";
 import { requireAccount } from "../../src/chain/client.ts";
 import {
   claimAllPayouts,
@@ -20,16 +20,8 @@ import { writeFileAtomic } from "../../src/storage/atomicWrite.ts";
 import { action, output, progress } from "../lib/cli.ts";
 import { formatTokenAmount } from "../lib/amounts.ts";
 import { accountOption, chainFor, storeFor } from "../lib/context.ts";
+import { addressOption, taskIdOption } from "../lib/options.ts";
 
-export function taskIdOption(value: string): bigint {
-  if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError("expected a positive task id");
-  return BigInt(value);
-}
-
-function addressOption(value: string): Address {
-  if (!isAddress(value)) throw new InvalidArgumentError("expected a 0x address (40 hex digits)");
-  return getAddress(value);
-}
 
 function rootOption(value: string): Hex {
   if (!isHex(value) || value.length !== 66) throw new InvalidArgumentError("expected a storage root (0x + 64 hex digits)");

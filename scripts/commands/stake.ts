@@ -3,7 +3,7 @@ import { withdrawStake } from "../../src/rewards/index.ts";
 import { action, output } from "../lib/cli.ts";
 import { formatTokenAmount } from "../lib/amounts.ts";
 import { accountOption, chainFor } from "../lib/context.ts";
-import { taskIdOption } from "./settle.ts";
+import { taskIdOption } from "../lib/options.ts";
 
 export default function register(program: Command): void {
   const stake = program.command("stake").description("node operators' stakes in tasks");

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { InvalidArgumentError, type Command } from "commander";
-import { getAddress, isAddress, type Address } from "viem";
+import type { Command } from "commander";
+import type { Address } from "viem";
 import type { ChainContext } from "../../src/chain/client.ts";
 import { chainTime, createTask, readRound, readTask, type TaskParams } from "../../src/chain/tasks.ts";
 import { featureFieldsOf, labelFieldOf, loadSchema, schemaHash, type Schema } from "../../src/data/schema.ts";
@@ -11,26 +11,13 @@ import { loadChainSchema, loadTaskSpec } from "../../src/fl/runner/chainView.ts"
 import { readTaskHistory } from "../../src/fl/runner/taskHistory.ts";
 import type { ContentStore } from "../../src/storage/types.ts";
 import { action, output } from "../lib/cli.ts";
-import { formatTokenAmount, parseTokenAmount } from "../lib/amounts.ts";
+import { formatTokenAmount } from "../lib/amounts.ts";
 import { accountOption, chainFor, storeFor } from "../lib/context.ts";
-import { taskIdOption } from "./settle.ts";
+import { addressOption, intOption, taskIdOption, tokenOption } from "../lib/options.ts";
 
-const int = (what: string, min: number, max: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${what} must be an integer in [${min}, ${max}], got '${v}'`);
-  return n;
-};
-const tokens = (what: string) => (v: string) => {
-  try {
-    return parseTokenAmount(v, what);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-};
-const address = (v: string): Address => {
-  if (!isAddress(v)) throw new InvalidArgumentError("expected a 0x address (40 hex digits)");
-  return getAddress(v);
-};
+const int = intOption;
+const tokens = tokenOption;
+const address = addressOption;
 
 /** `--schema`: a schema id on DatasetIndex, or a schema JSON file (looked up on chain by its hash). */
 const schemaRef = (v: string): number | string => {
