@@ -27,6 +27,8 @@ export default async function deploy(args: DeployArgs, hre: HardhatRuntimeEnviro
 }
 
 async function run(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<void> {
+  // Ignition deploys from artifacts: compile first (a no-op when nothing changed), so a fresh clone can deploy.
+  await hre.tasks.getTask("build").run({ quiet: true });
   const networkName = hre.globalOptions.network ?? "default";
   const networkConfig = hre.config.networks[networkName];
   if (networkConfig?.type === "http") {
