@@ -3,16 +3,11 @@
 import type { Address, Hex } from "viem";
 import { trainingTasksAbi } from "../../chain/abis.ts";
 import type { ChainContext } from "../../chain/client.ts";
+import type { RoundInfo } from "../../chain/tasks.ts";
 import { getEvents } from "../../chain/events.ts";
 
-export type AttemptHistory = {
-  attempt: number;
-  start: bigint;
-  submitDeadline: bigint;
-  revealDeadline: bigint;
-  finalizeDeadline: bigint;
-  /** Active members when the attempt started (its masking set). */
-  members: number;
+/** One attempt of a round: its schedule and member count (`members`: active members when it started, its masking set). */
+export type AttemptHistory = Pick<RoundInfo, "attempt" | "start" | "submitDeadline" | "revealDeadline" | "finalizeDeadline" | "members"> & {
   /** Nodes with an update in this attempt (join order of their submissions). */
   submitted: Address[];
   /** Nodes that revealed seeds in this attempt. */
