@@ -132,7 +132,12 @@ export async function write(ctx: ChainContext, request: WriteRequest, what: stri
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const { request: simulated } = await ctx.publicClient.simulateContract({ ...(request as any), account });
-    hash = await walletClient.writeContract(simulated);
+    // Gas depends on state that other accounts can change between the estimate and the block: the join that fills a
+    // task also starts round 1 (+34%). A margin keeps such a racing transaction from running out of gas; only the
+    // gas used is paid.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const estimate = await ctx.publicClient.estimateContractGas({ ...(request as any), account });
+    hash = await walletClient.writeContract({ ...simulated, gas: estimate + estimate / 5n + 50_000n });
   } catch (err) {
     const explained = explainChainError(err, what);
     // RPCs word "no gas money" differently (Hardhat: "Missing or invalid parameters"): name it when the balance is 0.

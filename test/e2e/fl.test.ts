@@ -297,7 +297,8 @@ describe("federated learning end to end", () => {
 
     // Kill the fourth node as soon as its round-1 update is on chain.
     await waitFor("the fourth node's round 1 update", async () =>
-      (await events("UpdateSubmitted", { taskId, round: 1, node: addr(FOURTH) })).length > 0 || undefined, 60_000, 100);
+      (await events("UpdateSubmitted", { taskId, round: 1, node: addr(FOURTH) })).length > 0 || undefined, 60_000, 100)
+      .catch((err) => assert.fail(`${err}\n${logs()}`));
     await nodes.get(FOURTH)!.stop("SIGKILL");
     await waitFor("round 2 with 3 updates", async () => {
       const t = await readTask(ctx(0), taskId);
@@ -370,7 +371,8 @@ describe("federated learning end to end", () => {
     const nodes = new Map([...NODES, FOURTH].map((i) => [i, start(nodeArgs(taskId, i))]));
     const logs = () => [aggregator, ...nodes.values()].map((p) => p.output().slice(-3000)).join("\n---\n");
     await waitFor("the fourth node's round 1 update", async () =>
-      (await events("UpdateSubmitted", { taskId, round: 1, node: addr(FOURTH) })).length > 0 || undefined, 60_000, 100);
+      (await events("UpdateSubmitted", { taskId, round: 1, node: addr(FOURTH) })).length > 0 || undefined, 60_000, 100)
+      .catch((err) => assert.fail(`${err}\n${logs()}`));
     await nodes.get(FOURTH)!.stop("SIGKILL");
     const threeIn = (attempt: number) => waitFor(`round 2 attempt ${attempt} with 3 updates`, async () => {
       const t = await readTask(ctx(0), taskId);
