@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { runAggregator, type AggregatorEvent } from "../../src/fl/runner/runAggregator.ts";
-import { action, globalOptions, log } from "../lib/cli.ts";
+import { abortOnSigint, action, eventPrinter } from "../lib/cli.ts";
 import { accountOption, chainFor, storeFor } from "../lib/context.ts";
 import { taskIdOption } from "../lib/options.ts";
 
@@ -32,21 +32,9 @@ missing reveals is re-run with fresh seeds after its reveal deadline. Exits when
       .requiredOption("--task <id>", "task id", taskIdOption),
   ).action(action(async (opts: { task: bigint }, cmd: Command) => {
     const ctx = await chainFor(cmd);
-    const json = Boolean(globalOptions(cmd).json);
-    const controller = new AbortController();
-    process.once("SIGINT", () => controller.abort());
     await runAggregator(ctx, {
-      store: storeFor(cmd), taskId: opts.task, signal: controller.signal,
-      onEvent: (e) => {
-        if (json) {
-          if (e.type !== "waiting") process.stdout.write(JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
-          return;
-        }
-        const line = describe(e);
-        if (line === null) return;
-        if (e.type === "warning") log(cmd, line);
-        else process.stdout.write(line + "\n");
-      },
+      store: storeFor(cmd), taskId: opts.task, signal: abortOnSigint(),
+      onEvent: eventPrinter(cmd, describe, (e) => e.type === "warning"),
     });
   }));
 }

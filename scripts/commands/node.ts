@@ -1,15 +1,11 @@
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import { requireAccount } from "../../src/chain/client.ts";
 import { prepareNode } from "../../src/fl/runner/prepareNode.ts";
 import { runNode, type NodeEvent } from "../../src/fl/runner/runNode.ts";
-import { action, globalOptions, log, output } from "../lib/cli.ts";
+import { abortOnSigint, action, eventPrinter } from "../lib/cli.ts";
 import { accountOption, chainFor, homeFor, storeFor } from "../lib/context.ts";
-import { taskIdOption } from "../lib/options.ts";
+import { datasetIdOption, taskIdOption } from "../lib/options.ts";
 
-const datasetIdOption = (v: string): bigint => {
-  if (!/^[1-9][0-9]*$/.test(v)) throw new InvalidArgumentError("expected a positive dataset id");
-  return BigInt(v);
-};
 const pct = (x: number | undefined) => (x === undefined ? "–" : `${(100 * x).toFixed(1)}%`);
 
 /** One human line per event that matters to an operator (null: say nothing). */
@@ -47,23 +43,10 @@ to resume after a crash. Exits when the task is finished, settled, cancelled or 
     const { account } = requireAccount(ctx);
     const store = storeFor(cmd);
     const prepared = await prepareNode(ctx, { store, taskId: opts.task, datasetId: opts.dataset, dataPath: opts.data, account: account.address });
-    const json = Boolean(globalOptions(cmd).json);
-    const controller = new AbortController();
-    process.once("SIGINT", () => controller.abort());
-    const status = await runNode(ctx, {
+    await runNode(ctx, {
       store, taskId: opts.task, datasetId: opts.dataset, home: homeFor(cmd), spec: prepared.spec, table: prepared.table,
-      signal: controller.signal,
-      onEvent: (e) => {
-        if (json) {
-          if (e.type !== "waiting") process.stdout.write(JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
-          return;
-        }
-        const line = describe(e);
-        if (line === null) return;
-        if (e.type === "warning" || e.type === "key") log(cmd, line);
-        else process.stdout.write(line + "\n");
-      },
+      signal: abortOnSigint(),
+      onEvent: eventPrinter(cmd, describe, (e) => e.type === "warning" || e.type === "key"),
     });
-    if (!json) output(cmd, { status }, () => "");
   }));
 }

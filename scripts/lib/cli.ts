@@ -27,6 +27,31 @@ export function log(cmd: Command, line: string): void {
   if (!globalOptions(cmd).json) process.stderr.write(line + "\n");
 }
 
+/**
+ * The event sink of a long-running protocol loop (`node run`, `aggregate`): JSON lines under --json (waits left
+ * out), otherwise `describe`'s line — on stderr for the events `toStderr` picks, else on stdout.
+ */
+export function eventPrinter<E extends { type: string }>(cmd: Command, describe: (event: E) => string | null, toStderr: (event: E) => boolean): (event: E) => void {
+  const json = Boolean(globalOptions(cmd).json);
+  return (event) => {
+    if (json) {
+      if (event.type !== "waiting") process.stdout.write(JSON.stringify(event, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
+      return;
+    }
+    const line = describe(event);
+    if (line === null) return;
+    if (toStderr(event)) log(cmd, line);
+    else process.stdout.write(line + "\n");
+  };
+}
+
+/** An abort signal that Ctrl-C (SIGINT) fires, so a loop can stop cleanly between polls. */
+export function abortOnSigint(): AbortSignal {
+  const controller = new AbortController();
+  process.once("SIGINT", () => controller.abort());
+  return controller.signal;
+}
+
 /** A progress bar on stderr; a no-op under --json or when stderr is not a terminal. */
 export function progress(cmd: Command, label: string, total: number) {
   const enabled = !globalOptions(cmd).json && process.stderr.isTTY;

@@ -13,6 +13,37 @@ import { parseModelSpec, type ModelSpec } from "../modelSpec.ts";
 import { decodeRoundModel } from "../roundModel.ts";
 import type { SaMember } from "../secureAggregation.ts";
 
+/** The loops' consecutive failed polls (chain or RPC errors) after which they give up and rethrow. */
+const MAX_FAILED_POLLS = 300;
+
+/**
+ * The reporting both protocol loops share: each distinct wait reason and each distinct transient error is said once;
+ * a poll that goes through resets the failure count, and MAX_FAILED_POLLS in a row end the loop with the error.
+ */
+export function pollReporter(onEvent: (event: { type: "waiting"; reason: string } | { type: "warning"; message: string }) => void) {
+  let lastWait = "";
+  let lastWarning = "";
+  let failures = 0;
+  return {
+    wait(reason: string): void {
+      if (reason !== lastWait) onEvent({ type: "waiting", reason });
+      lastWait = reason;
+    },
+    succeeded(): void {
+      failures = 0;
+      lastWarning = "";
+    },
+    /** Reports a retryable error; rethrows it once too many polls in a row failed. */
+    failed(err: unknown): void {
+      failures += 1;
+      const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+      if (message !== lastWarning) onEvent({ type: "warning", message });
+      lastWarning = message;
+      if (failures >= MAX_FAILED_POLLS) throw err;
+    },
+  };
+}
+
 /** Task statuses after which the FL loops stop. */
 export const TERMINAL_STATUSES = ["Finished", "Settled", "Disputed", "Cancelled", "Abandoned"] as const;
 

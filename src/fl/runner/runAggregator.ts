@@ -8,7 +8,7 @@ import type { ModelSpec } from "../modelSpec.ts";
 import { encodeRoundModel } from "../roundModel.ts";
 import { decodeReveal } from "../secureAggregation.ts";
 import { decodeUpdate } from "../updateCodec.ts";
-import { attemptMembers, createChainClock, globalModel, loadTaskSpec, TERMINAL_STATUSES, toE6, uncachedContext } from "./chainView.ts";
+import { attemptMembers, createChainClock, globalModel, loadTaskSpec, pollReporter, TERMINAL_STATUSES, toE6, uncachedContext } from "./chainView.ts";
 
 export type AggregatorEvent =
   | { type: "waiting"; reason: string }
@@ -99,13 +99,7 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
   const spec: ModelSpec = await loadTaskSpec(store, task.params.modelRoot);
   const clock = createChainClock(ctx);
   const failed = new Map<string, true>();
-  let failures = 0;
-  let lastWait = "";
-  let lastWarning = "";
-  const wait = (reason: string) => {
-    if (reason !== lastWait) onEvent({ type: "waiting", reason });
-    lastWait = reason;
-  };
+  const poll = pollReporter(onEvent);
 
   while (!signal?.aborted) {
     try {
@@ -115,7 +109,7 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
         return task.status;
       }
       if (task.status !== "Running") {
-        wait(`task ${taskId} is ${task.status}: ${task.members.length}/${task.params.maxNodes} members joined`);
+        poll.wait(`task ${taskId} is ${task.status}: ${task.members.length}/${task.params.maxNodes} members joined`);
       } else {
         const round = task.currentRound;
         const info = await readRound(ctx, taskId, round, task.params);
@@ -165,7 +159,7 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
           failed.delete(key);
           onEvent({ type: "restarted", round, attempt: info.attempt + 1 });
         } else {
-          wait(`round ${round} attempt ${info.attempt}: ${info.submissions}/${info.members} updates, ${info.reveals} reveals`);
+          poll.wait(`round ${round} attempt ${info.attempt}: ${info.submissions}/${info.members} updates, ${info.reveals} reveals`);
           // A local dev chain mines only on transactions, so its clock stands still while everyone waits for a
           // deadline: mine an empty block once the wall clock says the next deadline has passed.
           const next = info.submissions < info.members && now <= info.submitDeadline ? info.submitDeadline : info.revealDeadline;
@@ -173,15 +167,10 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
             await ctx.publicClient.request({ method: "evm_mine" as never, params: [] as never });
         }
       }
-      failures = 0;
-      lastWarning = "";
+      poll.succeeded();
     } catch (err) {
       if (err instanceof FlError && !(err.name === "RoundAggregationError" || err.name === "SecureAggregationError")) throw err;
-      failures += 1;
-      const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
-      if (message !== lastWarning) onEvent({ type: "warning", message });
-      lastWarning = message;
-      if (failures >= 300) throw err;
+      poll.failed(err);
     }
     await sleep(pollMs);
   }

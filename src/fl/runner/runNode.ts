@@ -11,7 +11,7 @@ import type { Table } from "../model.ts";
 import type { ModelSpec } from "../modelSpec.ts";
 import { createSaCache, encodeReveal, revealSeedsFor, saKeyPair, saPublicKey, type SaKeyPair } from "../secureAggregation.ts";
 import { trainLocal } from "../trainLocal.ts";
-import { attemptMembers, createChainClock, globalModel, membersRows, TERMINAL_STATUSES, uncachedContext } from "./chainView.ts";
+import { attemptMembers, createChainClock, globalModel, membersRows, pollReporter, TERMINAL_STATUSES, uncachedContext } from "./chainView.ts";
 
 export type NodeEvent =
   | { type: "key"; path: string; publicKey: Hex; created: boolean }
@@ -126,13 +126,7 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
   }
 
   let maxTotalSamples: number | undefined;
-  let failures = 0;
-  let lastWait = "";
-  let lastWarning = "";
-  const wait = (reason: string) => {
-    if (reason !== lastWait) onEvent({ type: "waiting", reason });
-    lastWait = reason;
-  };
+  const poll = pollReporter(onEvent);
   while (!signal?.aborted) {
     try {
       task = await readTask(ctx, taskId);
@@ -144,7 +138,7 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
       if (!self) throw new FlError(`${me} is not a member of task ${taskId}.`);
       if (self.slashed) throw new FlError(`${me} was slashed in task ${taskId}: it can no longer take part.`);
       if (task.status !== "Running") {
-        wait(`task ${taskId} is ${task.status}: ${task.members.length}/${task.params.maxNodes} members joined`);
+        poll.wait(`task ${taskId} is ${task.status}: ${task.members.length}/${task.params.maxNodes} members joined`);
       } else {
         const round = task.currentRound;
         const info = await readRound(ctx, taskId, round, task.params);
@@ -185,19 +179,14 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
           await save();
           onEvent({ type: "revealed", round, attempt: info.attempt, toward: dropped, revealRoot: root });
         } else {
-          wait(`round ${round} attempt ${info.attempt}: waiting for the other members and the aggregator`);
+          poll.wait(`round ${round} attempt ${info.attempt}: waiting for the other members and the aggregator`);
         }
       }
-      failures = 0;
-      lastWarning = "";
+      poll.succeeded();
     } catch (err) {
       if (err instanceof FlError) throw err;
       // Chain and RPC errors (a refused simulation, a node restart) are retried; say each distinct one once.
-      failures += 1;
-      const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
-      if (message !== lastWarning) onEvent({ type: "warning", message });
-      lastWarning = message;
-      if (failures >= 300) throw err;
+      poll.failed(err);
     }
     await sleep(pollMs);
   }
