@@ -1,6 +1,6 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import type { Hex } from "viem";
 import { mkdir, rm } from "node:fs/promises";
 import { requireAccount, type ChainContext } from "../../src/chain/client.ts";
@@ -14,6 +14,7 @@ import { createFheContext, decryptTable, loadKeys, writeFhedFile } from "../../s
 import { writeFileAtomic } from "../../src/fhe/atomicWrite.ts";
 import { action, output, progress } from "../lib/cli.ts";
 import { accountOption, chainFor, homeFor, storeFor } from "../lib/context.ts";
+import { datasetIdOption } from "../lib/options.ts";
 
 function keyIdOf(value: string): Hex {
   if (!/^0x[0-9a-f]{64}$/.test(value)) throw new Error(`'${value}' is not a key id (0x + 64 lowercase hex digits; see \`2pm keys new\`)`);
@@ -144,10 +145,6 @@ export default function register(program: Command): void {
 
 type StoreOptions = { schema: string; data: string; encrypt?: boolean; key?: string; local?: boolean; histogram: boolean; stats?: string };
 
-const datasetIdOption = (v: string): bigint => {
-  if (!/^[1-9][0-9]{0,19}$/.test(v)) throw new InvalidArgumentError(`expected a dataset id (a positive integer), got '${v}'`);
-  return BigInt(v);
-};
 
 /** The acting account's dataset `datasetId`, refused (before any work) when it is someone else's or retired. */
 async function ownedActiveDataset(ctx: ChainContext, datasetId: bigint): Promise<DatasetRecord> {

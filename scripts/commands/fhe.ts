@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
-import { zeroHash, type Address, type Hex } from "viem";
+import { zeroHash, type Hex } from "viem";
 import { requireAccount } from "../../src/chain/client.ts";
 import {
   FHE_RESULT_FORMAT,
@@ -14,18 +14,16 @@ import {
   type FheJob,
   type FheResult,
 } from "../../src/chain/fheTask.ts";
-import { chainTime, createTask, joinTask, readRound, readUpdates, taskWrite, type TaskParams } from "../../src/chain/tasks.ts";
+import { createTask, joinTask, readRound, readUpdates, taskWrite, type TaskParams } from "../../src/chain/tasks.ts";
 import { parseManifest } from "../../src/data/manifest.ts";
 import { computeStats, createFheContext, decryptResult, importEvaluationKeys, loadKeys, roundForPublication } from "../../src/fhe/index.ts";
 import { STAT_OPS as STAT_OPS_LIST } from "../../src/fhe/resultHeader.ts";
 import { getJson, putJson } from "../../src/storage/json.ts";
 import { action, log, output, progress } from "../lib/cli.ts";
 import { accountOption, chainFor, homeFor, storeFor } from "../lib/context.ts";
-import { addressOption, intOption, taskIdOption, tokenOption } from "../lib/options.ts";
+import { intOption, taskIdOption } from "../lib/options.ts";
+import { taskTerms, taskTermsOptions, type TaskTermsOptions } from "../lib/taskTerms.ts";
 
-const int = intOption;
-const tokens = tokenOption;
-const address = addressOption;
 const datasetIds = (v: string): bigint[] => {
   const parts = v.split(",").map((s) => s.trim());
   if (!parts.length || parts.some((p) => !/^[1-9][0-9]*$/.test(p))) throw new InvalidArgumentError("expected comma-separated positive dataset ids, e.g. 1,2");
@@ -39,11 +37,7 @@ const opsList = (v: string): string[] => {
 };
 const keyIdPattern = /^0x[0-9a-f]{64}$/;
 
-type CreateOptions = {
-  inputs: bigint[]; budget: bigint; stake: bigint; ops: string[]; model?: string; decimals: number;
-  joinWindow: number; roundDuration: number; revealDuration: number; aggregatorWindow: number; challengeWindow: number;
-  aggregator?: Address; dataShareBps: number; computeDecayBps: number; dataDecayBps: number;
-};
+type CreateOptions = TaskTermsOptions & { inputs: bigint[]; ops: string[]; model?: string; decimals: number };
 
 async function readJsonFile(file: string, what: string): Promise<unknown> {
   let raw: string;
@@ -67,7 +61,7 @@ export default function register(program: Command): void {
   const fhe = program.command("fhe").description("FHE tasks: statistics and model scores computed on CKKS-encrypted datasets");
   const task = fhe.command("task").description("FHE tasks (task creators)");
 
-  accountOption(
+  accountOption(taskTermsOptions(
     task
       .command("create")
       .description("check encrypted datasets, store the job spec and create an FHE task (escrows the budget)")
@@ -75,26 +69,16 @@ export default function register(program: Command): void {
 The inputs must be registered CKKS-encrypted datasets of one schema under one key (checked before any transaction).
 One compute node joins (\`2pm fhe compute\`), the aggregator (the key holder) decrypts and publishes (\`2pm fhe publish\`).`)
       .requiredOption("--inputs <ids>", "input dataset ids, comma-separated", datasetIds)
-      .requiredOption("--budget <tokens>", "reward budget in TPM", tokens("--budget"))
-      .requiredOption("--stake <tokens>", "stake the compute node deposits, in TPM", tokens("--stake"))
       .requiredOption("--ops <list>", `what to compute: ${STAT_OPS_LIST.join(",")}`, opsList)
       .option("--model <file>", "plaintext linear model JSON { weights, bias } for scores (one weight per standardized column)")
-      .option("--decimals <n>", "digits kept when the result is published (0–8)", int("--decimals", 0, 8), 6)
-      .option("--aggregator <address>", "account that decrypts and publishes the result (default: the creator)", address)
-      .option("--join-window <s>", "seconds the compute node has to join", int("--join-window", 1, 2 ** 32), 86_400)
-      .option("--round-duration <s>", "seconds the compute node has to submit the encrypted result", int("--round-duration", 1, 2 ** 32 - 1), 3_600)
-      .option("--reveal-duration <s>", "unused by FHE tasks but part of the deadlines", int("--reveal-duration", 1, 2 ** 32 - 1), 60)
-      .option("--aggregator-window <s>", "seconds after that to publish the result", int("--aggregator-window", 1, 2 ** 32 - 1), 3_600)
-      .option("--challenge-window <s>", "seconds to dispute a settlement", int("--challenge-window", 0, 2 ** 32 - 1), 86_400)
-      .option("--data-share-bps <bps>", "data owners' share of the pool", int("--data-share-bps", 0, 10_000), 3_000)
-      .option("--compute-decay-bps <bps>", "compute weight decay per round", int("--compute-decay-bps", 1, 10_000), 9_500)
-      .option("--data-decay-bps <bps>", "data weight decay per round", int("--data-decay-bps", 1, 10_000), 7_000),
-  ).action(action(async (opts: CreateOptions, cmd: Command) => {
+      .option("--decimals <n>", "digits kept when the result is published (0–8)", intOption("--decimals", 0, 8), 6),
+    "fhe",
+  )).action(action(async (opts: CreateOptions, cmd: Command) => {
     const model = opts.model ? parseLinearModel(await readJsonFile(opts.model, "model file")) : undefined;
     if (model && !opts.ops.includes("scores")) throw new FheTaskError("--model is only used with --ops scores");
     const job = fheJob({ ops: opts.ops, model, decimals: opts.decimals });
     const ctx = await chainFor(cmd);
-    const { account } = requireAccount(ctx);
+    requireAccount(ctx); // an account to create with, before any reads
     const store = storeFor(cmd);
     const { inputs, keyId, schemaId } = await resolveFheInputs(ctx, opts.inputs);
     if (job.model) {
@@ -104,14 +88,7 @@ One compute node joins (\`2pm fhe compute\`), the aggregator (the key holder) de
         throw new FheTaskError(`the model has ${modelWidth(job.model)} weights per output but the inputs have ${manifest.columns.length} standardized columns (${manifest.columns.join(", ")})`);
     }
     const modelRoot = await putJson(store, job);
-    const params: TaskParams = {
-      kind: 1, schemaId, modelRoot, rounds: 1, minNodes: 1, maxNodes: 1,
-      stake: opts.stake, rewardToken: ctx.deployments.rewardToken.address, budget: opts.budget,
-      joinDeadline: (await chainTime(ctx)) + BigInt(opts.joinWindow), roundDuration: opts.roundDuration,
-      revealDuration: opts.revealDuration, aggregatorWindow: opts.aggregatorWindow, challengeWindow: opts.challengeWindow,
-      aggregator: opts.aggregator ?? account.address, dataShareBps: opts.dataShareBps,
-      computeDecayBps: opts.computeDecayBps, dataDecayBps: opts.dataDecayBps,
-    };
+    const params: TaskParams = { kind: 1, schemaId, modelRoot, rounds: 1, minNodes: 1, maxNodes: 1, ...(await taskTerms(ctx, opts)) };
     const { taskId, transactionHash } = await createTask(ctx, params, { inputs, keyId });
     output(cmd, { taskId, modelRoot, keyId, schemaId, inputs, job, transactionHash },
       () => `created FHE task ${taskId}: ${job.ops.join(", ")} on dataset${inputs.length > 1 ? "s" : ""} ${inputs.map((i) => i.datasetId).join(", ")} (key ${keyId}, job ${modelRoot})`);

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import type { Address } from "viem";
 import type { ChainContext } from "../../src/chain/client.ts";
 import { chainTime, createTask, readRound, readTask, type TaskParams } from "../../src/chain/tasks.ts";
 import { featureFieldsOf, labelFieldOf, loadSchema, schemaHash, type Schema } from "../../src/data/schema.ts";
@@ -13,15 +12,13 @@ import type { ContentStore } from "../../src/storage/types.ts";
 import { action, output } from "../lib/cli.ts";
 import { formatTokenAmount } from "../lib/amounts.ts";
 import { accountOption, chainFor, storeFor } from "../lib/context.ts";
-import { addressOption, intOption, taskIdOption, tokenOption } from "../lib/options.ts";
+import { intOption, taskIdOption } from "../lib/options.ts";
+import { taskTerms, taskTermsOptions, type TaskTermsOptions } from "../lib/taskTerms.ts";
 
-const int = intOption;
-const tokens = tokenOption;
-const address = addressOption;
 
 /** `--schema`: a schema id on DatasetIndex, or a schema JSON file (looked up on chain by its hash). */
 const schemaRef = (v: string): number | string => {
-  if (/^[0-9]+$/.test(v)) return int("--schema", 1, Number.MAX_SAFE_INTEGER)(v);
+  if (/^[0-9]+$/.test(v)) return intOption("--schema", 1, Number.MAX_SAFE_INTEGER)(v);
   return v;
 };
 
@@ -41,35 +38,21 @@ const when = (deadline: bigint, now: bigint) => {
 };
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-type CreateOptions = {
-  spec: string; schema: number | string; budget: bigint; rounds: number; stake: bigint; minNodes: number; maxNodes: number;
-  joinWindow: number; roundDuration: number; revealDuration: number; aggregatorWindow: number; challengeWindow: number;
-  aggregator?: Address; dataShareBps: number; computeDecayBps: number; dataDecayBps: number;
-};
+type CreateOptions = TaskTermsOptions & { spec: string; schema: number | string; rounds: number; minNodes: number; maxNodes: number };
 
 export default function register(program: Command): void {
   const task = program.command("task").description("training tasks (task creators)");
-  accountOption(
+  accountOption(taskTermsOptions(
     task
       .command("create")
       .description("validate a model spec against a schema, store it and create a federated task (escrows the budget)")
       .requiredOption("--spec <file>", "model spec JSON (2pm-model/1; see specs/)")
       .requiredOption("--schema <id|file>", "schema id on DatasetIndex, or the schema JSON file (registered first)", schemaRef)
-      .requiredOption("--budget <tokens>", "reward budget in TPM", tokens("--budget"))
-      .requiredOption("--rounds <n>", "training rounds", int("--rounds", 1, 1000))
-      .requiredOption("--stake <tokens>", "stake each node deposits, in TPM", tokens("--stake"))
-      .option("--min-nodes <n>", "fewest nodes to start", int("--min-nodes", 3, 65535), 3)
-      .option("--max-nodes <n>", "nodes at which the task starts automatically", int("--max-nodes", 3, 65535), 3)
-      .option("--join-window <s>", "seconds nodes have to join", int("--join-window", 1, 2 ** 32), 86_400)
-      .option("--round-duration <s>", "seconds per round to submit updates", int("--round-duration", 1, 2 ** 32 - 1), 600)
-      .option("--reveal-duration <s>", "seconds after the submit deadline to reveal seeds", int("--reveal-duration", 1, 2 ** 32 - 1), 300)
-      .option("--aggregator-window <s>", "seconds after the reveal deadline to finalize a round", int("--aggregator-window", 1, 2 ** 32 - 1), 3_600)
-      .option("--challenge-window <s>", "seconds to dispute a settlement", int("--challenge-window", 0, 2 ** 32 - 1), 86_400)
-      .option("--aggregator <address>", "aggregator account (default: the creator)", address)
-      .option("--data-share-bps <bps>", "data share of the pool", int("--data-share-bps", 0, 10_000), 3_000)
-      .option("--compute-decay-bps <bps>", "compute weight decay per round", int("--compute-decay-bps", 1, 10_000), 9_500)
-      .option("--data-decay-bps <bps>", "data weight decay per round", int("--data-decay-bps", 1, 10_000), 7_000),
-  ).action(action(async (opts: CreateOptions, cmd: Command) => {
+      .requiredOption("--rounds <n>", "training rounds", intOption("--rounds", 1, 1000))
+      .option("--min-nodes <n>", "fewest nodes to start", intOption("--min-nodes", 3, 65535), 3)
+      .option("--max-nodes <n>", "nodes at which the task starts automatically", intOption("--max-nodes", 3, 65535), 3),
+    "federated",
+  )).action(action(async (opts: CreateOptions, cmd: Command) => {
     if (opts.minNodes > opts.maxNodes) throw new TwoPmError(`--min-nodes ${opts.minNodes} exceeds --max-nodes ${opts.maxNodes}.`);
     let raw: string;
     try {
@@ -93,12 +76,7 @@ export default function register(program: Command): void {
     if (unknown.length) throw new TwoPmError(`Features not among schema ${schemaId}'s standardized columns: ${unknown.join(", ")} (columns: ${columns.join(", ")}).`);
     const modelRoot = await store.put(serializeModelSpec(spec));
     const params: TaskParams = {
-      kind: 0, schemaId, modelRoot, rounds: opts.rounds, minNodes: opts.minNodes, maxNodes: opts.maxNodes,
-      stake: opts.stake, rewardToken: ctx.deployments.rewardToken.address, budget: opts.budget,
-      joinDeadline: (await chainTime(ctx)) + BigInt(opts.joinWindow), roundDuration: opts.roundDuration,
-      revealDuration: opts.revealDuration, aggregatorWindow: opts.aggregatorWindow, challengeWindow: opts.challengeWindow,
-      aggregator: opts.aggregator ?? ctx.account!.address, dataShareBps: opts.dataShareBps,
-      computeDecayBps: opts.computeDecayBps, dataDecayBps: opts.dataDecayBps,
+      kind: 0, schemaId, modelRoot, rounds: opts.rounds, minNodes: opts.minNodes, maxNodes: opts.maxNodes, ...(await taskTerms(ctx, opts)),
     };
     const { taskId, transactionHash } = await createTask(ctx, params);
     output(cmd, { taskId, modelRoot, transactionHash }, () => `created task ${taskId} (model spec ${modelRoot})`);

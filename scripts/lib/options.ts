@@ -30,3 +30,9 @@ export function taskIdOption(value: string): bigint {
   if (!/^[1-9][0-9]*$/.test(value)) throw new InvalidArgumentError("expected a positive task id");
   return BigInt(value);
 }
+
+/** A dataset id (positive integer; DatasetIndex ids are uint64). */
+export function datasetIdOption(value: string): bigint {
+  if (!/^[1-9][0-9]{0,19}$/.test(value)) throw new InvalidArgumentError(`expected a positive dataset id, got '${value}'`);
+  return BigInt(value);
+}
