@@ -29,6 +29,10 @@ export default defineConfig({
   },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
+    // `npx hardhat node`: blocks keep the wall clock's time even when several are mined in one second (as on 0G,
+    // whose blocks come faster than one a second); without this, bursts of transactions push the chain's clock
+    // ahead of real time and challenge windows and deadlines end late.
+    node: { type: "edr-simulated", chainType: "l1", allowBlocksWithSameTimestamp: true },
     localhost: { type: "http", chainType: "l1", url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
     zgGalileo: {
       type: "http",
@@ -46,6 +50,6 @@ export default defineConfig({
     },
   },
   test: {
-    solidity: { fuzz: { runs: 1000 }, invariant: { runs: 300, depth: 30 } },
+    solidity: { fuzz: { runs: 1000 }, invariant: { runs: 1000, depth: 30 } },
   },
 });

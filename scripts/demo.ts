@@ -1,13 +1,11 @@
 // The demo `npm start` plays after the chain and indexer are up: every role of the network as a real `2pm`
 // process, on penguins split by island. It only wires commands together; all logic lives in src/.
 import { spawn } from "node:child_process";
-import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { formatUnits, type Address } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { HARDHAT_MNEMONIC } from "../src/chain/client.ts";
-import { loadRows } from "../src/data/loadRows.ts";
-import { splitBy } from "../src/data/split.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const cli = path.join(root, "scripts/2pm.ts");
@@ -86,20 +84,17 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
   const statsFile = path.join(dataDir, "penguins.stats.json");
   const standardized = run2pm(opts, ["data", "standardize", "--schema", "schemas/penguins.schema.json", "--data", path.join(root, "node_modules/vega-datasets/data/penguins.json"), "--out", path.join(dataDir, "reference.csv"), "--stats", statsFile]);
   const newKey = run2pm(opts, ["keys", "new"]);
-  const [, schemaRun, , keyRun] = await Promise.all([minted, registeredSchema, standardized, newKey]);
+  // Each owner holds one island's rows: penguins split by Island, one file per owner.
+  const split = run2pm(opts, ["data", "split", "--data", path.join(root, "node_modules/vega-datasets/data/penguins.json"), "--by", "Island", "--out-dir", dataDir]);
+  const [, schemaRun, , keyRun] = await Promise.all([minted, registeredSchema, standardized, newKey, split]);
   const schema = json(schemaRun);
   const key = json(keyRun);
 
   log("• Data owners standardize and register penguins by island (data stays on their machines);");
   log("  Torgersen's owner also registers its island FHE-encrypted (CKKS): only ciphertexts leave its machine");
-  const penguins = await loadRows(path.join(root, "node_modules/vega-datasets/data/penguins.json"));
-  const byIsland = splitBy(penguins, "Island");
   const datasetOf: Record<string, string> = {};
   const dataFileOf: Record<string, string> = {};
-  for (const island of ISLANDS) {
-    dataFileOf[island] = path.join(dataDir, `${island.toLowerCase()}.json`);
-    await writeFile(dataFileOf[island], JSON.stringify(byIsland.get(island) ?? []));
-  }
+  for (const island of ISLANDS) dataFileOf[island] = path.join(dataDir, `${island.toLowerCase()}.json`);
   // Each owner is its own account, so the owners register in parallel; one account's transactions stay in order.
   let encrypted: { datasetId: string | number } = { datasetId: "" };
   await Promise.all(ISLANDS.map(async (island) => {
@@ -149,8 +144,6 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     verified[id] = (await run2pm(opts, ["verify-settlement", "--task", id], { json: false, allowFail: true })).code === 0;
   }));
   await challengeWindow;
-  // A local chain mines only on transactions, so its clock stands still: mine a block to move it past the window.
-  await fetch(String(opts.env.LOCALHOST_RPC_URL), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }) });
   await run2pm(opts, ["claim", "--task", taskId, "--all", "-a", String(ROLES.creator)]);
   await Promise.all([
     run2pm(opts, ["claim", "--task", fheTaskId, "--all", "-a", String(ROLES.creator)]),

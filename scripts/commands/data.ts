@@ -8,7 +8,7 @@ import { readDataset, registerDataset, retireDataset, updateDataset, type Datase
 import { merkleRoot, putJson, writeFileAtomic as storeWriteFileAtomic } from "../../src/storage/index.ts";
 import { buildManifest, standardizedCsv } from "../../src/data/index.ts";
 import { DEFAULT_FHE_PARAMS } from "../../src/fhe/index.ts";
-import { fitStandardizer, loadRows, loadSchema, schemaHash, standardize, validateRows, writeStandardizedCsv } from "../../src/data/index.ts";
+import { fitStandardizer, loadRows, loadSchema, schemaHash, splitBy, standardize, validateRows, writeStandardizedCsv } from "../../src/data/index.ts";
 import { standardizationStatsSchema, type Schema, type StandardizationStats, type StandardizedTable } from "../../src/data/index.ts";
 import { createFheContext, decryptTable, loadKeys, writeFhedFile } from "../../src/fhe/index.ts";
 import { writeFileAtomic } from "../../src/fhe/atomicWrite.ts";
@@ -45,6 +45,25 @@ export default function register(program: Command): void {
       if (opts.stats) await writeFileAtomic(path.resolve(opts.stats), new TextEncoder().encode(JSON.stringify(stats, null, 2) + "\n"));
       output(cmd, { out, rows: table.features.rows, columns: table.columns, classes: table.classes, standardization: stats },
         () => `${table.features.rows} rows × ${table.columns.length} columns written to ${out}`);
+    }));
+
+  data.command("split").description("split a dataset into one JSON file per value of a field (e.g. penguins by Island: one file per federated node)")
+    .requiredOption("--data <file>", "rows (.csv or .json)")
+    .requiredOption("--by <field>", "the field whose values name the parts")
+    .requiredOption("--out-dir <dir>", "directory for <value>.json (created if missing)")
+    .action(action(async (opts: { data: string; by: string; outDir: string }, cmd: Command) => {
+      const rows = await loadRows(path.resolve(opts.data));
+      if (!rows.some((row) => Object.hasOwn(row, opts.by)))
+        throw new Error(`no row of ${opts.data} has a field '${opts.by}'${rows.length ? `; its fields are ${Object.keys(rows[0]).map((k) => `'${k}'`).join(", ")}` : " (it has no rows)"}`);
+      const parts = [...splitBy(rows, opts.by)].map(([value, group]) => ({ value, file: `${fileStem(value)}.json`, rows: group }));
+      const clash = parts.find((p, i) => parts.findIndex((q) => q.file === p.file) !== i);
+      if (clash) throw new Error(`two values of '${opts.by}' map to the file name ${clash.file}`);
+      const dir = path.resolve(opts.outDir);
+      await mkdir(dir, { recursive: true });
+      for (const part of parts)
+        await storeWriteFileAtomic(path.join(dir, part.file), `[\n${part.rows.map((row) => JSON.stringify(row)).join(",\n")}\n]\n`);
+      output(cmd, { dir, by: opts.by, parts: parts.map(({ value, file, rows }) => ({ value, file: path.join(dir, file), rows: rows.length })) },
+        () => parts.map((p) => `${p.value === "" ? "(missing)" : p.value}: ${p.rows.length} rows → ${path.join(dir, p.file)}`).join("\n"));
     }));
 
   data.command("encrypt").description("standardize and encrypt a dataset into a .fhed file (CKKS, seeded symmetric encryption)")
@@ -141,6 +160,11 @@ export default function register(program: Command): void {
       const { transactionHash } = await retireDataset(ctx, opts.dataset);
       output(cmd, { datasetId: opts.dataset, transactionHash }, () => `retired dataset ${opts.dataset}`);
     }));
+}
+
+/** A file name for a field value: lowercase, runs of other characters as "-" ("Biscoe" → biscoe, "" → missing). */
+function fileStem(value: string): string {
+  return value.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "missing";
 }
 
 type StoreOptions = { schema: string; data: string; encrypt?: boolean; key?: string; local?: boolean; histogram: boolean; stats?: string };

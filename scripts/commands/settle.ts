@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { getAddress, isHex, type Address, type Hex } from "viem";
-import { requireAccount } from "../../src/chain/client.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { requireAccount, type ChainContext } from "../../src/chain/client.ts";
 import {
   claimAllPayouts,
   claimPayout,
@@ -17,7 +18,7 @@ import {
   type PayoutDifference,
 } from "../../src/rewards/index.ts";
 import { writeFileAtomic } from "../../src/storage/atomicWrite.ts";
-import { action, output, progress } from "../lib/cli.ts";
+import { abortOnSigint, action, log, output, progress } from "../lib/cli.ts";
 import { formatTokenAmount } from "../lib/amounts.ts";
 import { accountOption, chainFor, storeFor } from "../lib/context.ts";
 import { addressOption, taskIdOption } from "../lib/options.ts";
@@ -110,11 +111,13 @@ The claim is refused (nothing sent) when the posted root differs from the recomp
       .requiredOption("--task <id>", "task id", taskIdOption)
       .option("--for <address>", "account whose payout to claim (default: the acting account)", addressOption)
       .option("--all", "claim every unclaimed leaf of the task")
+      .option("--wait", "wait until the challenge window is over instead of refusing (Ctrl-C stops)")
       .option("--use-posted-table", "claim from the table the settler published (when it was not disputed in time) instead of the recomputed one"),
-  ).action(action(async (opts: { task: bigint; for?: Address; all?: boolean; usePostedTable?: boolean }, cmd: Command) => {
+  ).action(action(async (opts: { task: bigint; for?: Address; all?: boolean; wait?: boolean; usePostedTable?: boolean }, cmd: Command) => {
     const ctx = await chainFor(cmd);
     const store = storeFor(cmd);
     if (opts.all && opts.for) throw new Error("use either --for <address> or --all, not both");
+    if (opts.wait) await waitForClaimsOpen(cmd, ctx, opts.task);
     let table;
     if (opts.usePostedTable) {
       const state = await readTaskSettlementState(ctx, opts.task);
@@ -194,4 +197,17 @@ the creator's rounding remainder as a payout leaf: claim that with 2pm claim.`)
     const result = await withdrawRefund(ctx, opts.task);
     output(cmd, { taskId: opts.task, ...result }, () => `refunded ${tokens(result.amount)} (${result.amount}) of task ${opts.task} to its creator`);
   }));
+}
+
+/** Returns once the task's claims are open, or its status says waiting is pointless (the claim then explains). */
+async function waitForClaimsOpen(cmd: Command, ctx: ChainContext, taskId: bigint): Promise<void> {
+  const signal = abortOnSigint();
+  for (let told = false; ; told = true) {
+    const state = await readTaskSettlementState(ctx, taskId);
+    if (state.status !== "Settled" || state.now >= state.claimsOpenAt) return;
+    if (!told) log(cmd, `claims of task ${taskId} open at ${describeChainTime(state.claimsOpenAt, state.now)}: waiting`);
+    await sleep(1_000, undefined, { signal }).catch(() => {
+      throw new Error(`stopped waiting for the claims of task ${taskId} to open`);
+    });
+  }
 }

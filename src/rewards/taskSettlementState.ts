@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 import type { ChainContext } from "../chain/client.ts";
-import { chainTime, readTaskParams, TASK_STATUS, type TaskParams, type TaskStatusName } from "../chain/tasks.ts";
+import { deadlineClock, readTaskParams, TASK_STATUS, type TaskParams, type TaskStatusName } from "../chain/tasks.ts";
 
 /** What the chain says about a task's settlement right now (one place for every settlement pre-check). */
 export type TaskSettlementState = {
@@ -18,7 +18,7 @@ export type TaskSettlementState = {
   slashed: bigint;
   claimed: bigint;
   refunded: bigint;
-  /** Latest block timestamp: deadlines are judged against it, not the local clock. */
+  /** Chain time (`deadlineClock`): deadlines are judged against it, not the local clock. */
   now: bigint;
 };
 
@@ -33,7 +33,7 @@ export async function readTaskSettlementState(ctx: ChainContext, taskId: bigint)
     tasks.getTaskState([taskId]),
     tasks.getSettlement([taskId]),
     tasks.getTaskFunds([taskId]),
-    chainTime(ctx),
+    deadlineClock(ctx),
   ]);
   const [budget, , slashed, , , claimed, refunded] = funds;
   return {

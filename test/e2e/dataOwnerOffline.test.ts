@@ -42,6 +42,22 @@ describe("data owner CLI without a chain: keys, standardize, encrypt, decrypt", 
     for (let r = 0; r < plain.length; r++) for (let c = 0; c < plain[r].length; c++) assert.ok(Math.abs(back[r][c] - plain[r][c]) < 1e-6);
   });
 
+  it("splits penguins by Island into one file per island holding exactly the original rows", async () => {
+    const dir = path.join(home, "islands");
+    const split = jsonOf<{ parts: Array<{ value: string; file: string; rows: number }> }>(
+      expectExit(await runCli(["--json", "data", "split", "--data", penguins, "--by", "Island", "--out-dir", dir], { home })));
+    assert.deepEqual(split.parts.map((p) => [p.value, path.basename(p.file), p.rows]),
+      [["Torgersen", "torgersen.json", 52], ["Biscoe", "biscoe.json", 168], ["Dream", "dream.json", 124]]);
+    const original = JSON.parse(await readFile(penguins, "utf8")) as Array<{ Island: string }>;
+    for (const part of split.parts)
+      assert.deepEqual(JSON.parse(await readFile(part.file, "utf8")), original.filter((row) => row.Island === part.value));
+
+    const res = await runCli(["data", "split", "--data", penguins, "--by", "island", "--out-dir", path.join(home, "none")], { home });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr.trim(), /^error: no row of .* has a field 'island'; its fields are 'Species', 'Island'/);
+    assert.ok(await missing(path.join(home, "none")));
+  });
+
   it("rejects malformed CSV with one line, exit 1 and no output file", async () => {
     const bad = path.join(home, "bad.csv");
     await writeFile(bad, 'a,b\n1,"2\n');

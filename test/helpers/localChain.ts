@@ -53,16 +53,30 @@ export type StartLocalChainOptions = {
   clockOffsetSeconds?: number;
 };
 
-/** Starts a hardhat node and deploys DatasetIndex, TrainingTasks and RewardToken from account 0. */
-export async function startLocalChain(options: StartLocalChainOptions = {}): Promise<LocalChain> {
+export const hardhatCli = path.join(projectRoot, "node_modules/hardhat/dist/src/cli.js");
+
+/** A bare `npx hardhat node` on a free port of 127.0.0.1, answering (no contracts). */
+export async function startHardhatNode(): Promise<{ rpcUrl: string; port: number; node: Spawned; publicClient: PublicClient }> {
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const node = spawnGroup(process.execPath, [path.join(projectRoot, "node_modules/hardhat/dist/src/cli.js"), "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: projectRoot });
+  const node = spawnGroup(process.execPath, [hardhatCli, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: projectRoot });
+  const chain = { ...hardhat, rpcUrls: { default: { http: [rpcUrl] } } };
+  const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 100 }) as PublicClient;
+  try {
+    await waitFor("hardhat node", async () => (await publicClient.getChainId()) === 31337 || undefined, 60_000);
+  } catch (err) {
+    await node.stop("SIGKILL");
+    throw new Error(`could not start a hardhat node: ${String(err)}\n${node.output().slice(-2000)}`);
+  }
+  return { rpcUrl, port, node, publicClient };
+}
+
+/** Starts a hardhat node and deploys DatasetIndex, TrainingTasks and RewardToken from account 0. */
+export async function startLocalChain(options: StartLocalChainOptions = {}): Promise<LocalChain> {
+  const { rpcUrl, port, node, publicClient } = await startHardhatNode();
   const root = await mkdtemp(path.join(tmpdir(), "2pm-chain-"));
   try {
     const chain = { ...hardhat, rpcUrls: { default: { http: [rpcUrl] } } };
-    const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 100 });
-    await waitFor("hardhat node", async () => (await publicClient.getChainId()) === 31337 || undefined, 60_000);
     const account = (i: number) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: i });
     const deployer = createWalletClient({ account: account(0), chain, transport: http(rpcUrl) });
     const deploy = async (name: string, args: unknown[]) => {
@@ -88,7 +102,7 @@ export async function startLocalChain(options: StartLocalChainOptions = {}): Pro
       rpcUrl, port, root, node, stop, mine,
       env: { LOCALHOST_RPC_URL: rpcUrl, TWOPM_ROOT: root },
       addresses: { datasetIndex, trainingTasks, rewardToken },
-      publicClient: publicClient as PublicClient,
+      publicClient,
       account,
       increaseTime: async (seconds: number) => {
         await test.increaseTime({ seconds });
