@@ -90,13 +90,15 @@ export default function register(program: Command): void {
       }
     }));
 
-  data.command("decrypt").description("decrypt a .fhed file into a CSV of standardized features")
-    .requiredOption("--in <file>", ".fhed file")
+  data.command("decrypt").description("decrypt a .fhed file, or a registered dataset fetched from storage, into a CSV of standardized features")
+    .option("--in <file>", ".fhed file")
+    .option("--root <root>", "the .fhed object's storage root (fetched and verified from the store)")
+    .option("--dataset <id>", "a registered dataset: its current version's root, read from the chain", datasetIdOption)
     .requiredOption("--key <keyId>", "key id whose secret key is in <home>/keys")
     .requiredOption("--out <file>", "output CSV")
-    .action(action(async (opts: { in: string; key: string; out: string }, cmd: Command) => {
+    .action(action(async (opts: { in?: string; root?: string; dataset?: bigint; key: string; out: string }, cmd: Command) => {
       const keyId = keyIdOf(opts.key);
-      const bytes = new Uint8Array(await readFile(path.resolve(opts.in)));
+      const bytes = await encryptedDatasetBytes(cmd, opts);
       const keys = await loadKeys(path.join(homeFor(cmd), "keys"), keyId, ["secret"]);
       const ctx = await createFheContext();
       try {
@@ -165,6 +167,21 @@ export default function register(program: Command): void {
 /** A file name for a field value: lowercase, runs of other characters as "-" ("Biscoe" → biscoe, "" → missing). */
 function fileStem(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "missing";
+}
+
+/** The .fhed bytes named by exactly one of --in, --root, --dataset (storage verifies the root on read). */
+async function encryptedDatasetBytes(cmd: Command, opts: { in?: string; root?: string; dataset?: bigint }): Promise<Uint8Array> {
+  const given = [opts.in && "--in", opts.root && "--root", opts.dataset !== undefined && "--dataset"].filter(Boolean);
+  if (given.length !== 1) throw new Error(`name the encrypted data with exactly one of --in, --root, --dataset${given.length ? ` (got ${given.join(", ")})` : ""}`);
+  if (opts.in) return new Uint8Array(await readFile(path.resolve(opts.in)));
+  let root = opts.root;
+  if (opts.dataset !== undefined) {
+    const dataset = await readDataset(await chainFor(cmd), opts.dataset);
+    if (dataset.encryption !== "ckks") throw new Error(`dataset ${opts.dataset} is not encrypted: its data is not published (it stays with its owner)`);
+    root = dataset.root;
+  }
+  if (!/^0x[0-9a-f]{64}$/.test(root!)) throw new Error(`'${root}' is not a storage root (0x + 64 lowercase hex digits)`);
+  return storeFor(cmd).get(root as Hex);
 }
 
 type StoreOptions = { schema: string; data: string; encrypt?: boolean; key?: string; local?: boolean; histogram: boolean; stats?: string };

@@ -58,6 +58,26 @@ describe("data owner registers penguins on chain with one command", () => {
     localDataset = out.datasetId;
   });
 
+  it("the key holder decrypts the registered dataset from storage, by dataset id or by root", async () => {
+    const ctx = await connect({ network: "localhost", root: chain.root });
+    const encrypted = await readDataset(ctx, 1n);
+    const plain = path.join(home, "plain.csv");
+    expectExit(await cli("data", "standardize", "--schema", schema, "--data", penguins, "--out", plain));
+    const expected = (await readFile(plain, "utf8")).trim().split("\n").slice(1).map((l) => l.split(",").slice(0, -1).map(Number));
+    for (const by of [["--dataset", "1"], ["--root", encrypted.root]]) {
+      const out = path.join(home, `decrypted${by[0]}.csv`);
+      expectExit(await cli("data", "decrypt", ...by, "--key", encrypted.keyId, "--out", out));
+      const back = (await readFile(out, "utf8")).trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+      assert.equal(back.length, expected.length);
+      for (let r = 0; r < back.length; r++) for (let c = 0; c < back[r].length; c++) assert.ok(Math.abs(back[r][c] - expected[r][c]) < 1e-6, `${by[0]} row ${r} col ${c}`);
+    }
+    const plainDataset = await cli("data", "decrypt", "--dataset", localDataset, "--key", encrypted.keyId, "--out", path.join(home, "never.csv"));
+    assert.equal(plainDataset.code, 1);
+    assert.equal(plainDataset.stderr.trim(), `error: dataset ${localDataset} is not encrypted: its data is not published (it stays with its owner)`);
+    const both = await cli("data", "decrypt", "--dataset", "1", "--root", encrypted.root, "--key", encrypted.keyId, "--out", path.join(home, "never.csv"));
+    assert.match(both.stderr.trim(), /^error: name the encrypted data with exactly one of --in, --root, --dataset \(got --root, --dataset\)$/);
+  });
+
   it("updates a dataset to a new version; only its owner can, and a plain dataset stays plain", async () => {
     const ctx = await connect({ network: "localhost", root: chain.root });
     const subset = path.join(home, "first-100.json");
