@@ -167,12 +167,19 @@ process.on("SIGINT", () => {
   void shutdown(0);
 });
 process.on("SIGTERM", () => void shutdown(0));
+// The demo's role processes run in parallel; once we are stopping, their failures are the stop itself, and before
+// that, the first failure (even of a promise awaited later) ends the demo with one line, not a stack trace.
+process.on("unhandledRejection", (err) => {
+  if (stopping) return;
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  void shutdown(1);
+});
 
 try {
   await main();
   if (exitAfterReport) await shutdown(0);
   console.log("\nRunning. Press Ctrl-C to stop.");
 } catch (err) {
-  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  if (!stopping) console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
   await shutdown(1);
 }
