@@ -76,6 +76,22 @@ describe("data owner registers penguins on chain with one command", () => {
     assert.equal(plainDataset.stderr.trim(), `error: dataset ${localDataset} is not encrypted: its data is not published (it stays with its owner)`);
     const both = await cli("data", "decrypt", "--dataset", "1", "--root", encrypted.root, "--key", encrypted.keyId, "--out", path.join(home, "never.csv"));
     assert.match(both.stderr.trim(), /^error: name the encrypted data with exactly one of --in, --root, --dataset \(got --root, --dataset\)$/);
+
+    // A stored object altered after registration no longer has the committed root: refused, nothing written.
+    const object = path.join(home, "store", encrypted.root);
+    const original = await readFile(object);
+    const tampered = Uint8Array.from(original);
+    tampered[tampered.length - 100] ^= 1;
+    await writeFile(object, tampered);
+    try {
+      const r = await cli("data", "decrypt", "--dataset", "1", "--key", encrypted.keyId, "--out", path.join(home, "never.csv"));
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`^error: .*${encrypted.root}`));
+      await assert.rejects(readFile(path.join(home, "never.csv")), { code: "ENOENT" });
+    } finally {
+      await writeFile(object, original);
+    }
   });
 
   it("updates a dataset to a new version; only its owner can, and a plain dataset stays plain", async () => {
