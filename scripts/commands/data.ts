@@ -5,13 +5,12 @@ import type { Hex } from "viem";
 import { mkdir, rm } from "node:fs/promises";
 import { requireAccount, type ChainContext } from "../../src/chain/client.ts";
 import { readDataset, registerDataset, retireDataset, updateDataset, type DatasetRecord } from "../../src/chain/tasks.ts";
-import { merkleRoot, putJson, writeFileAtomic as storeWriteFileAtomic } from "../../src/storage/index.ts";
+import { merkleRoot, putJson, writeFileAtomic } from "../../src/storage/index.ts";
 import { buildManifest, standardizedCsv } from "../../src/data/index.ts";
 import { DEFAULT_FHE_PARAMS } from "../../src/fhe/index.ts";
 import { fitStandardizer, loadRows, loadSchema, schemaHash, splitBy, standardize, validateRows, writeStandardizedCsv } from "../../src/data/index.ts";
 import { standardizationStatsSchema, type Schema, type StandardizationStats, type StandardizedTable } from "../../src/data/index.ts";
 import { createFheContext, decryptTable, loadKeys, writeFhedFile } from "../../src/fhe/index.ts";
-import { writeFileAtomic } from "../../src/fhe/atomicWrite.ts";
 import { action, output, progress } from "../lib/cli.ts";
 import { accountOption, chainFor, homeFor, storeFor } from "../lib/context.ts";
 import { datasetIdOption } from "../lib/options.ts";
@@ -61,7 +60,7 @@ export default function register(program: Command): void {
       const dir = path.resolve(opts.outDir);
       await mkdir(dir, { recursive: true });
       for (const part of parts)
-        await storeWriteFileAtomic(path.join(dir, part.file), `[\n${part.rows.map((row) => JSON.stringify(row)).join(",\n")}\n]\n`);
+        await writeFileAtomic(path.join(dir, part.file), `[\n${part.rows.map((row) => JSON.stringify(row)).join(",\n")}\n]\n`);
       output(cmd, { dir, by: opts.by, parts: parts.map(({ value, file, rows }) => ({ value, file: path.join(dir, file), rows: rows.length })) },
         () => parts.map((p) => `${p.value === "" ? "(missing)" : p.value}: ${p.rows.length} rows → ${path.join(dir, p.file)}`).join("\n"));
     }));
@@ -235,7 +234,7 @@ async function storeDataset(cmd: Command, ctx: ChainContext, opts: StoreOptions,
       const dir = path.join(home, "datasets", root);
       await mkdir(dir, { recursive: true });
       localPath = path.join(dir, "data.csv");
-      await storeWriteFileAtomic(localPath, bytes);
+      await writeFileAtomic(localPath, bytes);
     } else {
       root = await store.put(bytes);
     }

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import type { Hex } from "viem";
 import { createFheContext, exportEvaluationKeys, generateKeys, loadKeys, saveKeys } from "../../src/fhe/index.ts";
-import { writeFileAtomic } from "../../src/fhe/atomicWrite.ts";
+import { writeFileAtomic } from "../../src/storage/atomicWrite.ts";
 import { action, output } from "../lib/cli.ts";
 import { homeFor } from "../lib/context.ts";
 
@@ -38,7 +38,7 @@ export default function register(program: Command): void {
       try {
         const bundle = exportEvaluationKeys(ctx, loaded);
         const out = path.resolve(opts.out);
-        await writeFileAtomic(out, bundle, 0o600);
+        await writeFileAtomic(out, bundle, { mode: 0o600 });
         output(cmd, { keyId, out, bytes: bundle.length }, () => `evaluation keys of ${keyId} written to ${out} (${bundle.length} bytes)`);
       } finally {
         ctx.dispose();

@@ -3,7 +3,7 @@
 // offsets[i] is the absolute start of blob i, offsets[n] the file length (so truncation is detected before any
 // blob is parsed). All integers little-endian.
 import { open } from "node:fs/promises";
-import { writeAtomic } from "./atomicWrite.ts";
+import { writeAtomic } from "../storage/atomicWrite.ts";
 import { FheFormatError } from "./errors.ts";
 
 export const MAGIC = {

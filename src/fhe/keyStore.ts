@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Hex } from "viem";
-import { tempPathFor, writeFileAtomic } from "./atomicWrite.ts";
+import { tempPathFor, writeFileAtomic } from "../storage/atomicWrite.ts";
 import { FheError, FheKeyMismatchError } from "./errors.ts";
 import { computeKeyId } from "./generateKeys.ts";
 import type { FheKeys, KeyPart } from "./types.ts";
@@ -47,7 +47,7 @@ export async function saveKeys(dir: string, keys: FheKeys): Promise<string> {
   await mkdir(temp, { mode: 0o700 });
   try {
     for (const part of Object.keys(FIELD) as KeyPart[]) {
-      await writeFileAtomic(join(temp, `${part}.key`), keys[FIELD[part]], 0o600);
+      await writeFileAtomic(join(temp, `${part}.key`), keys[FIELD[part]], { mode: 0o600 });
     }
     await rename(temp, target);
   } catch (error) {

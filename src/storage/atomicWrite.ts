@@ -1,6 +1,13 @@
+// Atomic file writes (temp file in the same directory + rename): no reader ever sees a half-written file, and a
+// failed write leaves nothing behind.
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+
+/** A temporary path next to `path`: dot-prefixed and random, so never mistaken for a stored object or shared. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+}
 
 export type WriteFileAtomicOptions = {
   /** File mode of the new file (e.g. 0o600 for keys). Default 0o644 before umask. */
@@ -20,12 +27,38 @@ export async function writeFileAtomic(
   data: Uint8Array | string,
   options: WriteFileAtomicOptions = {},
 ): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  // Dot-prefixed and random: never mistaken for a stored object, never shared by two concurrent writers.
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  await mkdir(dirname(path), { recursive: true });
+  const temp = tempPathFor(path);
   try {
     await writeFile(temp, data, { mode: options.mode ?? 0o644, flag: "wx", flush: true });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Streams a file atomically: `write(handle)` fills a temporary file (created with exactly `mode`, umask aside),
+ * which is fsynced and renamed over `path`; on failure it is removed and the error rethrown.
+ *
+ * @example
+ * await writeAtomic("data.fhed", async (handle) => { for (const blob of blobs) await handle.write(blob) })
+ */
+export async function writeAtomic(path: string, write: (handle: FileHandle) => Promise<void>, mode = 0o644): Promise<void> {
+  const temp = tempPathFor(path);
+  const handle = await open(temp, "wx", mode);
+  let ok = false;
+  try {
+    await handle.chmod(mode);
+    await write(handle);
+    await handle.sync();
+    ok = true;
+  } finally {
+    await handle.close();
+    if (!ok) await rm(temp, { force: true });
+  }
+  try {
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
