@@ -49,6 +49,19 @@ export function loadCiphertext(
 }
 
 /** Decrypts and decodes one ciphertext into N/2 doubles. */
+/** A Decryptor for `secretKey` (owned by `scope`); a key of other parameters is a one-line FheError. */
+export function secretKeyDecryptor(ctx: FheContext, scope: SealScope, secretKey: Uint8Array): Decryptor {
+  return sealTry(
+    "Loading the secret key",
+    () => {
+      const secret = scope.add(new ctx.seal.SecretKey());
+      secret.loadFromArray(ctx.context, plainBytes(secretKey));
+      return scope.add(new ctx.seal.Decryptor(ctx.context, secret));
+    },
+    "it does not match the CKKS parameters",
+  );
+}
+
 export function decryptValues(ctx: FheContext, scope: SealScope, decryptor: Decryptor, ct: Ciphertext): Float64Array {
   const plain = scope.add(new ctx.seal.Plaintext());
   decryptor.decrypt(ct, plain);

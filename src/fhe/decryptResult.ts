@@ -1,9 +1,9 @@
 import { assertUsable } from "./createFheContext.ts";
 import type { FheContext } from "./createFheContext.ts";
-import { assertKey, assertParams, decryptValues, loadCiphertext, noiseError } from "./checks.ts";
+import { assertKey, assertParams, decryptValues, loadCiphertext, noiseError, secretKeyDecryptor } from "./checks.ts";
 import { openFher } from "./resultHeader.ts";
 import type { FherHeader } from "./resultHeader.ts";
-import { makeYielder, plainBytes, sealTry, withScope, withScopeAsync } from "./seal.ts";
+import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
 import type { Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
 
 export type DecryptResultReturnType = {
@@ -47,15 +47,7 @@ export async function decryptResult(
   const firstRow = header.datasets.map((_, d) => header.datasets.slice(0, d).reduce((sum, x) => sum + x.rows, 0));
   const pause = makeYielder();
   await withScopeAsync(async (outer) => {
-    const decryptor = sealTry(
-      "Loading the secret key",
-      () => {
-        const secret = outer.add(new ctx.seal.SecretKey());
-        secret.loadFromArray(ctx.context, plainBytes(keys.secretKey));
-        return outer.add(new ctx.seal.Decryptor(ctx.context, secret));
-      },
-      "it does not match the CKKS parameters",
-    );
+    const decryptor = secretKeyDecryptor(ctx, outer, keys.secretKey);
     for (const [i, entry] of header.entries.entries()) {
       const values = withScope((scope) => {
         const ct = loadCiphertext(ctx, scope, container.blob(i), `result ciphertext ${i}`, undefined);

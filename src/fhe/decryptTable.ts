@@ -1,10 +1,10 @@
 import { assertUsable } from "./createFheContext.ts";
 import type { FheContext } from "./createFheContext.ts";
-import { assertKey, assertParams, decryptValues, loadCiphertext, noiseError } from "./checks.ts";
+import { assertKey, assertParams, decryptValues, loadCiphertext, noiseError, secretKeyDecryptor } from "./checks.ts";
 import { openFhed } from "./fhedHeader.ts";
 import type { FhedHeader } from "./fhedHeader.ts";
 import { valueLimit } from "./headroom.ts";
-import { makeYielder, plainBytes, sealTry, withScope, withScopeAsync } from "./seal.ts";
+import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
 import type { Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
 
 export type DecryptTableReturnType = { header: FhedHeader; columns: string[]; features: Matrix };
@@ -36,15 +36,7 @@ export async function decryptTable(
   const limit = valueLimit(ctx, primes);
   const pause = makeYielder();
   await withScopeAsync(async (outer) => {
-    const decryptor = sealTry(
-      "Loading the secret key",
-      () => {
-        const secret = outer.add(new ctx.seal.SecretKey());
-        secret.loadFromArray(ctx.context, plainBytes(keys.secretKey));
-        return outer.add(new ctx.seal.Decryptor(ctx.context, secret));
-      },
-      "it does not match the CKKS parameters",
-    );
+    const decryptor = secretKeyDecryptor(ctx, outer, keys.secretKey);
     for (let c = 0; c < cols; c++) {
       for (let k = 0; k < perColumn; k++) {
         const i = c * perColumn + k;

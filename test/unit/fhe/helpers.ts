@@ -1,10 +1,35 @@
 // Test helpers: the library's own minimal matrix extraction (no dependency on src/data).
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import type { Hex } from "viem";
-import type { Matrix } from "../../../src/fhe/index.ts";
+import { createFheContext, generateKeys } from "../../../src/fhe/index.ts";
+import type { FheContext, FheKeys, Matrix } from "../../../src/fhe/index.ts";
 
 const DATA_DIR = fileURLToPath(new URL("../../../node_modules/vega-datasets/data/", import.meta.url));
+
+export type FheFixture = { ctx: FheContext; keys: FheKeys; dir: string };
+
+/**
+ * Registers before/after hooks in the calling suite: a CKKS context, a key set and a temporary directory, then
+ * disposes and removes them. Read the fields inside tests (they are set by the before hook).
+ */
+export function fheFixture(dirPrefix: string): FheFixture {
+  const fixture = {} as FheFixture;
+  before(async () => {
+    fixture.ctx = await createFheContext();
+    fixture.keys = generateKeys(fixture.ctx);
+    fixture.dir = await mkdtemp(join(tmpdir(), dirPrefix));
+  });
+  after(async () => {
+    fixture.ctx?.dispose();
+    if (fixture.dir) await rm(fixture.dir, { recursive: true, force: true });
+  });
+  return fixture;
+}
 
 export const SCHEMA_HASH = `0x${"5c".repeat(32)}` as Hex;
 

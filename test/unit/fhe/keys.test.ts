@@ -1,35 +1,24 @@
 import assert from "node:assert/strict";
-import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { keccak256 } from "viem";
 import {
   FheError,
   FheKeyMismatchError,
-  createFheContext,
   evaluationKeysOf,
   exportEvaluationKeys,
-  generateKeys,
   importEvaluationKeys,
   loadKeys,
   saveKeys,
 } from "../../../src/fhe/index.ts";
 import type { FheContext, FheKeys } from "../../../src/fhe/index.ts";
+import { fheFixture } from "./helpers.ts";
 
 describe("keys", () => {
-  let ctx: FheContext;
-  let keys: FheKeys;
-  let dir: string;
-  before(async () => {
-    ctx = await createFheContext();
-    keys = generateKeys(ctx);
-    dir = await mkdtemp(join(tmpdir(), "2pm-fhe-keys-"));
-  });
-  after(async () => {
-    ctx.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const fixture = fheFixture("2pm-fhe-keys-");
+  let ctx: FheContext, keys: FheKeys, dir: string;
+  before(() => void ({ ctx, keys, dir } = fixture));
 
   it("generates a key set whose keyId is keccak256 of the public key bytes", () => {
     assert.equal(keys.keyId, keccak256(keys.publicKey));

@@ -1,33 +1,21 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import {
   FheError,
-  createFheContext,
   decryptTable,
   encryptTable,
-  generateKeys,
   readFhedHeader,
   writeFhedFile,
 } from "../../../src/fhe/index.ts";
 import type { FheContext, FheKeys } from "../../../src/fhe/index.ts";
-import { SCHEMA_HASH, maxAbsDiff, penguins, standardize, synthetic } from "./helpers.ts";
+import { SCHEMA_HASH, fheFixture, maxAbsDiff, penguins, standardize, synthetic } from "./helpers.ts";
 
 describe("encryptTable / decryptTable", () => {
-  let ctx: FheContext;
-  let keys: FheKeys;
-  let dir: string;
-  before(async () => {
-    ctx = await createFheContext();
-    keys = generateKeys(ctx);
-    dir = await mkdtemp(join(tmpdir(), "2pm-fhe-rt-"));
-  });
-  after(async () => {
-    ctx.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const fixture = fheFixture("2pm-fhe-rt-");
+  let ctx: FheContext, keys: FheKeys, dir: string;
+  before(() => void ({ ctx, keys, dir } = fixture));
 
   it("round-trips the penguins numeric columns within 1e-6 (raw grams need the full level)", async () => {
     const { columns, features } = penguins();
