@@ -6,7 +6,7 @@ import type { FheContext } from "./createFheContext.ts";
 import { packCiphertext } from "./ciphertextCodec.ts";
 import { assertKey, assertParams, loadCiphertext } from "./checks.ts";
 import { FheError, FheKeyMismatchError } from "./errors.ts";
-import { openFhed } from "./fhedHeader.ts";
+import { layoutOf, openFhed } from "./fhedHeader.ts";
 import type { FhedHeader } from "./fhedHeader.ts";
 import { computeKeyId } from "./generateKeys.ts";
 import { productLimit, valueLimit } from "./headroom.ts";
@@ -133,7 +133,8 @@ export async function computeStats(
           "they do not match the CKKS parameters",
         )
       : undefined;
-    const galois: GaloisKeys | undefined = needSums
+    const anyPacked = inputs.some(({ header }) => layoutOf(header).packed);
+    const galois: GaloisKeys | undefined = needSums || (needScores && anyPacked)
       ? sealTry(
           "Loading the Galois keys",
           () => {
@@ -178,9 +179,31 @@ export async function computeStats(
       }
       return constants.get(key) ?? null;
     };
-    const rotateSum = (scope: SealScope, ct: Ciphertext): void => {
+    // w·x at scale Δ² (or undefined when every weight is zero) → rescaled, plus the bias; all-zero weights: the
+    // bias alone, encrypted under the public key.
+    const finishScore = (scope: SealScope, score: Ciphertext | undefined, o: number, primes: number): Ciphertext => {
+      if (score) {
+        evaluator.rescaleToNextInplace(score);
+        const bias = model!.bias[o] === 0 ? null : constant(model!.bias[o], score.scale(), primes - 1);
+        if (bias) evaluator.addPlainInplace(score, bias);
+        return score;
+      }
+      const plain = constant(model!.bias[o], ctx.params.scale, primes - 1);
+      const result = scope.add(new seal.Ciphertext());
+      if (plain) publicEncryptor().encrypt(plain, result);
+      else {
+        const zero = scope.add(new seal.Plaintext());
+        ctx.encoder.encode(new Float64Array(slots), ctx.params.scale, zero);
+        evaluator.plainModSwitchToInplace(zero, ctx.parmsIdFor(primes - 1));
+        publicEncryptor().encrypt(zero, result);
+      }
+      return result;
+    };
+    // Adds the rotations by from, 2·from, … below `to`: (1, slots) replicates the sum of all slots in every slot;
+    // (1, B) leaves block j's sum in slot j·B; (B, slots) adds the blocks of width B slot by slot.
+    const rotateSum = (scope: SealScope, ct: Ciphertext, from = 1, to = slots): void => {
       const rotated = scope.add(new seal.Ciphertext());
-      for (let step = 1; step < slots; step *= 2) {
+      for (let step = from; step < to; step *= 2) {
         evaluator.rotateVector(ct, step, galois!, rotated);
         evaluator.addInplace(ct, rotated);
       }
@@ -189,6 +212,67 @@ export async function computeStats(
 
     for (const [d, { header, container }] of inputs.entries()) {
       const primes = header.ciphertextPrimes;
+      const layout = layoutOf(header);
+      if (layout.packed) {
+        const { perCiphertext: per, blockSlots: block } = layout;
+        withScope((scope) =>
+          sealTry("Computing on ciphertexts", () => {
+            const cts = Array.from({ length: header.ciphertexts }, (_, g) =>
+              loadCiphertext(ctx, scope, container.blob(g), `input ${d}, ciphertext ${g}`, primes),
+            );
+            const width = (g: number) => Math.min(per, cols - g * per);
+            if (needSums) {
+              // |Σx| <= sqrt(rows · Σx²) <= sqrt(rows · limit) per column: drop primes the sums cannot need.
+              const bound = Math.sqrt(header.rows * productLimit(ctx, primes));
+              let target = primes;
+              while (target > 1 && valueLimit(ctx, target - 1) >= bound) target--;
+              for (const [g, ct] of cts.entries()) {
+                const sum = scope.add(ct.copy());
+                if (target < primes) evaluator.cipherModSwitchToInplace(sum, ctx.parmsIdFor(target));
+                rotateSum(scope, sum, 1, block);
+                emit(sum, { op: "sum", dataset: d, column: g * per, columns: width(g), blockSlots: block });
+              }
+            }
+            if (needSquares) {
+              for (const [g, ct] of cts.entries()) {
+                const square = scope.add(new seal.Ciphertext());
+                evaluator.square(ct, square);
+                evaluator.relinearizeInplace(square, relin!);
+                evaluator.rescaleToNextInplace(square);
+                rotateSum(scope, square, 1, block);
+                emit(square, { op: "sumsq", dataset: d, column: g * per, group: 0, columns: width(g), blockSlots: block });
+              }
+            }
+            if (model) {
+              for (let o = 0; o < model.weights.length; o++) {
+                // Weight w_c over column c's block, then the blocks added slot by slot: slot r holds Σ_c w_c·x_rc.
+                let score: Ciphertext | undefined;
+                const term = scope.add(new seal.Ciphertext());
+                for (const [g, ct] of cts.entries()) {
+                  const weights = new Float64Array(slots);
+                  for (let j = 0; j < width(g); j++) weights.fill(model.weights[o][g * per + j], j * block, (j + 1) * block);
+                  if (weights.every((w) => w === 0)) continue;
+                  const plain = scope.add(new seal.Plaintext());
+                  ctx.encoder.encode(weights, ctx.params.scale, plain);
+                  if (primes < ctx.primeBits.length) evaluator.plainModSwitchToInplace(plain, ctx.parmsIdFor(primes));
+                  if (plain.isZero()) continue;
+                  if (!score) evaluator.multiplyPlain(ct, plain, (score = scope.add(new seal.Ciphertext())));
+                  else {
+                    evaluator.multiplyPlain(ct, plain, term);
+                    evaluator.addInplace(score, term);
+                  }
+                }
+                if (score) rotateSum(scope, score, block, slots);
+                emit(finishScore(scope, score, o, primes), { op: "score", dataset: d, output: o, block: 0 });
+              }
+            }
+          }),
+        );
+        done += header.ciphertexts;
+        onProgress?.(done, total);
+        await pause();
+        continue;
+      }
       const perColumn = header.ciphertextsPerColumn;
       const group = header.sumOfSquaresGroup;
       const accScope = new SealScope();
@@ -226,25 +310,7 @@ export async function computeStats(
               if (model) {
                 for (let o = 0; o < model.weights.length; o++) {
                   const score = linearScore(ctx, scope, cts, model.weights[o], primes, constant);
-                  let result: Ciphertext;
-                  if (score) {
-                    evaluator.rescaleToNextInplace(score);
-                    const bias = model.bias[o] === 0 ? null : constant(model.bias[o], score.scale(), primes - 1);
-                    if (bias) evaluator.addPlainInplace(score, bias);
-                    result = score;
-                  } else {
-                    // every weight is zero: the score is the bias, encrypted under the public key
-                    const plain = constant(model.bias[o], ctx.params.scale, primes - 1);
-                    result = scope.add(new seal.Ciphertext());
-                    if (plain) publicEncryptor().encrypt(plain, result);
-                    else {
-                      const zero = scope.add(new seal.Plaintext());
-                      ctx.encoder.encode(new Float64Array(slots), ctx.params.scale, zero);
-                      evaluator.plainModSwitchToInplace(zero, ctx.parmsIdFor(primes - 1));
-                      publicEncryptor().encrypt(zero, result);
-                    }
-                  }
-                  emit(result, { op: "score", dataset: d, output: o, block: k });
+                  emit(finishScore(scope, score, o, primes), { op: "score", dataset: d, output: o, block: k });
                 }
               }
               if (needSquares && ((k + 1) % group === 0 || k === perColumn - 1)) {

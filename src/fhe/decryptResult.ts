@@ -6,6 +6,12 @@ import type { FherHeader } from "./resultHeader.ts";
 import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
 import type { Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
 
+/**
+ * An empty block's sum decrypts to CKKS noise (~1e-7 here); a wrong key gives values spread over ±2^19 or more
+ * (one 60-bit prime at scale 2^40), so it passes with a chance of ~1e-8 per block.
+ */
+const PACKED_ZERO_TOLERANCE = 1e-2;
+
 export type DecryptResultReturnType = {
   header: FherHeader;
   columns: string[];
@@ -62,12 +68,22 @@ export async function decryptResult(
           if (!Number.isFinite(values[s])) throw noiseError("result");
           scores![(firstRow[entry.dataset] + start + s) * outputs + entry.output] = values[s];
         }
-      } else {
+      } else if (entry.columns === undefined) {
         // A slot sum is replicated in every slot: slots that disagree mean a wrong key or an overflow.
         const value = values[0];
         const tolerance = 1e-4 * Math.max(1, Math.abs(value));
         for (let s = 1; s < slots; s++) if (!(Math.abs(values[s] - value) <= tolerance)) throw noiseError("result");
         (entry.op === "sum" ? sums : sumsq)[entry.column] += value;
+      } else {
+        // Packed: block j's sum sits in slot j·blockSlots; blocks past the columns summed zeros (at least one
+        // exists), so anything else there means a wrong key or an overflow.
+        const block = entry.blockSlots!;
+        for (let j = 0; j < slots / block; j++) {
+          const value = values[j * block];
+          if (!Number.isFinite(value)) throw noiseError("result");
+          if (j < entry.columns) (entry.op === "sum" ? sums : sumsq)[entry.column + j] += value;
+          else if (!(Math.abs(value) <= PACKED_ZERO_TOLERANCE)) throw noiseError("result");
+        }
       }
       onProgress?.(i + 1, header.ciphertexts);
       await pause();

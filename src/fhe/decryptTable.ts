@@ -1,7 +1,7 @@
 import { assertUsable } from "./createFheContext.ts";
 import type { FheContext } from "./createFheContext.ts";
 import { assertKey, assertParams, decryptValues, loadCiphertext, noiseError, secretKeyDecryptor } from "./checks.ts";
-import { openFhed } from "./fhedHeader.ts";
+import { openFhed, slotCells } from "./fhedHeader.ts";
 import type { FhedHeader } from "./fhedHeader.ts";
 import { valueLimit } from "./headroom.ts";
 import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
@@ -29,7 +29,7 @@ export async function decryptTable(
   const { header, container } = openFhed(bytes);
   assertKey("file", header.keyId, keys.keyId);
   assertParams("file", header.params, ctx);
-  const { rows, columns, ciphertextsPerColumn: perColumn, ciphertextPrimes: primes } = header;
+  const { rows, columns, ciphertextPrimes: primes } = header;
   const cols = columns.length;
   const slots = ctx.slots;
   const data = new Float64Array(rows * cols);
@@ -37,23 +37,19 @@ export async function decryptTable(
   const pause = makeYielder();
   await withScopeAsync(async (outer) => {
     const decryptor = secretKeyDecryptor(ctx, outer, keys.secretKey);
-    for (let c = 0; c < cols; c++) {
-      for (let k = 0; k < perColumn; k++) {
-        const i = c * perColumn + k;
-        const values = withScope((scope) => {
-          const ct = loadCiphertext(ctx, scope, container.blob(i), `ciphertext ${i} (column "${columns[c]}")`, primes);
-          return sealTry("Decrypting", () => decryptValues(ctx, scope, decryptor, ct));
-        });
-        const start = k * slots;
-        const used = Math.min(slots, rows - start);
-        for (let s = 0; s < slots; s++) {
-          const v = values[s];
-          if (!(Math.abs(v) <= (s < used ? limit : PADDING_TOLERANCE))) throw noiseError("file");
-          if (s < used) data[(start + s) * cols + c] = v;
-        }
-        onProgress?.(i + 1, header.ciphertexts);
-        await pause();
+    for (let i = 0; i < header.ciphertexts; i++) {
+      const cells = slotCells(header, i);
+      const values = withScope((scope) => {
+        const ct = loadCiphertext(ctx, scope, container.blob(i), `ciphertext ${i}`, primes);
+        return sealTry("Decrypting", () => decryptValues(ctx, scope, decryptor, ct));
+      });
+      for (let s = 0; s < slots; s++) {
+        const v = values[s];
+        if (!(Math.abs(v) <= (cells[s] >= 0 ? limit : PADDING_TOLERANCE))) throw noiseError("file");
+        if (cells[s] >= 0) data[cells[s]] = v;
       }
+      onProgress?.(i + 1, header.ciphertexts);
+      await pause();
     }
   });
   return { header, columns: [...columns], features: { rows, cols, data } };

@@ -4,6 +4,7 @@ import { assertUsable } from "./createFheContext.ts";
 import type { FheContext } from "./createFheContext.ts";
 import { packCiphertext } from "./ciphertextCodec.ts";
 import { FheError, FheKeyMismatchError } from "./errors.ts";
+import { slotCells } from "./fhedHeader.ts";
 import type { FhedHeader } from "./fhedHeader.ts";
 import { computeKeyId } from "./generateKeys.ts";
 import { productLimit, valueLimit } from "./headroom.ts";
@@ -32,6 +33,11 @@ export type EncryptTableParameters = {
    * headroom.
    */
   level?: "auto" | "compact" | "full";
+  /**
+   * Pack several columns into one ciphertext when the table has at most slots / 2 rows (default true): a
+   * ciphertext is ~100 KB whatever it holds, so a small table otherwise pays one per column.
+   */
+  packColumns?: boolean;
 };
 
 const HEX32 = /^0x[0-9a-f]{64}$/;
@@ -113,6 +119,10 @@ export function planEncryption(ctx: FheContext, params: EncryptTableParameters):
       `Values too large for ${level === "auto" ? "CKKS" : `${level} ciphertexts`} at scale 2^${Math.log2(ctx.params.scale)} (largest |x| = ${maxAbs}); standardize the data first${hint}.`,
     );
   }
+  // Small tables: columns side by side in blocks of a power of two >= rows, keeping one block empty (see FhedHeader).
+  const blockSlots = 2 ** Math.ceil(Math.log2(rows));
+  const perCiphertext = Math.min(cols, slots / blockSlots - 1);
+  const packed = (params.packColumns ?? true) && blocks === 1 && perCiphertext >= 2;
   return {
     kind: "data",
     scheme: "ckks",
@@ -124,11 +134,12 @@ export function planEncryption(ctx: FheContext, params: EncryptTableParameters):
     standardization: params.standardization ?? null,
     slotsPerCiphertext: slots,
     ciphertextsPerColumn: blocks,
-    ciphertexts: cols * blocks,
+    ciphertexts: packed ? Math.ceil(cols / perCiphertext) : cols * blocks,
     encryption,
     level: chosen,
     ciphertextPrimes: candidates[chosen],
     sumOfSquaresGroup: group,
+    ...(packed ? { columnsPerCiphertext: perCiphertext, blockSlots } : {}),
   };
 }
 
@@ -148,17 +159,14 @@ function largestGroup(energy: Float64Array, cols: number, blocks: number, limit:
   return undefined;
 }
 
-/**
- * Encrypts ciphertext by ciphertext (column-major: column c, rows [k·slots, (k+1)·slots) → ciphertext
- * c·ciphertextsPerColumn + k), yielding each serialized blob. Padding slots of the last block are zero.
- */
+/** Encrypts ciphertext by ciphertext in the header's layout (`slotCells`; padding zero), yielding each blob. */
 export function* encryptBlobs(
   ctx: FheContext,
   header: FhedHeader,
   params: EncryptTableParameters,
 ): Generator<Uint8Array, void, undefined> {
   const { seal, encoder, evaluator } = ctx;
-  const { rows, cols, data } = params.features;
+  const { data } = params.features;
   const slots = ctx.slots;
   const primes = header.ciphertextPrimes;
   const needsSwitch = primes < ctx.primeBits.length;
@@ -186,28 +194,23 @@ export function* encryptBlobs(
   );
   const values = new Float64Array(slots);
   try {
-    for (let c = 0; c < cols; c++) {
-      for (let k = 0; k < header.ciphertextsPerColumn; k++) {
-        const start = k * slots;
-        const end = Math.min(rows, start + slots);
-        for (let r = start; r < end; r++) values[r - start] = data[r * cols + c];
-        values.fill(0, end - start);
-        yield withScope((scope) =>
-          sealTry("Encrypting a ciphertext", () => {
-            const plain = scope.add(new seal.Plaintext());
-            encoder.encode(values, ctx.params.scale, plain);
-            if (target) evaluator.plainModSwitchToInplace(plain, target);
-            const ct = scope.add(
-              symmetric ? encryptor.encryptSymmetricSerializable(plain) : encryptor.encryptSerializable(plain),
-            );
-            return packCiphertext(
-              ct.saveToArray(seal.ComprModeType.none) as Uint8Array,
-              primeBits,
-              () => ct.saveToArray(seal.ComprModeType.zstd) as Uint8Array,
-            );
-          }),
-        );
-      }
+    for (let i = 0; i < header.ciphertexts; i++) {
+      slotCells(header, i).forEach((cell, s) => (values[s] = cell < 0 ? 0 : data[cell]));
+      yield withScope((scope) =>
+        sealTry("Encrypting a ciphertext", () => {
+          const plain = scope.add(new seal.Plaintext());
+          encoder.encode(values, ctx.params.scale, plain);
+          if (target) evaluator.plainModSwitchToInplace(plain, target);
+          const ct = scope.add(
+            symmetric ? encryptor.encryptSymmetricSerializable(plain) : encryptor.encryptSerializable(plain),
+          );
+          return packCiphertext(
+            ct.saveToArray(seal.ComprModeType.none) as Uint8Array,
+            primeBits,
+            () => ct.saveToArray(seal.ComprModeType.zstd) as Uint8Array,
+          );
+        }),
+      );
     }
   } finally {
     encryptor.delete();

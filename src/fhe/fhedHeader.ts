@@ -30,6 +30,8 @@ const dataHeaderSchema = z.object({
   level: z.enum(["compact", "full"]),
   ciphertextPrimes: z.number().int().positive(),
   sumOfSquaresGroup: z.number().int().positive(),
+  columnsPerCiphertext: z.number().int().min(2).optional(),
+  blockSlots: z.number().int().positive().optional(),
 });
 
 /**
@@ -37,6 +39,9 @@ const dataHeaderSchema = z.object({
  * `level` "compact" stores ciphertexts with 2 primes (enough for one multiplication: variances, linear scores)
  * instead of all data primes; `sumOfSquaresGroup` is how many consecutive ciphertexts of a column the compute node
  * may add after squaring without exceeding the CKKS headroom.
+ * A small table (rows <= slots / 2) packs `columnsPerCiphertext` columns into each ciphertext, column j of a
+ * ciphertext in slots [j·blockSlots, j·blockSlots + rows) (blockSlots a power of two >= rows): one ciphertext
+ * instead of one per column. Without these fields every ciphertext holds `slotsPerCiphertext` rows of one column.
  */
 export type FhedHeader = {
   kind: "data";
@@ -54,7 +59,39 @@ export type FhedHeader = {
   level: "compact" | "full";
   ciphertextPrimes: number;
   sumOfSquaresGroup: number;
+  columnsPerCiphertext?: number;
+  blockSlots?: number;
 };
+
+/** How a .fhed lays out its values: `perCiphertext` columns per ciphertext in blocks of `blockSlots` slots. */
+export type FhedLayout = { perCiphertext: number; blockSlots: number; packed: boolean };
+
+export function layoutOf(header: FhedHeader): FhedLayout {
+  return header.columnsPerCiphertext
+    ? { perCiphertext: header.columnsPerCiphertext, blockSlots: header.blockSlots!, packed: true }
+    : { perCiphertext: 1, blockSlots: header.slotsPerCiphertext, packed: false };
+}
+
+/**
+ * The one definition of the layout: for each slot of ciphertext `i`, the index r·cols + c of the matrix value it
+ * holds, or −1 for padding. Column-major: column c, rows [k·slots, (k+1)·slots) → ciphertext c·ciphertextsPerColumn
+ * + k. Packed: ciphertext g holds column g·P + j from slot j·blockSlots.
+ */
+export function slotCells(header: FhedHeader, i: number): Int32Array {
+  const cols = header.columns.length;
+  const cells = new Int32Array(header.slotsPerCiphertext).fill(-1);
+  const { perCiphertext, blockSlots, packed } = layoutOf(header);
+  if (packed) {
+    for (let j = 0; j < perCiphertext && i * perCiphertext + j < cols; j++)
+      for (let r = 0; r < header.rows; r++) cells[j * blockSlots + r] = r * cols + i * perCiphertext + j;
+    return cells;
+  }
+  const c = Math.floor(i / header.ciphertextsPerColumn);
+  const start = (i % header.ciphertextsPerColumn) * header.slotsPerCiphertext;
+  const end = Math.min(header.rows, start + header.slotsPerCiphertext);
+  for (let r = start; r < end; r++) cells[r - start] = r * cols + c;
+  return cells;
+}
 
 export function validateDataHeader(raw: unknown, blobs: number): FhedHeader {
   const parsed = dataHeaderSchema.safeParse(raw);
@@ -70,7 +107,19 @@ export function validateDataHeader(raw: unknown, blobs: number): FhedHeader {
   if (header.ciphertextsPerColumn !== Math.ceil(header.rows / header.slotsPerCiphertext)) {
     problems.push("ciphertextsPerColumn does not match rows");
   }
-  if (header.ciphertexts !== header.columns.length * header.ciphertextsPerColumn) {
+  const cols = header.columns.length;
+  if (header.columnsPerCiphertext !== undefined || header.blockSlots !== undefined) {
+    const per = header.columnsPerCiphertext;
+    const block = header.blockSlots;
+    if (per === undefined || block === undefined) problems.push("columnsPerCiphertext and blockSlots come together");
+    else {
+      // At least one block stays empty: the decryptor checks that it sums to zero (a wrong key or overflow shows).
+      if ((block & (block - 1)) !== 0 || block < header.rows || per * block >= header.slotsPerCiphertext)
+        problems.push("blockSlots is not a power of two >= rows with room for columnsPerCiphertext + 1 blocks");
+      if (per > cols) problems.push("columnsPerCiphertext exceeds the columns");
+      if (header.ciphertexts !== Math.ceil(cols / per)) problems.push("ciphertexts is not ⌈columns / columnsPerCiphertext⌉");
+    }
+  } else if (header.ciphertexts !== cols * header.ciphertextsPerColumn) {
     problems.push("ciphertexts is not columns × ciphertextsPerColumn");
   }
   if (header.ciphertexts !== blobs)

@@ -15,11 +15,13 @@ export type LinearModel = { weights: number[][]; bias: number[] };
 
 /**
  * One ciphertext of a result. sum/sumsq: Σx or Σx² of a column over one dataset (sumsq per group of
- * `sumOfSquaresGroup` blocks), replicated in every slot. score: w·x + b for the rows of one block.
+ * `sumOfSquaresGroup` blocks), replicated in every slot — or, from a packed input, of `columns` columns from
+ * `column` on, column + j's in slot j·blockSlots (the blocks after them hold 0). score: w·x + b for the rows of one
+ * block.
  */
 export type ResultEntry =
-  | { op: "sum"; dataset: number; column: number }
-  | { op: "sumsq"; dataset: number; column: number; group: number }
+  | { op: "sum"; dataset: number; column: number; columns?: number; blockSlots?: number }
+  | { op: "sumsq"; dataset: number; column: number; group: number; columns?: number; blockSlots?: number }
   | { op: "score"; dataset: number; output: number; block: number };
 
 /** Header of an encrypted result (`.fher`). */
@@ -41,6 +43,7 @@ export type FherHeader = {
 };
 
 const int = z.number().int().min(0);
+const packedFields = { columns: z.number().int().min(1).optional(), blockSlots: z.number().int().min(1).optional() };
 const resultHeaderSchema = z.object({
   kind: z.literal("result"),
   scheme: z.literal("ckks"),
@@ -55,8 +58,8 @@ const resultHeaderSchema = z.object({
   model: z.object({ weights: z.array(z.array(z.number())), bias: z.array(z.number()) }).nullable(),
   entries: z.array(
     z.discriminatedUnion("op", [
-      z.object({ op: z.literal("sum"), dataset: int, column: int }),
-      z.object({ op: z.literal("sumsq"), dataset: int, column: int, group: int }),
+      z.object({ op: z.literal("sum"), dataset: int, column: int, ...packedFields }),
+      z.object({ op: z.literal("sumsq"), dataset: int, column: int, group: int, ...packedFields }),
       z.object({ op: z.literal("score"), dataset: int, output: int, block: int }),
     ]),
   ),
@@ -84,7 +87,13 @@ export function openFher(bytes: Uint8Array): { header: FherHeader; container: Pa
   const outputs = header.model?.weights.length ?? 0;
   for (const entry of header.entries) {
     if (entry.dataset >= header.datasets.length) bad("an entry names a missing dataset");
-    if (entry.op !== "score" && entry.column >= header.columns.length) bad("an entry names a missing column");
+    if (entry.op !== "score") {
+      if (entry.column + (entry.columns ?? 1) > header.columns.length) bad("an entry names a missing column");
+      if ((entry.columns === undefined) !== (entry.blockSlots === undefined)) bad("an entry has columns without blockSlots");
+      const block = entry.blockSlots ?? header.slotsPerCiphertext;
+      if ((block & (block - 1)) !== 0 || (entry.columns ?? 1) * block > header.slotsPerCiphertext)
+        bad("an entry's blocks do not fit a ciphertext");
+    }
     if (entry.op === "score" && entry.output >= outputs) bad("a score entry names a missing model output");
   }
   return { header, container };

@@ -16,7 +16,7 @@ import {
   readFherHeader,
   roundForPublication,
 } from "../../../src/fhe/index.ts";
-import type { FheContext, FheKeys } from "../../../src/fhe/index.ts";
+import type { FheContext, FheKeys, Matrix } from "../../../src/fhe/index.ts";
 import { SCHEMA_HASH, maxRelDiff, penguins, plainScores, plainStats, synthetic } from "./helpers.ts";
 
 /** max |a − b| / max |b|: relative error for vectors that cross zero (scores). */
@@ -86,6 +86,28 @@ describe("computeStats / decryptResult", () => {
     assert.equal(result.scores!.rows, 10_000);
     assert.equal(result.scores!.cols, 3);
     assert.ok(relToScale(result.scores!.data, plainScores(features, weights, bias)) < 1e-4);
+  });
+
+  it("computes on packed small tables (3 columns per ciphertext) next to a column-per-ciphertext one", async () => {
+    const small = synthetic(600, 16, 3);
+    const large = synthetic(5_000, 16, 9);
+    const packed = await encryptTable(ctx, { ...small, keys, schemaHash: SCHEMA_HASH });
+    assert.equal((await readFhedHeader(packed)).columnsPerCiphertext, 3);
+    const unpacked = await encryptTable(ctx, { ...large, keys, schemaHash: SCHEMA_HASH });
+    assert.equal((await readFhedHeader(unpacked)).columnsPerCiphertext, undefined);
+    const weights = [0, 1, 2].map((o) => Array.from({ length: 16 }, (_, c) => (c % 3 === o ? 0 : Math.cos(c * (o + 1)))));
+    const bias = [0, 0.5, -2];
+    const fher = await computeStats(ctx, [packed, unpacked], evaluationKeysOf(keys), {
+      ops: ["sum", "mean", "variance", "scores"],
+      model: { weights, bias },
+    });
+    const result = await decryptResult(ctx, fher, keys);
+    const both: Matrix = { rows: 5_600, cols: 16, data: Float64Array.from([...small.features.data, ...large.features.data]) };
+    const expected = plainStats(both);
+    assert.ok(maxRelDiff(result.sums!, expected.sums) < 1e-4);
+    assert.ok(maxRelDiff(result.variances!, expected.variances) < 1e-4);
+    assert.equal(result.scores!.rows, 5_600);
+    assert.ok(relToScale(result.scores!.data, plainScores(both, weights, bias)) < 1e-4);
   });
 
   it("combines several datasets and groups squared sums to stay inside the CKKS headroom", async () => {

@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { TwoPmError } from "../../../src/errors.ts";
 import { packCiphertext, unpackCiphertext } from "../../../src/fhe/ciphertextCodec.ts";
+import { buildContainer, parseContainer } from "../../../src/fhe/container.ts";
 import {
   FheFormatError,
   FheKeyMismatchError,
@@ -18,7 +19,7 @@ import {
   generateKeys,
   readFhedHeader,
 } from "../../../src/fhe/index.ts";
-import type { FheContext, FheKeys } from "../../../src/fhe/index.ts";
+import type { FheContext, FhedHeader, FheKeys } from "../../../src/fhe/index.ts";
 import { SCHEMA_HASH, synthetic } from "./helpers.ts";
 
 /** Every failure must be a TwoPmError with a one-line shortMessage — never a raw WebAssembly.Exception. */
@@ -97,6 +98,18 @@ describe(".fhed format", () => {
       decryptTable(ctx, Buffer.concat([fhed, Buffer.from([0])]), keys),
       isCleanError(/trailing bytes/),
     );
+  });
+
+  it("rejects a packed layout that does not fit (no empty block, fields apart, wrong count)", async () => {
+    const packed = await encryptTable(ctx, { ...synthetic(100, 4), keys, schemaHash: SCHEMA_HASH });
+    const { header, count, blob } = parseContainer(packed, "data");
+    assert.deepEqual([(header as FhedHeader).columnsPerCiphertext, (header as FhedHeader).blockSlots, count], [4, 128, 1]);
+    const blobs = Array.from({ length: count }, (_, i) => blob(i));
+    const edited = (fields: Partial<FhedHeader>) => buildContainer("data", { ...(header as FhedHeader), ...fields }, blobs);
+    await assert.rejects(readFhedHeader(edited({ blockSlots: 1024 })), isCleanError(/room for columnsPerCiphertext \+ 1 blocks/));
+    await assert.rejects(readFhedHeader(edited({ blockSlots: 64 })), isCleanError(/power of two >= rows/));
+    await assert.rejects(readFhedHeader(edited({ blockSlots: undefined })), isCleanError(/come together/));
+    await assert.rejects(readFhedHeader(edited({ columnsPerCiphertext: 2 })), isCleanError(/⌈columns \/ columnsPerCiphertext⌉/));
   });
 
   it("rejects wrong magic, versions and malformed headers", async () => {
