@@ -222,10 +222,7 @@ export async function computeStats(
             );
             const width = (g: number) => Math.min(per, cols - g * per);
             if (needSums) {
-              // |Σx| <= sqrt(rows · Σx²) <= sqrt(rows · limit) per column: drop primes the sums cannot need.
-              const bound = Math.sqrt(header.rows * productLimit(ctx, primes));
-              let target = primes;
-              while (target > 1 && valueLimit(ctx, target - 1) >= bound) target--;
+              const target = sumPrimes(ctx, primes, header.rows, 1);
               for (const [g, ct] of cts.entries()) {
                 const sum = scope.add(ct.copy());
                 if (target < primes) evaluator.cipherModSwitchToInplace(sum, ctx.parmsIdFor(target));
@@ -329,12 +326,7 @@ export async function computeStats(
           await pause();
         }
         if (needSums) {
-          // The encryptor checked Σx² <= productLimit per group, so |Σx| <= sqrt(rows · groups · limit) (Cauchy–
-          // Schwarz): drop primes the sum cannot need. Smaller results, and rotations at fewer primes are faster.
-          const groups = Math.ceil(perColumn / group);
-          const bound = Math.sqrt(header.rows * groups * productLimit(ctx, primes));
-          let target = primes;
-          while (target > 1 && valueLimit(ctx, target - 1) >= bound) target--;
+          const target = sumPrimes(ctx, primes, header.rows, Math.ceil(perColumn / group));
           withScope((scope) =>
             sealTry("Summing slots", () => {
               for (let c = 0; c < cols; c++) {
@@ -369,6 +361,18 @@ export async function computeStats(
     ciphertexts: blobs.length,
   };
   return buildContainer("result", header, blobs);
+}
+
+/**
+ * The fewest primes a column sum needs. The encryptor checked Σx² <= productLimit per group of blocks, so
+ * |Σx| <= sqrt(rows · groups · limit) (Cauchy–Schwarz): primes the sum cannot need are dropped — smaller results,
+ * and rotations at fewer primes are faster.
+ */
+function sumPrimes(ctx: FheContext, primes: number, rows: number, groups: number): number {
+  const bound = Math.sqrt(rows * groups * productLimit(ctx, primes));
+  let target = primes;
+  while (target > 1 && valueLimit(ctx, target - 1) >= bound) target--;
+  return target;
 }
 
 /** Σ_c w_c·x_c at scale Δ² (not yet rescaled), or undefined when every weight encodes to zero. */

@@ -1,7 +1,7 @@
 // Atomic file writes (temp file in the same directory + rename): no reader ever sees a half-written file, and a
 // failed write leaves nothing behind.
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, rm, writeFile, type FileHandle } from "node:fs/promises";
+import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** A temporary path next to `path`: dot-prefixed and random, so never mistaken for a stored object or shared. */
@@ -15,9 +15,7 @@ export type WriteFileAtomicOptions = {
 };
 
 /**
- * Writes `data` to `path` atomically: a temporary file in the same directory, then a rename over `path`. Readers
- * see the old file or the whole new one, never half of it; on failure the temporary file is removed and the
- * error rethrown. Creates the parent directory.
+ * Writes `data` to `path` atomically (see `writeAtomic`). Creates the parent directory.
  *
  * @example
  * await writeFileAtomic(".2pm/store/0xab…", bytes)
@@ -28,19 +26,13 @@ export async function writeFileAtomic(
   options: WriteFileAtomicOptions = {},
 ): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = tempPathFor(path);
-  try {
-    await writeFile(temp, data, { mode: options.mode ?? 0o644, flag: "wx", flush: true });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeAtomic(path, (handle) => handle.writeFile(data), options.mode);
 }
 
 /**
- * Streams a file atomically: `write(handle)` fills a temporary file (created with exactly `mode`, umask aside),
- * which is fsynced and renamed over `path`; on failure it is removed and the error rethrown.
+ * Streams a file atomically: `write(handle)` fills a temporary file in the same directory (created with `mode`
+ * before umask), which is fsynced and renamed over `path`. Readers see the old file or the whole new one, never
+ * half of it; on failure the temporary file is removed and the error rethrown.
  *
  * @example
  * await writeAtomic("data.fhed", async (handle) => { for (const blob of blobs) await handle.write(blob) })
@@ -48,19 +40,13 @@ export async function writeFileAtomic(
 export async function writeAtomic(path: string, write: (handle: FileHandle) => Promise<void>, mode = 0o644): Promise<void> {
   const temp = tempPathFor(path);
   const handle = await open(temp, "wx", mode);
-  let ok = false;
   try {
-    await handle.chmod(mode);
     await write(handle);
     await handle.sync();
-    ok = true;
-  } finally {
     await handle.close();
-    if (!ok) await rm(temp, { force: true });
-  }
-  try {
     await rename(temp, path);
   } catch (error) {
+    await handle.close().catch(() => {});
     await rm(temp, { force: true });
     throw error;
   }

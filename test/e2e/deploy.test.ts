@@ -9,7 +9,6 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { hardhatCli, projectRoot, startHardhatNode } from "../helpers/localChain.ts";
-import type { Spawned } from "../helpers/processes.ts";
 
 const CONTRACTS = ["DatasetIndex", "TrainingTasks", "RewardToken"] as const;
 // Ignition keeps its journal under ignition/deployments/<id>: a test id, removed afterwards.
@@ -39,7 +38,7 @@ before(async () => {
 });
 
 after(async () => {
-  await (node?.node as Spawned | undefined)?.stop("SIGINT");
+  await node?.node.stop("SIGINT");
   if (root) await rm(root, { recursive: true, force: true });
   await rm(path.join(projectRoot, "ignition/deployments", deploymentId), { recursive: true, force: true });
 });
