@@ -16,13 +16,18 @@ import {PayoutLeaf} from "./libraries/PayoutLeaf.sol";
 /// @dev Money rules: a task can never pay out more than it took in. Per task, the contract holds
 /// budget + staked − claimed − refunded − stakesWithdrawn; claims are bounded by the posted total, the total by
 /// budget + slashed, stake withdrawals by the member's unslashed stake. Every function follows
-/// checks-effects-interactions (state is final before any token transfer), and tokens that deliver less than the
-/// requested amount (fee-on-transfer) are refused, so the accounting above always matches the balance.
+/// checks-effects-interactions (state is final before any token transfer), and tokens whose transfers do not move
+/// exactly the amount on both sides (fee-on-transfer, fees charged to the sender) are refused on deposits and
+/// payouts, so the accounting above always matches the balance.
+/// Who decides a payout: the aggregator (or, if it stays silent, a staked member) posts it; staked members may
+/// dispute it by proposing another; the resolver named at creation — neither creator nor aggregator — picks one of
+/// the candidates, and its silence leaves the original standing. Every state ends by a deadline bounded at
+/// deployment ({TermLimits}); unclaimed payouts return to the creator after the claim period.
 contract TrainingTasks is ITrainingTasks {
     using SafeERC20 for IERC20;
     using BitMaps for BitMaps.BitMap;
 
-    /// @dev Packing: slot 0 = creator | status | kind | currentRound | activeMembers | resettled (27 B);
+    /// @dev Packing: slot 0 = creator | status | kind | currentRound | activeMembers (26 B);
     /// slot 1 = settleDeadline | claimsOpenAt | slashed; slot 2 = staked | stakesWithdrawn;
     /// slot 3 = payoutTotal | claimed; slot 4 = refunded; slot 5 = payoutRoot; then the params.
     struct Task {
@@ -31,7 +36,6 @@ contract TrainingTasks is ITrainingTasks {
         TaskKind kind;
         uint16 currentRound;
         uint16 activeMembers;
-        bool resettled;
         uint64 settleDeadline;
         uint64 claimsOpenAt;
         uint128 slashed;
@@ -44,20 +48,22 @@ contract TrainingTasks is ITrainingTasks {
         TaskParams params;
     }
 
-    /// @dev One slot: datasetId | joinIndex (1-based; 0 = not a member) | slashed | stakeWithdrawn.
+    /// @dev One slot: datasetId | joinIndex (1-based; 0 = not a member) | slashed | stakeWithdrawn | disputed.
     struct Member {
         uint64 datasetId;
         uint16 joinIndex;
         bool slashed;
         bool stakeWithdrawn;
+        bool disputed;
     }
 
-    /// @dev What `claim` needs besides the root and totals, in one slot (token 20 B | opensAt 8 B | open 1 B), so a
-    /// claim reads three slots instead of five. Written by settle, closed by dispute.
+    /// @dev What `claim` needs besides the root and totals, in one slot (token 20 B | opensAt 8 B | claimPeriod
+    /// 4 B), so a claim reads three slots instead of five. Written by settle; a dispute moves opensAt to the
+    /// resolve deadline, a resolution to its own time. opensAt == 0: no settlement yet.
     struct ClaimWindow {
         IERC20 token;
         uint64 opensAt;
-        bool open;
+        uint32 claimPeriod;
     }
 
     uint16 private constant _FL_MIN_SUBMISSIONS = 3;
@@ -73,6 +79,14 @@ contract TrainingTasks is ITrainingTasks {
     /// @notice The Index contract datasets are checked against.
     IDatasetIndex public immutable datasetIndex;
 
+    uint32 private immutable _minWindow;
+    uint32 private immutable _maxWindow;
+    uint32 private immutable _minChallengeWindow;
+    uint32 private immutable _maxChallengeWindow;
+    uint32 private immutable _maxJoinPeriod;
+    uint32 private immutable _minClaimPeriod;
+    uint32 private immutable _maxClaimPeriod;
+
     uint256 private _taskCount;
     mapping(uint256 taskId => Task) private _tasks;
     mapping(uint256 taskId => mapping(address node => Member)) private _members;
@@ -83,9 +97,25 @@ contract TrainingTasks is ITrainingTasks {
         _reveals;
     mapping(uint256 taskId => BitMaps.BitMap) private _claimedLeaves;
     mapping(uint256 taskId => ClaimWindow) private _claimWindows;
+    /// @dev keccak256(payoutRoot, total) of every payout proposed by a dispute: the resolver's candidates.
+    mapping(uint256 taskId => mapping(bytes32 proposal => bool)) private _proposals;
 
-    constructor(IDatasetIndex index) {
+    /// @param index The DatasetIndex members' datasets are checked against.
+    /// @param limits Bounds on every task's windows, join period and claim period (see {TermLimits}).
+    constructor(IDatasetIndex index, TermLimits memory limits) {
+        if (
+            limits.minWindow == 0 || limits.minWindow > limits.maxWindow || limits.minChallengeWindow == 0
+                || limits.minChallengeWindow > limits.maxChallengeWindow || limits.maxJoinPeriod == 0
+                || limits.minClaimPeriod == 0 || limits.minClaimPeriod > limits.maxClaimPeriod
+        ) revert TrainingTasksInvalidParam(Param.TermLimits);
         datasetIndex = index;
+        _minWindow = limits.minWindow;
+        _maxWindow = limits.maxWindow;
+        _minChallengeWindow = limits.minChallengeWindow;
+        _maxChallengeWindow = limits.maxChallengeWindow;
+        _maxJoinPeriod = limits.maxJoinPeriod;
+        _minClaimPeriod = limits.minClaimPeriod;
+        _maxClaimPeriod = limits.maxClaimPeriod;
     }
 
     // ─── Task life cycle ────────────────────────────────────────────────────────────────────────────────────────
@@ -114,6 +144,8 @@ contract TrainingTasks is ITrainingTasks {
         if (block.timestamp > params.joinDeadline) revert TrainingTasksJoinClosed(taskId, params.joinDeadline);
         Member storage member = _members[taskId][msg.sender];
         if (member.joinIndex != 0) revert TrainingTasksAlreadyMember(taskId, msg.sender);
+        // The resolver decides disputes about members' payouts: it may not be one.
+        if (msg.sender == params.resolver) revert TrainingTasksInvalidResolver(msg.sender);
         uint16 members = task.activeMembers;
         if (members >= params.maxNodes) revert TrainingTasksTaskFull(taskId, params.maxNodes);
         if (task.kind == TaskKind.FL) {
@@ -170,7 +202,8 @@ contract TrainingTasks is ITrainingTasks {
             deadline =
                 RoundSchedule.finalizeDeadline(round.start, p.roundDuration, p.revealDuration, p.aggregatorWindow);
         } else if (task.status == TaskStatus.Finished) {
-            deadline = task.settleDeadline;
+            // After the aggregator's settle deadline, members have one more aggregator window to settle.
+            deadline = task.settleDeadline + task.params.aggregatorWindow;
         } else {
             revert TrainingTasksWrongStatus(taskId, task.status);
         }
@@ -184,7 +217,7 @@ contract TrainingTasks is ITrainingTasks {
     /// @inheritdoc ITrainingTasks
     function submitUpdate(uint256 taskId, uint16 round, bytes32 updateRoot, uint64 samples) external {
         if (updateRoot == bytes32(0)) revert TrainingTasksZeroRoot();
-        if (samples > _MAX_SAMPLES) revert TrainingTasksInvalidParams("samples above 2^48 - 1");
+        if (samples > _MAX_SAMPLES) revert TrainingTasksInvalidParam(Param.Samples);
         (Task storage task, RoundState storage state) = _currentRound(taskId, round);
         _activeMember(taskId, msg.sender);
         uint64 deadline = RoundSchedule.submitDeadline(state.start, task.params.roundDuration);
@@ -222,31 +255,28 @@ contract TrainingTasks is ITrainingTasks {
     }
 
     /// @inheritdoc ITrainingTasks
-    function finalizeRound(uint256 taskId, uint16 round, bytes32 modelRoot, uint32 lossE6, uint32 accuracyE6) external {
+    function finalizeRound(
+        uint256 taskId,
+        uint16 round,
+        bytes32 modelRoot,
+        uint32 lossE6,
+        uint32 accuracyE6,
+        address[] calldata dropped
+    ) external {
         if (modelRoot == bytes32(0)) revert TrainingTasksZeroRoot();
         (Task storage task, RoundState storage state) = _currentRound(taskId, round);
         _onlyAggregator(taskId, task);
-        TaskParams storage p = task.params;
-        uint64 finalizeDeadline =
-            RoundSchedule.finalizeDeadline(state.start, p.roundDuration, p.revealDuration, p.aggregatorWindow);
-        if (block.timestamp > finalizeDeadline) revert TrainingTasksRoundClosed(taskId, round, finalizeDeadline);
-        uint16 submissions = state.submissions;
-        uint16 required = _minSubmissions(task.kind);
-        if (submissions < required) revert TrainingTasksNotEnoughSubmissions(taskId, round, submissions, required);
-        if (submissions < state.members) {
-            // Some member dropped: wait for the submit deadline, then every submitter must have revealed the seeds
-            // it shared with the dropped members, or their masks cannot be removed.
-            uint64 submitDeadline = RoundSchedule.submitDeadline(state.start, p.roundDuration);
-            if (block.timestamp <= submitDeadline) revert TrainingTasksTooEarly(taskId, submitDeadline + 1);
-            if (task.kind == TaskKind.FL && state.reveals < submissions) {
-                revert TrainingTasksMissingReveals(taskId, round, state.reveals, submissions);
-            }
+        uint16 submissions = _checkFinalizable(taskId, task, state, round);
+        // Whoever has no update is dropped now, so no later round waits for it: then every active member submitted.
+        _dropMembers(taskId, task, round, dropped);
+        if (task.activeMembers != submissions) {
+            revert TrainingTasksMissingDropouts(taskId, round, task.activeMembers, submissions);
         }
 
         state.finalized = true;
         emit RoundFinalized(taskId, round, state.attempt, modelRoot, submissions, state.samples, lossE6, accuracyE6);
-        if (round == p.rounds) {
-            uint64 settleDeadline = uint64(block.timestamp) + p.aggregatorWindow;
+        if (round == task.params.rounds) {
+            uint64 settleDeadline = uint64(block.timestamp) + task.params.aggregatorWindow;
             task.status = TaskStatus.Finished;
             task.settleDeadline = settleDeadline;
             emit TaskFinished(taskId, settleDeadline);
@@ -257,7 +287,7 @@ contract TrainingTasks is ITrainingTasks {
     }
 
     /// @inheritdoc ITrainingTasks
-    function restartRound(uint256 taskId) external {
+    function restartRound(uint256 taskId, address[] calldata dropped) external {
         Task storage task = _taskWithStatus(taskId, TaskStatus.Running);
         _onlyAggregator(taskId, task);
         uint16 round = task.currentRound;
@@ -271,6 +301,13 @@ contract TrainingTasks is ITrainingTasks {
         // update can be corrupt or unavailable, which the chain cannot see); the attempt cap bounds how long it can
         // keep a task alive that way.
         if (state.attempt + 1 >= _MAX_ATTEMPTS) revert TrainingTasksTooManyAttempts(taskId, round, _MAX_ATTEMPTS);
+        // Drop who missed this attempt (no update; or no reveal while some member dropped); the rest must be exactly
+        // the members that did their part, so the re-run waits for nobody who already failed.
+        _dropMembers(taskId, task, round, dropped);
+        uint16 expected = state.submissions < state.members ? state.reveals : state.submissions;
+        if (task.activeMembers != expected) {
+            revert TrainingTasksMissingDropouts(taskId, round, task.activeMembers, expected);
+        }
         // Too few members left (slashed) to ever finalize: refuse to re-run, so the task runs into its finalize
         // deadline and can be abandoned instead of holding the stakes forever.
         uint16 required = _minSubmissions(task.kind);
@@ -287,61 +324,92 @@ contract TrainingTasks is ITrainingTasks {
         if (task.status != TaskStatus.Running && task.status != TaskStatus.Finished) {
             revert TrainingTasksWrongStatus(taskId, task.status);
         }
-        Member storage member = _activeMember(taskId, node);
-        if (!_missedRound(taskId, task, node, round)) revert TrainingTasksNotSlashable(taskId, node, round);
-
-        uint128 stake = task.params.stake;
-        member.slashed = true;
-        task.activeMembers -= 1;
-        task.slashed += stake;
-        emit MemberSlashed(taskId, node, round, stake, msg.sender);
+        _slash(taskId, task, node, round);
     }
 
     // ─── Settlement ─────────────────────────────────────────────────────────────────────────────────────────────
 
     /// @inheritdoc ITrainingTasks
     function settle(uint256 taskId, bytes32 payoutRoot, uint256 total) external {
-        Task storage task = _task(taskId);
-        if (task.status == TaskStatus.Finished) {
+        Task storage task = _taskWithStatus(taskId, TaskStatus.Finished);
+        uint64 settleDeadline = task.settleDeadline;
+        if (block.timestamp <= settleDeadline) {
             _onlyAggregator(taskId, task);
-            if (block.timestamp > task.settleDeadline) {
-                revert TrainingTasksRoundClosed(taskId, task.params.rounds, task.settleDeadline);
-            }
-        } else if (task.status == TaskStatus.Disputed) {
-            if (msg.sender != task.creator) revert TrainingTasksNotCreator(taskId, msg.sender);
-            task.resettled = true;
         } else {
-            revert TrainingTasksWrongStatus(taskId, task.status);
+            // The aggregator stayed silent: a staked member may settle instead of letting the task be abandoned
+            // (which would hand the budget back to the creator although the members did the work).
+            if (!_hasStake(_members[taskId][msg.sender])) revert TrainingTasksNotMember(taskId, msg.sender);
+            uint64 memberDeadline = settleDeadline + task.params.aggregatorWindow;
+            if (block.timestamp > memberDeadline) revert TrainingTasksRoundClosed(taskId, task.params.rounds, memberDeadline);
         }
-        if (payoutRoot == bytes32(0)) revert TrainingTasksZeroRoot();
-        uint256 pool = _pool(task);
-        if (total > pool) revert TrainingTasksPayoutExceedsPool(taskId, total, pool);
+        _checkPayout(taskId, task, payoutRoot, total);
 
         uint64 claimsOpenAt = uint64(block.timestamp) + task.params.challengeWindow;
         task.status = TaskStatus.Settled;
         task.payoutRoot = payoutRoot;
         task.payoutTotal = uint128(total);
         task.claimsOpenAt = claimsOpenAt;
-        _claimWindows[taskId] = ClaimWindow({token: task.params.rewardToken, opensAt: claimsOpenAt, open: true});
+        _claimWindows[taskId] =
+            ClaimWindow({token: task.params.rewardToken, opensAt: claimsOpenAt, claimPeriod: task.params.claimPeriod});
         emit TaskSettled(taskId, msg.sender, payoutRoot, total, claimsOpenAt);
     }
 
     /// @inheritdoc ITrainingTasks
-    function dispute(uint256 taskId) external {
-        Task storage task = _taskWithStatus(taskId, TaskStatus.Settled);
-        if (_members[taskId][msg.sender].joinIndex == 0) revert TrainingTasksNotMember(taskId, msg.sender);
-        if (task.resettled) revert TrainingTasksAlreadyResettled(taskId);
-        if (block.timestamp >= task.claimsOpenAt) revert TrainingTasksChallengeWindowClosed(taskId, task.claimsOpenAt);
-        task.status = TaskStatus.Disputed;
-        _claimWindows[taskId].open = false;
-        emit SettlementDisputed(taskId, msg.sender);
+    function dispute(uint256 taskId, bytes32 proposedRoot, uint256 proposedTotal) external {
+        Task storage task = _task(taskId);
+        TaskStatus status = task.status;
+        if (status != TaskStatus.Settled && status != TaskStatus.Disputed) revert TrainingTasksWrongStatus(taskId, status);
+        uint64 challengeEnd = _challengeEnd(task);
+        if (block.timestamp >= challengeEnd) revert TrainingTasksChallengeWindowClosed(taskId, challengeEnd);
+        Member storage member = _members[taskId][msg.sender];
+        // Only who has something at stake may dispute, and never the parties whose own settlement it is.
+        if (!_hasStake(member) || msg.sender == task.creator || msg.sender == task.params.aggregator) {
+            revert TrainingTasksCannotDispute(taskId, msg.sender);
+        }
+        if (member.disputed) revert TrainingTasksAlreadyDisputed(taskId, msg.sender);
+        _checkPayout(taskId, task, proposedRoot, proposedTotal);
+
+        member.disputed = true;
+        _proposals[taskId][_proposalKey(proposedRoot, proposedTotal)] = true;
+        uint64 resolveDeadline = challengeEnd + task.params.challengeWindow;
+        if (status == TaskStatus.Settled) {
+            // Claims of the original wait for the resolver; if it stays silent they open at the resolve deadline.
+            task.status = TaskStatus.Disputed;
+            task.claimsOpenAt = resolveDeadline;
+            _claimWindows[taskId].opensAt = resolveDeadline;
+        }
+        emit SettlementDisputed(taskId, msg.sender, proposedRoot, proposedTotal, resolveDeadline);
+    }
+
+    /// @inheritdoc ITrainingTasks
+    function resolve(uint256 taskId, bytes32 payoutRoot, uint256 total) external {
+        Task storage task = _taskWithStatus(taskId, TaskStatus.Disputed);
+        if (msg.sender != task.params.resolver) revert TrainingTasksNotResolver(taskId, msg.sender);
+        uint64 challengeEnd = _challengeEnd(task);
+        if (block.timestamp < challengeEnd) revert TrainingTasksTooEarly(taskId, challengeEnd);
+        uint64 resolveDeadline = task.claimsOpenAt;
+        if (block.timestamp >= resolveDeadline) revert TrainingTasksRoundClosed(taskId, task.params.rounds, resolveDeadline);
+        bool original = payoutRoot == task.payoutRoot && total == task.payoutTotal;
+        if (!original && !_proposals[taskId][_proposalKey(payoutRoot, total)]) {
+            revert TrainingTasksUnknownProposal(taskId, payoutRoot, total);
+        }
+
+        uint64 claimsOpenAt = uint64(block.timestamp);
+        task.status = TaskStatus.Settled;
+        task.payoutRoot = payoutRoot;
+        task.payoutTotal = uint128(total);
+        task.claimsOpenAt = claimsOpenAt;
+        _claimWindows[taskId].opensAt = claimsOpenAt;
+        emit SettlementResolved(taskId, msg.sender, payoutRoot, total, claimsOpenAt);
     }
 
     /// @inheritdoc ITrainingTasks
     function claim(uint256 taskId, uint256 index, address account, uint256 amount, bytes32[] calldata proof) external {
         ClaimWindow memory window = _claimWindows[taskId];
-        if (!window.open) revert TrainingTasksWrongStatus(taskId, _task(taskId).status);
+        if (window.opensAt == 0) revert TrainingTasksWrongStatus(taskId, _task(taskId).status);
         if (block.timestamp < window.opensAt) revert TrainingTasksClaimsNotOpen(taskId, window.opensAt);
+        uint64 closesAt = window.opensAt + window.claimPeriod;
+        if (block.timestamp >= closesAt) revert TrainingTasksClaimsClosed(taskId, closesAt);
         Task storage task = _tasks[taskId];
         BitMaps.BitMap storage claimed = _claimedLeaves[taskId];
         if (claimed.get(index)) revert TrainingTasksAlreadyClaimed(taskId, index);
@@ -354,7 +422,7 @@ contract TrainingTasks is ITrainingTasks {
         claimed.set(index);
         task.claimed = uint128(claimedTotal);
         emit RewardClaimed(taskId, account, index, amount);
-        window.token.safeTransfer(account, amount);
+        _push(window.token, account, amount);
     }
 
     /// @inheritdoc ITrainingTasks
@@ -373,7 +441,7 @@ contract TrainingTasks is ITrainingTasks {
         member.stakeWithdrawn = true;
         task.stakesWithdrawn += stake;
         emit StakeWithdrawn(taskId, msg.sender, stake);
-        task.params.rewardToken.safeTransfer(msg.sender, stake);
+        _push(task.params.rewardToken, msg.sender, stake);
     }
 
     /// @inheritdoc ITrainingTasks
@@ -385,9 +453,13 @@ contract TrainingTasks is ITrainingTasks {
             owed = task.params.budget;
         } else if (task.status == TaskStatus.Abandoned) {
             owed = _pool(task);
-        } else if (task.status == TaskStatus.Settled) {
-            if (block.timestamp < task.claimsOpenAt) revert TrainingTasksClaimsNotOpen(taskId, task.claimsOpenAt);
-            owed = _pool(task) - task.payoutTotal;
+        } else if (task.status == TaskStatus.Settled || task.status == TaskStatus.Disputed) {
+            // Disputed: claimsOpenAt is the resolve deadline, after which the original settlement stands.
+            uint64 opensAt = task.claimsOpenAt;
+            if (block.timestamp < opensAt) revert TrainingTasksClaimsNotOpen(taskId, opensAt);
+            // Once the claim period is over, what was not claimed will never be: it returns to the creator.
+            bool expired = block.timestamp >= opensAt + task.params.claimPeriod;
+            owed = _pool(task) - (expired ? task.claimed : task.payoutTotal);
         } else {
             revert TrainingTasksWrongStatus(taskId, task.status);
         }
@@ -396,7 +468,7 @@ contract TrainingTasks is ITrainingTasks {
 
         task.refunded = uint128(owed);
         emit RefundWithdrawn(taskId, msg.sender, amount);
-        task.params.rewardToken.safeTransfer(msg.sender, amount);
+        _push(task.params.rewardToken, msg.sender, amount);
     }
 
     // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -447,14 +519,48 @@ contract TrainingTasks is ITrainingTasks {
         );
     }
 
-    /// @notice A task's settlement: payout root, claims-open time and settle deadline.
+    /// @notice A task's settlement: payout root and total, when claims open and close, when disputes close, and the
+    /// aggregator's settle deadline. While Disputed, `claimsOpenAt` is the resolve deadline.
     function getSettlement(uint256 taskId)
         external
         view
-        returns (bytes32 payoutRoot, uint256 total, uint64 claimsOpenAt, uint64 settleDeadline, bool resettled)
+        returns (
+            bytes32 payoutRoot,
+            uint256 total,
+            uint64 claimsOpenAt,
+            uint64 claimsCloseAt,
+            uint64 challengeEnd,
+            uint64 settleDeadline
+        )
     {
         Task storage task = _task(taskId);
-        return (task.payoutRoot, task.payoutTotal, task.claimsOpenAt, task.settleDeadline, task.resettled);
+        uint64 opensAt = task.claimsOpenAt;
+        return (
+            task.payoutRoot,
+            task.payoutTotal,
+            opensAt,
+            opensAt == 0 ? 0 : opensAt + task.params.claimPeriod,
+            opensAt == 0 ? 0 : _challengeEnd(task),
+            task.settleDeadline
+        );
+    }
+
+    /// @notice Whether (`payoutRoot`, `total`) was proposed by a dispute of the task (a candidate for the resolver).
+    function isProposed(uint256 taskId, bytes32 payoutRoot, uint256 total) external view returns (bool) {
+        return _proposals[taskId][_proposalKey(payoutRoot, total)];
+    }
+
+    /// @notice The bounds on task terms this deployment enforces.
+    function termLimits() external view returns (TermLimits memory) {
+        return TermLimits({
+            minWindow: _minWindow,
+            maxWindow: _maxWindow,
+            minChallengeWindow: _minChallengeWindow,
+            maxChallengeWindow: _maxChallengeWindow,
+            maxJoinPeriod: _maxJoinPeriod,
+            minClaimPeriod: _minClaimPeriod,
+            maxClaimPeriod: _maxClaimPeriod
+        });
     }
 
     /// @notice The state of a round's current (or final) attempt.
@@ -485,37 +591,43 @@ contract TrainingTasks is ITrainingTasks {
     // ─── Internals ──────────────────────────────────────────────────────────────────────────────────────────────
 
     function _checkParams(TaskParams calldata p, uint256 fheInputCount) private view {
-        if (address(p.rewardToken) == address(0)) revert TrainingTasksInvalidParams("reward token is zero");
-        if (p.aggregator == address(0)) revert TrainingTasksInvalidParams("aggregator is zero");
-        if (p.modelRoot == bytes32(0)) revert TrainingTasksInvalidParams("model root is zero");
-        if (p.budget == 0) revert TrainingTasksInvalidParams("budget is zero");
+        if (address(p.rewardToken) == address(0)) revert TrainingTasksInvalidParam(Param.RewardToken);
+        if (p.aggregator == address(0)) revert TrainingTasksInvalidParam(Param.Aggregator);
+        if (p.modelRoot == bytes32(0)) revert TrainingTasksInvalidParam(Param.ModelRoot);
+        if (p.budget == 0) revert TrainingTasksInvalidParam(Param.Budget);
         // Everything a task can ever hold (budget + all stakes) must fit the uint128 accounting fields; otherwise
         // pool = budget + slashed could exceed 2^128 and truncate `refunded`/`payoutTotal` (repeatable refunds).
         if (uint256(p.budget) + uint256(p.stake) * p.maxNodes > type(uint128).max) {
-            revert TrainingTasksInvalidParams("budget + maxNodes * stake above 2^128 - 1");
+            revert TrainingTasksInvalidParam(Param.Escrow);
         }
-        if (p.rounds == 0) revert TrainingTasksInvalidParams("rounds is zero");
-        if (p.rounds > _MAX_ROUNDS) revert TrainingTasksInvalidParams("more than 1000 rounds");
-        if (p.roundDuration == 0 || p.revealDuration == 0 || p.aggregatorWindow == 0) {
-            revert TrainingTasksInvalidParams("round, reveal and aggregator windows must be non-zero");
+        if (p.rounds == 0) revert TrainingTasksInvalidParam(Param.Rounds);
+        if (p.rounds > _MAX_ROUNDS) revert TrainingTasksInvalidParam(Param.Rounds);
+        if (p.joinDeadline <= block.timestamp) revert TrainingTasksInvalidParam(Param.JoinDeadline);
+        _checkTerm(Term.JoinPeriod, p.joinDeadline - block.timestamp, 1, _maxJoinPeriod);
+        _checkTerm(Term.RoundDuration, p.roundDuration, _minWindow, _maxWindow);
+        _checkTerm(Term.RevealDuration, p.revealDuration, _minWindow, _maxWindow);
+        _checkTerm(Term.AggregatorWindow, p.aggregatorWindow, _minWindow, _maxWindow);
+        _checkTerm(Term.ChallengeWindow, p.challengeWindow, _minChallengeWindow, _maxChallengeWindow);
+        _checkTerm(Term.ClaimPeriod, p.claimPeriod, _minClaimPeriod, _maxClaimPeriod);
+        if (p.resolver == address(0) || p.resolver == msg.sender || p.resolver == p.aggregator) {
+            revert TrainingTasksInvalidResolver(p.resolver);
         }
-        if (p.joinDeadline <= block.timestamp) revert TrainingTasksInvalidParams("join deadline is not in the future");
         if (p.dataShareBps > _BPS || p.computeDecayBps > _BPS || p.dataDecayBps > _BPS) {
-            revert TrainingTasksInvalidParams("basis points above 10000");
+            revert TrainingTasksInvalidParam(Param.Bps);
         }
-        if (p.computeDecayBps == 0 || p.dataDecayBps == 0) revert TrainingTasksInvalidParams("decay is zero");
+        if (p.computeDecayBps == 0 || p.dataDecayBps == 0) revert TrainingTasksInvalidParam(Param.Decay);
         if (p.schemaId == 0 || p.schemaId > datasetIndex.schemaCount()) {
-            revert TrainingTasksInvalidParams("unknown schema");
+            revert TrainingTasksInvalidParam(Param.Schema);
         }
         if (p.kind == TaskKind.FL) {
-            if (p.minNodes < _FL_MIN_SUBMISSIONS) revert TrainingTasksInvalidParams("FL needs minNodes >= 3");
-            if (p.maxNodes < p.minNodes) revert TrainingTasksInvalidParams("maxNodes < minNodes");
-            if (fheInputCount != 0) revert TrainingTasksInvalidParams("FL task with FHE inputs");
+            if (p.minNodes < _FL_MIN_SUBMISSIONS) revert TrainingTasksInvalidParam(Param.Nodes);
+            if (p.maxNodes < p.minNodes) revert TrainingTasksInvalidParam(Param.Nodes);
+            if (fheInputCount != 0) revert TrainingTasksInvalidParam(Param.FheInputs);
         } else {
             if (p.rounds != 1 || p.minNodes != 1 || p.maxNodes != 1) {
-                revert TrainingTasksInvalidParams("FHE needs rounds = minNodes = maxNodes = 1");
+                revert TrainingTasksInvalidParam(Param.Nodes);
             }
-            if (fheInputCount == 0) revert TrainingTasksInvalidParams("FHE task without input datasets");
+            if (fheInputCount == 0) revert TrainingTasksInvalidParam(Param.FheInputs);
         }
     }
 
@@ -541,6 +653,70 @@ contract TrainingTasks is ITrainingTasks {
         if (dataset.owner != msg.sender || dataset.retired || dataset.schemaId != schemaId) {
             revert TrainingTasksDatasetMismatch(taskId, datasetId);
         }
+    }
+
+    /// @dev The round can be finalized now: inside its finalize window, with enough submissions, and — when some
+    /// member dropped — after the submit deadline with every submitter's reveal (or the masks cannot be removed).
+    function _checkFinalizable(uint256 taskId, Task storage task, RoundState storage state, uint16 round)
+        private
+        view
+        returns (uint16 submissions)
+    {
+        TaskParams storage p = task.params;
+        uint64 finalizeDeadline =
+            RoundSchedule.finalizeDeadline(state.start, p.roundDuration, p.revealDuration, p.aggregatorWindow);
+        if (block.timestamp > finalizeDeadline) revert TrainingTasksRoundClosed(taskId, round, finalizeDeadline);
+        submissions = state.submissions;
+        uint16 required = _minSubmissions(task.kind);
+        if (submissions < required) revert TrainingTasksNotEnoughSubmissions(taskId, round, submissions, required);
+        if (submissions < state.members) {
+            uint64 submitDeadline = RoundSchedule.submitDeadline(state.start, p.roundDuration);
+            if (block.timestamp <= submitDeadline) revert TrainingTasksTooEarly(taskId, submitDeadline + 1);
+            if (task.kind == TaskKind.FL && state.reveals < submissions) {
+                revert TrainingTasksMissingReveals(taskId, round, state.reveals, submissions);
+            }
+        }
+    }
+
+    function _checkTerm(Term term, uint256 value, uint256 min, uint256 max) private pure {
+        if (value < min || value > max) revert TrainingTasksTermOutOfRange(term, value, min, max);
+    }
+
+    function _checkPayout(uint256 taskId, Task storage task, bytes32 payoutRoot, uint256 total) private view {
+        if (payoutRoot == bytes32(0)) revert TrainingTasksZeroRoot();
+        uint256 pool = _pool(task);
+        if (total > pool) revert TrainingTasksPayoutExceedsPool(taskId, total, pool);
+    }
+
+    /// @dev Slashes every listed member for missing `round` (objectively, see {_missedRound}).
+    function _dropMembers(uint256 taskId, Task storage task, uint16 round, address[] calldata nodes) private {
+        for (uint256 i = 0; i < nodes.length; ++i) {
+            _slash(taskId, task, nodes[i], round);
+        }
+    }
+
+    function _slash(uint256 taskId, Task storage task, address node, uint16 round) private {
+        Member storage member = _activeMember(taskId, node);
+        if (!_missedRound(taskId, task, node, round)) revert TrainingTasksNotSlashable(taskId, node, round);
+
+        uint128 stake = task.params.stake;
+        member.slashed = true;
+        task.activeMembers -= 1;
+        task.slashed += stake;
+        emit MemberSlashed(taskId, node, round, stake, msg.sender);
+    }
+
+    /// @dev While Disputed, claimsOpenAt holds the resolve deadline = challenge end + challenge window.
+    function _challengeEnd(Task storage task) private view returns (uint64) {
+        return task.status == TaskStatus.Disputed ? task.claimsOpenAt - task.params.challengeWindow : task.claimsOpenAt;
+    }
+
+    function _hasStake(Member storage member) private view returns (bool) {
+        return member.joinIndex != 0 && !member.slashed && !member.stakeWithdrawn;
+    }
+
+    function _proposalKey(bytes32 payoutRoot, uint256 total) private pure returns (bytes32) {
+        return keccak256(abi.encode(payoutRoot, total));
     }
 
     function _start(uint256 taskId, Task storage task) private {
@@ -615,14 +791,29 @@ contract TrainingTasks is ITrainingTasks {
         if (task.status != status) revert TrainingTasksWrongStatus(taskId, task.status);
     }
 
-    /// @dev Pulls `amount` from the caller and refuses tokens that deliver less (fee-on-transfer), which would
-    /// break the escrow accounting.
+    /// @dev Pulls `amount` from the caller. Refuses tokens whose transfer does not move exactly `amount` out of the
+    /// sender and into this contract (fees on either side), which would break the escrow accounting.
     function _pull(IERC20 token, uint256 amount) private {
         if (amount == 0) return;
+        uint256 senderBefore = token.balanceOf(msg.sender);
         uint256 before = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), amount);
-        if (token.balanceOf(address(this)) - before != amount) {
-            revert TrainingTasksInvalidParams("token delivered less than the amount (fee-on-transfer tokens are not supported)");
-        }
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received != amount) revert TrainingTasksUnsupportedToken(token, amount, received);
+        uint256 sent = senderBefore - token.balanceOf(msg.sender);
+        if (sent != amount) revert TrainingTasksUnsupportedToken(token, amount, sent);
+    }
+
+    /// @dev Pays `amount` to `to`, refusing a transfer that costs this contract more (a fee charged to the sender)
+    /// or delivers less: either would make one task's payout come out of another task's escrow.
+    function _push(IERC20 token, address to, uint256 amount) private {
+        if (amount == 0) return;
+        uint256 before = token.balanceOf(address(this));
+        uint256 toBefore = token.balanceOf(to);
+        token.safeTransfer(to, amount);
+        uint256 spent = before - token.balanceOf(address(this));
+        if (spent != amount) revert TrainingTasksUnsupportedToken(token, amount, spent);
+        uint256 delivered = token.balanceOf(to) - toBefore;
+        if (delivered != amount) revert TrainingTasksUnsupportedToken(token, amount, delivered);
     }
 }

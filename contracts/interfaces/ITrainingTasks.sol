@@ -13,8 +13,10 @@ interface ITrainingTasks {
     }
 
     /// @dev Open: nodes join. Running: rounds. Finished: all rounds finalized, waiting for settlement.
-    /// Settled: payout root posted (claims open after the challenge window). Disputed: claims frozen until the
-    /// creator re-settles. Cancelled: never started. Abandoned: the aggregator missed a deadline.
+    /// Settled: payout root posted (claims open after the challenge window, close after the claim period).
+    /// Disputed: a staked member proposed another payout root; the task's resolver picks one of the candidates
+    /// before the resolve deadline, and its silence leaves the original settlement standing (claimable from that
+    /// deadline). Cancelled: never started. Abandoned: nobody settled or finalized in time.
     enum TaskStatus {
         None,
         Open,
@@ -42,10 +44,55 @@ interface ITrainingTasks {
         uint32 revealDuration;
         uint32 aggregatorWindow;
         uint32 challengeWindow;
+        uint32 claimPeriod;
         address aggregator;
+        address resolver;
         uint16 dataShareBps;
         uint16 computeDecayBps;
         uint16 dataDecayBps;
+    }
+
+    /// @notice Bounds on a task's terms, fixed at deployment (a local chain may allow short windows; a public one
+    /// needs windows long enough to dispute and short enough that nobody's stake is held hostage). Seconds.
+    struct TermLimits {
+        uint32 minWindow;
+        uint32 maxWindow;
+        uint32 minChallengeWindow;
+        uint32 maxChallengeWindow;
+        uint32 maxJoinPeriod;
+        uint32 minClaimPeriod;
+        uint32 maxClaimPeriod;
+    }
+
+    /// @notice The bounded task terms, named in {TrainingTasksTermOutOfRange}.
+    enum Term {
+        JoinPeriod,
+        RoundDuration,
+        RevealDuration,
+        AggregatorWindow,
+        ChallengeWindow,
+        ClaimPeriod
+    }
+
+    /// @notice What {TrainingTasksInvalidParam} refuses: RewardToken, Aggregator, ModelRoot zero; Budget zero;
+    /// Escrow: budget + maxNodes × stake above 2^128 − 1; Rounds: 0 or above 1000; JoinDeadline not in the future;
+    /// Bps above 10000; Decay zero; Schema unknown; Nodes: FL minNodes < 3 or maxNodes < minNodes, FHE not exactly
+    /// one round and one node; FheInputs: none for FHE, some for FL; Samples above 2^48 − 1; TermLimits inconsistent.
+    enum Param {
+        RewardToken,
+        Aggregator,
+        ModelRoot,
+        Budget,
+        Escrow,
+        Rounds,
+        JoinDeadline,
+        Bps,
+        Decay,
+        Schema,
+        Nodes,
+        FheInputs,
+        Samples,
+        TermLimits
     }
 
     /// @notice An input dataset of an FHE task with the values of its current commitment.
@@ -113,8 +160,15 @@ interface ITrainingTasks {
     event TaskSettled(
         uint256 indexed taskId, address indexed settler, bytes32 payoutRoot, uint256 total, uint64 claimsOpenAt
     );
-    /// @notice A member disputed the settlement; claims are frozen until the creator re-settles.
-    event SettlementDisputed(uint256 indexed taskId, address indexed member);
+    /// @notice A staked member disputed the settlement and proposed (`proposedRoot`, `proposedTotal`) instead. The
+    /// resolver may pick a candidate until `resolveDeadline`; from then on the original settlement stands.
+    event SettlementDisputed(
+        uint256 indexed taskId, address indexed member, bytes32 proposedRoot, uint256 proposedTotal, uint64 resolveDeadline
+    );
+    /// @notice The resolver picked the settlement that pays out; claims open at `claimsOpenAt`.
+    event SettlementResolved(
+        uint256 indexed taskId, address indexed resolver, bytes32 payoutRoot, uint256 total, uint64 claimsOpenAt
+    );
     /// @notice `account` claimed `amount` by Merkle proof (leaf `index`).
     event RewardClaimed(uint256 indexed taskId, address indexed account, uint256 index, uint256 amount);
     /// @notice A node's stake went to the reward pool for a missed round.
@@ -128,7 +182,7 @@ interface ITrainingTasks {
     /// @notice A task was abandoned because its aggregator missed a deadline.
     event TaskAbandoned(uint256 indexed taskId, address indexed caller);
 
-    error TrainingTasksInvalidParams(string reason);
+    error TrainingTasksInvalidParam(Param param);
     error TrainingTasksUnknownTask(uint256 taskId);
     error TrainingTasksWrongStatus(uint256 taskId, TaskStatus status);
     error TrainingTasksNotCreator(uint256 taskId, address account);
@@ -152,7 +206,15 @@ interface ITrainingTasks {
     error TrainingTasksPayoutExceedsPool(uint256 taskId, uint256 total, uint256 pool);
     error TrainingTasksClaimsNotOpen(uint256 taskId, uint64 claimsOpenAt);
     error TrainingTasksChallengeWindowClosed(uint256 taskId, uint64 claimsOpenAt);
-    error TrainingTasksAlreadyResettled(uint256 taskId);
+    error TrainingTasksCannotDispute(uint256 taskId, address account);
+    error TrainingTasksAlreadyDisputed(uint256 taskId, address account);
+    error TrainingTasksNotResolver(uint256 taskId, address account);
+    error TrainingTasksUnknownProposal(uint256 taskId, bytes32 payoutRoot, uint256 total);
+    error TrainingTasksClaimsClosed(uint256 taskId, uint64 claimsCloseAt);
+    error TrainingTasksTermOutOfRange(Term term, uint256 value, uint256 min, uint256 max);
+    error TrainingTasksInvalidResolver(address resolver);
+    error TrainingTasksUnsupportedToken(IERC20 token, uint256 amount, uint256 moved);
+    error TrainingTasksMissingDropouts(uint256 taskId, uint16 round, uint16 activeMembers, uint16 expected);
     error TrainingTasksAlreadyClaimed(uint256 taskId, uint256 index);
     error TrainingTasksInvalidProof(uint256 taskId, address account, uint256 amount);
     error TrainingTasksClaimExceedsTotal(uint256 taskId, uint256 claimed, uint256 total);
@@ -163,15 +225,17 @@ interface ITrainingTasks {
     /// @notice Creates a task and pulls `params.budget` of `params.rewardToken` into escrow.
     /// @dev Requirements: valid params (rounds >= 1; FL: 3 <= minNodes <= maxNodes; FHE: rounds == minNodes ==
     /// maxNodes == 1 and `fheInputs` non-empty, all CKKS under `keyId`, committed as given and not retired;
-    /// bps <= 10000; joinDeadline in the future; non-zero aggregator and token; budget + maxNodes * stake fits in
-    /// uint128); allowance for the budget.
+    /// bps <= 10000; joinDeadline in the future and at most `maxJoinPeriod` away; round, reveal and aggregator
+    /// windows, challenge window and claim period within the deployment's {TermLimits}; non-zero aggregator and
+    /// token; a resolver that is neither zero, the creator nor the aggregator; budget + maxNodes * stake fits in
+    /// uint128); allowance for the budget; a token that moves exactly the amount (no fee on either side).
     /// Emits {TaskCreated} (and {FheInputsSet} for FHE tasks).
     function createTask(TaskParams calldata params, FheInput[] calldata fheInputs, bytes32 keyId)
         external
         returns (uint256 taskId);
 
     /// @notice Joins an open task: pulls the stake and records the dataset and the secure-aggregation key.
-    /// @dev Requirements: task Open, before the join deadline, not full, caller not a member; FL: the dataset exists,
+    /// @dev Requirements: task Open, before the join deadline, not full, caller not a member nor the resolver; FL: the dataset exists,
     /// is owned by the caller, not retired and of the task's schema (FHE compute nodes pass datasetId 0).
     /// Starts round 1 when the task becomes full. Emits {MemberJoined} (and {RoundStarted}).
     function joinTask(uint256 taskId, uint256 datasetId, bytes32 saPublicKey) external;
@@ -192,33 +256,54 @@ interface ITrainingTasks {
     function revealSeeds(uint256 taskId, uint16 round, bytes32 revealRoot) external;
 
     /// @notice Publishes the aggregated model of the current round and starts the next one (or finishes the task).
+    /// Members without an update in this attempt are dropped: `dropped` lists them, each is slashed (its stake
+    /// joins the reward pool) and the next round does not wait for them.
     /// @dev Requirements: caller is the aggregator; FL needs >= 3 submissions (FHE: 1); when every member
-    /// submitted it may finalize at once, otherwise after the submit deadline with every submitter's reveal.
-    /// Emits {RoundFinalized} and {RoundStarted} or {TaskFinished}.
-    function finalizeRound(uint256 taskId, uint16 round, bytes32 modelRoot, uint32 lossE6, uint32 accuracyE6) external;
+    /// submitted it may finalize at once, otherwise after the submit deadline with every submitter's reveal;
+    /// `dropped` names exactly the active members without an update (each once).
+    /// Emits {MemberSlashed} per dropped member, {RoundFinalized} and {RoundStarted} or {TaskFinished}.
+    function finalizeRound(
+        uint256 taskId,
+        uint16 round,
+        bytes32 modelRoot,
+        uint32 lossE6,
+        uint32 accuracyE6,
+        address[] calldata dropped
+    ) external;
 
-    /// @notice Re-runs the current round with fresh seeds when it cannot be finalized.
-    /// @dev Requirements: caller is the aggregator, the reveal window is over, the round is not finalizable, and
-    /// enough members are left to finalize a re-run (FL: 3, FHE: 1; otherwise the task can only be abandoned).
-    /// Emits {RoundRestarted} and {RoundStarted}.
-    function restartRound(uint256 taskId) external;
+    /// @notice Re-runs the current round with fresh seeds when it cannot be finalized, dropping (and slashing) the
+    /// members that objectively missed the attempt: no update, or no reveal while some member dropped.
+    /// @dev Requirements: caller is the aggregator, the reveal window is over and the finalize window is not,
+    /// attempts left, `dropped` names exactly the members that missed the attempt, and enough members are left
+    /// to finalize a re-run (FL: 3, FHE: 1; otherwise the task can only be abandoned).
+    /// Emits {MemberSlashed} per dropped member, {RoundRestarted} and {RoundStarted}.
+    function restartRound(uint256 taskId, address[] calldata dropped) external;
 
     /// @notice Posts the payout Merkle root; claims open after the challenge window.
-    /// @dev Requirements: Finished and caller is the aggregator (before the settle deadline), or Disputed and caller
-    /// is the creator; `total` <= budget + slashed stakes. Gas does not depend on the number of participants.
-    /// Emits {TaskSettled}.
+    /// @dev Requirements: task Finished; the aggregator before the settle deadline, or — if it stayed silent — any
+    /// staked member in the aggregator window after it; non-zero root; `total` <= budget + slashed stakes. Gas does
+    /// not depend on the number of participants. Emits {TaskSettled}.
     function settle(uint256 taskId, bytes32 payoutRoot, uint256 total) external;
 
-    /// @notice Freezes claims of a settlement inside its challenge window.
-    /// @dev Requirements: caller is a member, task Settled, inside the window, not already re-settled.
-    /// Emits {SettlementDisputed}.
-    function dispute(uint256 taskId) external;
+    /// @notice Disputes a settlement inside its challenge window by proposing the payout the caller recomputed.
+    /// The first dispute moves claims to the resolve deadline (challenge end + challenge window).
+    /// @dev Requirements: task Settled or Disputed, before the challenge window ends; caller is a member with its
+    /// stake in the task (not slashed, not withdrawn), neither the creator nor the aggregator, and has not
+    /// disputed before; non-zero root; `proposedTotal` <= budget + slashed stakes. Emits {SettlementDisputed}.
+    function dispute(uint256 taskId, bytes32 proposedRoot, uint256 proposedTotal) external;
+
+    /// @notice The task's resolver picks the settlement that pays out: the original or one of the proposals.
+    /// Claims open at once.
+    /// @dev Requirements: caller is the task's resolver, task Disputed, challenge window over and resolve deadline
+    /// not passed, (`payoutRoot`, `total`) is a candidate. Emits {SettlementResolved}.
+    function resolve(uint256 taskId, bytes32 payoutRoot, uint256 total) external;
 
     /// @notice Pays `amount` to `account` for leaf (`index`, `account`, `amount`) of the payout tree.
     /// @dev Leaf = keccak256(bytes.concat(keccak256(abi.encode(index, account, amount)))) (OpenZeppelin
     /// StandardMerkleTree, ["uint256","address","uint256"]). Anyone may submit a claim; tokens go to `account`.
-    /// Requirements: task Settled and claims open, leaf not claimed, valid proof, total claimed <= total.
-    /// Emits {RewardClaimed}.
+    /// Requirements: claims open (settled and past the challenge window, or disputed and past the resolve deadline)
+    /// and not closed (claim period), leaf not claimed, valid proof, total claimed <= total, and the token moves
+    /// exactly `amount`. Emits {RewardClaimed}.
     function claim(uint256 taskId, uint256 index, address account, uint256 amount, bytes32[] calldata proof) external;
 
     /// @notice Moves a member's stake into the reward pool for an objectively missed round.
@@ -233,7 +318,8 @@ interface ITrainingTasks {
     function withdrawStake(uint256 taskId) external;
 
     /// @notice Returns to the creator what will not be paid out: the budget of a cancelled task, budget + slashed
-    /// stakes of an abandoned one, or pool − total of a settled one once claims are open.
+    /// stakes of an abandoned one, pool − total of a settled one once claims are open, and pool − claimed once the
+    /// claim period is over (unclaimed payouts expire).
     /// @dev Requirements: caller is the creator, something left. Emits {RefundWithdrawn}.
     function withdrawRefund(uint256 taskId) external;
 
@@ -241,7 +327,8 @@ interface ITrainingTasks {
     /// few nodes joined. Emits {TaskCancelled}.
     function cancelTask(uint256 taskId) external;
 
-    /// @notice The safety valve: once the aggregator missed a finalize or settle deadline anyone can abandon the
-    /// task; members then withdraw their stakes and the creator its budget. Emits {TaskAbandoned}.
+    /// @notice The safety valve: once the aggregator missed a finalize deadline, or nobody settled a finished task
+    /// (aggregator nor members) in time, anyone can abandon the task; members then withdraw their stakes and the
+    /// creator its budget. Emits {TaskAbandoned}.
     function abandonTask(uint256 taskId) external;
 }

@@ -555,6 +555,48 @@ export const trainingTasksAbi = [
         "internalType": "contract IDatasetIndex",
         "name": "index",
         "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "minWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minChallengeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxChallengeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxJoinPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minClaimPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxClaimPeriod",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct ITrainingTasks.TermLimits",
+        "name": "limits",
+        "type": "tuple"
       }
     ],
     "stateMutability": "nonpayable",
@@ -600,7 +642,7 @@ export const trainingTasksAbi = [
         "type": "address"
       }
     ],
-    "name": "TrainingTasksAlreadyMember",
+    "name": "TrainingTasksAlreadyDisputed",
     "type": "error"
   },
   {
@@ -609,9 +651,14 @@ export const trainingTasksAbi = [
         "internalType": "uint256",
         "name": "taskId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
       }
     ],
-    "name": "TrainingTasksAlreadyResettled",
+    "name": "TrainingTasksAlreadyMember",
     "type": "error"
   },
   {
@@ -633,6 +680,22 @@ export const trainingTasksAbi = [
       }
     ],
     "name": "TrainingTasksAlreadySubmitted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "TrainingTasksCannotDispute",
     "type": "error"
   },
   {
@@ -670,6 +733,22 @@ export const trainingTasksAbi = [
       }
     ],
     "name": "TrainingTasksClaimExceedsTotal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "claimsCloseAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "TrainingTasksClaimsClosed",
     "type": "error"
   },
   {
@@ -723,12 +802,12 @@ export const trainingTasksAbi = [
   {
     "inputs": [
       {
-        "internalType": "string",
-        "name": "reason",
-        "type": "string"
+        "internalType": "enum ITrainingTasks.Param",
+        "name": "param",
+        "type": "uint8"
       }
     ],
-    "name": "TrainingTasksInvalidParams",
+    "name": "TrainingTasksInvalidParam",
     "type": "error"
   },
   {
@@ -755,6 +834,17 @@ export const trainingTasksAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "resolver",
+        "type": "address"
+      }
+    ],
+    "name": "TrainingTasksInvalidResolver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "taskId",
         "type": "uint256"
@@ -766,6 +856,32 @@ export const trainingTasksAbi = [
       }
     ],
     "name": "TrainingTasksJoinClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint16",
+        "name": "round",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "activeMembers",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "expected",
+        "type": "uint16"
+      }
+    ],
+    "name": "TrainingTasksMissingDropouts",
     "type": "error"
   },
   {
@@ -914,6 +1030,22 @@ export const trainingTasksAbi = [
       },
       {
         "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "TrainingTasksNotResolver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
         "name": "node",
         "type": "address"
       },
@@ -1024,6 +1156,32 @@ export const trainingTasksAbi = [
   {
     "inputs": [
       {
+        "internalType": "enum ITrainingTasks.Term",
+        "name": "term",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "min",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "TrainingTasksTermOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "taskId",
         "type": "uint256"
@@ -1064,9 +1222,51 @@ export const trainingTasksAbi = [
         "internalType": "uint256",
         "name": "taskId",
         "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "payoutRoot",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "total",
+        "type": "uint256"
+      }
+    ],
+    "name": "TrainingTasksUnknownProposal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
       }
     ],
     "name": "TrainingTasksUnknownTask",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "contract IERC20",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "moved",
+        "type": "uint256"
+      }
+    ],
+    "name": "TrainingTasksUnsupportedToken",
     "type": "error"
   },
   {
@@ -1452,9 +1652,64 @@ export const trainingTasksAbi = [
         "internalType": "address",
         "name": "member",
         "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "proposedRoot",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "proposedTotal",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "resolveDeadline",
+        "type": "uint64"
       }
     ],
     "name": "SettlementDisputed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "resolver",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "payoutRoot",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "total",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "claimsOpenAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "SettlementResolved",
     "type": "event"
   },
   {
@@ -1602,8 +1857,18 @@ export const trainingTasksAbi = [
             "type": "uint32"
           },
           {
+            "internalType": "uint32",
+            "name": "claimPeriod",
+            "type": "uint32"
+          },
+          {
             "internalType": "address",
             "name": "aggregator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "resolver",
             "type": "address"
           },
           {
@@ -1864,8 +2129,18 @@ export const trainingTasksAbi = [
             "type": "uint32"
           },
           {
+            "internalType": "uint32",
+            "name": "claimPeriod",
+            "type": "uint32"
+          },
+          {
             "internalType": "address",
             "name": "aggregator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "resolver",
             "type": "address"
           },
           {
@@ -1951,6 +2226,16 @@ export const trainingTasksAbi = [
         "internalType": "uint256",
         "name": "taskId",
         "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "proposedRoot",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "proposedTotal",
+        "type": "uint256"
       }
     ],
     "name": "dispute",
@@ -1984,6 +2269,11 @@ export const trainingTasksAbi = [
         "internalType": "uint32",
         "name": "accuracyE6",
         "type": "uint32"
+      },
+      {
+        "internalType": "address[]",
+        "name": "dropped",
+        "type": "address[]"
       }
     ],
     "name": "finalizeRound",
@@ -2026,6 +2316,11 @@ export const trainingTasksAbi = [
           {
             "internalType": "bool",
             "name": "stakeWithdrawn",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "disputed",
             "type": "bool"
           }
         ],
@@ -2125,13 +2420,18 @@ export const trainingTasksAbi = [
       },
       {
         "internalType": "uint64",
-        "name": "settleDeadline",
+        "name": "claimsCloseAt",
         "type": "uint64"
       },
       {
-        "internalType": "bool",
-        "name": "resettled",
-        "type": "bool"
+        "internalType": "uint64",
+        "name": "challengeEnd",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "settleDeadline",
+        "type": "uint64"
       }
     ],
     "stateMutability": "view",
@@ -2269,8 +2569,18 @@ export const trainingTasksAbi = [
             "type": "uint32"
           },
           {
+            "internalType": "uint32",
+            "name": "claimPeriod",
+            "type": "uint32"
+          },
+          {
             "internalType": "address",
             "name": "aggregator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "resolver",
             "type": "address"
           },
           {
@@ -2363,6 +2673,35 @@ export const trainingTasksAbi = [
         "type": "uint256"
       },
       {
+        "internalType": "bytes32",
+        "name": "payoutRoot",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "total",
+        "type": "uint256"
+      }
+    ],
+    "name": "isProposed",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
         "internalType": "uint256",
         "name": "datasetId",
         "type": "uint256"
@@ -2384,6 +2723,34 @@ export const trainingTasksAbi = [
         "internalType": "uint256",
         "name": "taskId",
         "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "payoutRoot",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "total",
+        "type": "uint256"
+      }
+    ],
+    "name": "resolve",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address[]",
+        "name": "dropped",
+        "type": "address[]"
       }
     ],
     "name": "restartRound",
@@ -2543,6 +2910,56 @@ export const trainingTasksAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "termLimits",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "minWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minChallengeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxChallengeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxJoinPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minClaimPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxClaimPeriod",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct ITrainingTasks.TermLimits",
+        "name": "",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",

@@ -57,37 +57,71 @@ contract TrainingTasksFuzzTest is TasksFixture {
             assertEq(uint256(_status(taskId)), uint256(ITrainingTasks.TaskStatus.Finished), "status after rejected settle");
         } else {
             _settle(taskId, keccak256("root"), total);
-            (bytes32 root, uint256 posted,,,) = tasks.getSettlement(taskId);
+            (bytes32 root, uint256 posted,,,,) = tasks.getSettlement(taskId);
             assertEq(root, keccak256("root"), "payout root");
             assertEq(posted, total, "posted total");
         }
     }
 
-    function testFuzz_settle_onlyAggregatorThenOnlyCreatorAfterDispute(address caller, uint256 total) public {
-        vm.assume(caller != aggregator && caller != creator);
+    /// @dev Only the aggregator settles; only staked members other than creator and aggregator dispute, each once;
+    /// only the resolver resolves, and only to a candidate (the original or a proposal).
+    function testFuzz_dispute_resolverPicksOnlyACandidate(address caller, uint256 total, bytes32 stray) public {
+        vm.assume(caller != aggregator && caller != creator && caller != resolver);
         uint256 taskId = _finished(1e18, 1e17, 5, 0);
         total = bound(total, 0, 1e18);
 
         vm.prank(caller);
         vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksNotAggregator.selector, taskId, caller));
         tasks.settle(taskId, keccak256("root"), total);
-
         _settle(taskId, keccak256("root"), total);
-        vm.prank(nodes[0]);
-        tasks.dispute(taskId);
 
-        // Disputed: the aggregator can no longer settle, the creator re-settles once, and no one disputes again.
-        vm.prank(aggregator);
-        vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksNotCreator.selector, taskId, aggregator));
-        tasks.settle(taskId, keccak256("root2"), total);
+        // Nobody without a stake in the task disputes (the creator and aggregator never do).
+        bool member;
+        for (uint256 i = 0; i < 5; ++i) member = member || caller == nodes[i];
+        if (!member) {
+            vm.prank(caller);
+            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksCannotDispute.selector, taskId, caller));
+            tasks.dispute(taskId, keccak256("root2"), total);
+        }
         vm.prank(creator);
+        vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksCannotDispute.selector, taskId, creator));
+        tasks.dispute(taskId, keccak256("root2"), total);
+        vm.prank(nodes[0]);
         vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksPayoutExceedsPool.selector, taskId, 1e18 + 1, 1e18));
-        tasks.settle(taskId, keccak256("root2"), 1e18 + 1);
-        vm.prank(creator);
-        tasks.settle(taskId, keccak256("root2"), total);
+        tasks.dispute(taskId, keccak256("root2"), 1e18 + 1);
+        vm.prank(nodes[0]);
+        tasks.dispute(taskId, keccak256("root2"), total);
+        vm.prank(nodes[0]);
+        vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksAlreadyDisputed.selector, taskId, nodes[0]));
+        tasks.dispute(taskId, keccak256("root3"), total);
         vm.prank(nodes[1]);
-        vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksAlreadyResettled.selector, taskId));
-        tasks.dispute(taskId);
+        tasks.dispute(taskId, keccak256("root3"), total);
+
+        // Disputed: nobody settles again; the resolver waits for the challenge window to end.
+        vm.prank(aggregator);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITrainingTasks.TrainingTasksWrongStatus.selector, taskId, ITrainingTasks.TaskStatus.Disputed)
+        );
+        tasks.settle(taskId, keccak256("root4"), total);
+        (,,,, uint64 challengeEnd,) = tasks.getSettlement(taskId);
+        vm.prank(resolver);
+        vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksTooEarly.selector, taskId, challengeEnd));
+        tasks.resolve(taskId, keccak256("root2"), total);
+        vm.warp(challengeEnd);
+        vm.prank(caller);
+        vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksNotResolver.selector, taskId, caller));
+        tasks.resolve(taskId, keccak256("root2"), total);
+        vm.assume(stray != keccak256("root") && stray != keccak256("root2") && stray != keccak256("root3"));
+        vm.prank(resolver);
+        vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksUnknownProposal.selector, taskId, stray, total));
+        tasks.resolve(taskId, stray, total);
+        vm.prank(resolver);
+        tasks.resolve(taskId, keccak256("root3"), total);
+        (bytes32 root, uint256 posted, uint64 claimsOpenAt,,,) = tasks.getSettlement(taskId);
+        assertEq(root, keccak256("root3"), "resolved root");
+        assertEq(posted, total, "resolved total");
+        assertEq(claimsOpenAt, block.timestamp, "claims open at resolution");
+        assertEq(uint256(_status(taskId)), uint256(ITrainingTasks.TaskStatus.Settled), "settled after resolution");
     }
 
     // ─── claim ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -273,7 +307,7 @@ contract TrainingTasksFuzzTest is TasksFixture {
         if (block.timestamp > deadline) {
             vm.prank(aggregator);
             vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksRoundClosed.selector, taskId, 1, deadline));
-            tasks.finalizeRound(taskId, 1, keccak256("m"), 0, 0);
+            tasks.finalizeRound(taskId, 1, keccak256("m"), 0, 0, new address[](0));
             tasks.abandonTask(taskId);
             assertEq(uint256(_status(taskId)), uint256(ITrainingTasks.TaskStatus.Abandoned), "status");
         } else {
@@ -285,14 +319,17 @@ contract TrainingTasksFuzzTest is TasksFixture {
         }
     }
 
-    function testFuzz_settle_andAbandon_splitAtSettleDeadline(uint256 dt) public {
-        dt = bound(dt, 0, 2 * uint256(AGG_WINDOW));
+    /// @dev The aggregator settles until its deadline; then a staked member may, for one aggregator window; then
+    /// anyone may abandon.
+    function testFuzz_settle_andAbandon_splitAtSettleDeadlines(uint256 dt) public {
+        dt = bound(dt, 0, 3 * uint256(AGG_WINDOW));
         uint256 taskId = _finished(1e18, 1e17, 3, 0);
         uint64 settleDeadline = _settleDeadline(taskId);
+        uint64 memberDeadline = settleDeadline + AGG_WINDOW;
         vm.warp(block.timestamp + dt);
-        if (block.timestamp > settleDeadline) {
-            vm.prank(aggregator);
-            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksRoundClosed.selector, taskId, 1, settleDeadline));
+        if (block.timestamp > memberDeadline) {
+            vm.prank(nodes[0]);
+            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksRoundClosed.selector, taskId, 1, memberDeadline));
             tasks.settle(taskId, keccak256("root"), 1);
             tasks.abandonTask(taskId);
             // Safety valve: everyone gets back exactly what they put in.
@@ -305,13 +342,26 @@ contract TrainingTasksFuzzTest is TasksFixture {
                 assertEq(token.balanceOf(nodes[i]), 1e17, "stake back");
             }
             assertEq(token.balanceOf(address(tasks)), 0, "escrow left");
-        } else {
-            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksDeadlineNotMissed.selector, taskId, settleDeadline));
+        } else if (block.timestamp > settleDeadline) {
+            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksDeadlineNotMissed.selector, taskId, memberDeadline));
             tasks.abandonTask(taskId);
+            vm.prank(aggregator);
+            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksNotMember.selector, taskId, aggregator));
+            tasks.settle(taskId, keccak256("root"), 1);
+            vm.prank(nodes[2]);
+            tasks.settle(taskId, keccak256("root"), 1);
+        } else {
+            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksDeadlineNotMissed.selector, taskId, memberDeadline));
+            tasks.abandonTask(taskId);
+            vm.prank(nodes[2]);
+            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksNotAggregator.selector, taskId, nodes[2]));
+            tasks.settle(taskId, keccak256("root"), 1);
             _settle(taskId, keccak256("root"), 1);
         }
     }
 
+    /// @dev Before the challenge window ends a dispute moves claims to the resolve deadline (where, without a
+    /// resolution, the original pays); after it, no dispute, and claims run until the claim period ends.
     function testFuzz_disputeAndClaim_splitAtClaimsOpen(uint256 dt) public {
         dt = bound(dt, 0, 2 * uint256(CHALLENGE));
         uint256 taskId = _finished(1e18, 1e17, 3, 0);
@@ -327,20 +377,51 @@ contract TrainingTasksFuzzTest is TasksFixture {
             vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksClaimsNotOpen.selector, taskId, claimsOpenAt));
             _claim(taskId, leaves, 0, nodes[0], 5e17);
             vm.prank(nodes[1]);
-            tasks.dispute(taskId);
-            // Disputed: claims are frozen.
-            vm.expectRevert(
-                abi.encodeWithSelector(ITrainingTasks.TrainingTasksWrongStatus.selector, taskId, ITrainingTasks.TaskStatus.Disputed)
-            );
+            tasks.dispute(taskId, keccak256("other"), 0);
+            uint64 resolveDeadline = claimsOpenAt + CHALLENGE;
+            assertEq(_claimsOpenAt(taskId), resolveDeadline, "claims wait for the resolve deadline");
+            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksClaimsNotOpen.selector, taskId, resolveDeadline));
+            _claim(taskId, leaves, 0, nodes[0], 5e17);
+            // The resolver stays silent: the original settlement stands.
+            vm.warp(resolveDeadline);
             _claim(taskId, leaves, 0, nodes[0], 5e17);
         } else {
             vm.prank(nodes[1]);
             vm.expectRevert(
                 abi.encodeWithSelector(ITrainingTasks.TrainingTasksChallengeWindowClosed.selector, taskId, claimsOpenAt)
             );
-            tasks.dispute(taskId);
+            tasks.dispute(taskId, keccak256("other"), 0);
             _claim(taskId, leaves, 0, nodes[0], 5e17);
-            assertEq(token.balanceOf(nodes[0]), 5e17, "claimed amount");
+        }
+        assertEq(token.balanceOf(nodes[0]), 5e17, "claimed amount");
+    }
+
+    /// @dev Claims close at claimsOpenAt + claimPeriod; what was not claimed then returns to the creator.
+    function testFuzz_claimPeriod_unclaimedReturnsToCreator(uint256 dt, uint256 claimFirst) public {
+        uint256 taskId = _finished(1e18, 1e17, 3, 0);
+        address[] memory accounts = new address[](2);
+        uint256[] memory amounts = new uint256[](2);
+        (accounts[0], accounts[1]) = (nodes[0], nodes[1]);
+        (amounts[0], amounts[1]) = (4e17, 6e17);
+        bytes32[] memory leaves = _leaves(accounts, amounts);
+        _settle(taskId, Merkle.root(leaves), 1e18);
+        uint64 opensAt = _claimsOpenAt(taskId);
+        vm.warp(opensAt);
+        if (claimFirst % 2 == 0) _claim(taskId, leaves, 0, nodes[0], 4e17);
+        dt = bound(dt, 0, 2 * uint256(CLAIM_PERIOD));
+        vm.warp(opensAt + dt);
+        uint64 closesAt = opensAt + CLAIM_PERIOD;
+        vm.prank(creator);
+        if (block.timestamp < closesAt) {
+            // pool − total = 0: nothing to refund yet.
+            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksNothingToWithdraw.selector, taskId, creator));
+            tasks.withdrawRefund(taskId);
+            _claim(taskId, leaves, 1, nodes[1], 6e17);
+        } else {
+            tasks.withdrawRefund(taskId);
+            assertEq(token.balanceOf(creator), claimFirst % 2 == 0 ? 6e17 : 1e18, "unclaimed returned to the creator");
+            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksClaimsClosed.selector, taskId, closesAt));
+            _claim(taskId, leaves, 1, nodes[1], 6e17);
         }
     }
 
@@ -397,8 +478,9 @@ contract TrainingTasksFuzzTest is TasksFixture {
         for (uint256 i = 0; i < 3; ++i) _submit(taskId, 1, i);
         vm.warp(block.timestamp + ROUND + 1);
         for (uint256 i = 0; i < 3; ++i) _reveal(taskId, 1, i);
-        _finalize(taskId, 1);
-        tasks.slash(taskId, nodes[3], 1);
+        address[] memory dropped = new address[](1);
+        dropped[0] = nodes[3];
+        _finalize(taskId, 1, dropped);
         // Another task's escrow sits in the same contract: a double refund would take it.
         uint256 other = _finished(type(uint128).max, 0, 3, 0);
 
@@ -406,7 +488,7 @@ contract TrainingTasksFuzzTest is TasksFixture {
         total = bound(total, 0, pool);
         vm.prank(aggregator);
         try tasks.settle(taskId, keccak256("root"), total) {
-            (, uint256 posted,,,) = tasks.getSettlement(taskId);
+            (, uint256 posted,,,,) = tasks.getSettlement(taskId);
             assertEq(posted, total, "posted total truncated");
             vm.warp(_claimsOpenAt(taskId));
             if (pool > total) {
@@ -427,10 +509,10 @@ contract TrainingTasksFuzzTest is TasksFixture {
     // ─── Helpers ────────────────────────────────────────────────────────────────────────────────────────────────
 
     function _claimsOpenAt(uint256 taskId) internal view returns (uint64 claimsOpenAt) {
-        (,, claimsOpenAt,,) = tasks.getSettlement(taskId);
+        (,, claimsOpenAt,,,) = tasks.getSettlement(taskId);
     }
 
     function _settleDeadline(uint256 taskId) internal view returns (uint64 settleDeadline) {
-        (,,, settleDeadline,) = tasks.getSettlement(taskId);
+        (,,,,, settleDeadline) = tasks.getSettlement(taskId);
     }
 }

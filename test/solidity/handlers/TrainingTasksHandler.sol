@@ -9,12 +9,14 @@ import {IDatasetIndex} from "../../../contracts/interfaces/IDatasetIndex.sol";
 import {ITrainingTasks} from "../../../contracts/interfaces/ITrainingTasks.sol";
 import {TestBase} from "../utils/Vm.sol";
 import {Merkle} from "../utils/Merkle.sol";
+import {SenderFeeToken} from "../../contracts/mocks/SenderFeeToken.sol";
 
 /// @notice Drives TrainingTasks with bounded random actions for the invariant tests. Every action picks a task and
 /// an actor from its seeds, calls the contract as that actor (failures are allowed and ignored: the invariants must
 /// hold whatever succeeds), and on success adds what moved to ghost sums kept independently of the contract.
 /// `progress` takes the natural next step of a random task so that deep states (settled, claimed) are reached
 /// within a 30-call sequence; the other actions hit the same functions with arbitrary arguments and timing.
+/// Tasks pay in one of two tokens: a plain one and one that can start charging the sender a fee at any time.
 contract TrainingTasksHandler is TestBase {
     uint256 public constant NODES = 6;
     uint256 internal constant MAX_TASKS = 4;
@@ -27,6 +29,8 @@ contract TrainingTasksHandler is TestBase {
     DatasetIndex public immutable index;
     TrainingTasks public immutable tasks;
     RewardToken public immutable token;
+    SenderFeeToken public immutable feeToken;
+    address public constant RESOLVER = address(0x5E5E);
     uint32 internal immutable _schemaId;
 
     address[2] internal _creators = [address(0xC1), address(0xC2)];
@@ -34,6 +38,10 @@ contract TrainingTasksHandler is TestBase {
     address[NODES] internal _nodes;
     uint256[NODES] internal _datasets;
     mapping(uint256 taskId => Leaf[]) internal _payouts;
+    /// @dev Tables proposed by disputes, by keccak256(root, total); the resolver may pick one.
+    mapping(uint256 taskId => mapping(bytes32 key => Leaf[])) internal _proposedTables;
+    mapping(uint256 taskId => bytes32[]) internal _proposalKeys;
+    mapping(bytes32 key => uint256) internal _proposalTotals;
 
     /// @dev block.timestamp does not carry over between the calls of an invariant run; keep it here.
     uint256 public currentTime = 1_700_000_000;
@@ -59,6 +67,7 @@ contract TrainingTasksHandler is TestBase {
         index = index_;
         tasks = tasks_;
         token = new RewardToken(address(this));
+        feeToken = new SenderFeeToken(0);
         _schemaId = uint32(index_.registerSchema(keccak256("invariant schema"), ""));
         for (uint256 i = 0; i < NODES; ++i) {
             _nodes[i] = vm.addr(0x1000 + i);
@@ -81,7 +90,7 @@ contract TrainingTasksHandler is TestBase {
         createTask(2e20, 1e17, 1, timing >> 2, 1); // settled after one round without dropouts
         for (uint256 i = 2; i <= 4; ++i) _join(3, i);
         for (uint256 i = 2; i <= 4; ++i) _submit(3, _nodes[i], 100);
-        _finalize(3);
+        _finalize(3, 1);
         _settle(3, (uint256(3) << 200) | 42);
         require(tasks.taskCount() == 3, "bootstrap: tasks");
         (, ITrainingTasks.TaskStatus status,,) = tasks.getTaskState(3);
@@ -90,7 +99,7 @@ contract TrainingTasksHandler is TestBase {
 
     /// @notice The action selectors the invariant runner may call.
     function actions() external pure returns (bytes4[] memory s) {
-        s = new bytes4[](17);
+        s = new bytes4[](19);
         s[0] = this.createTask.selector;
         s[1] = this.joinTask.selector;
         s[2] = this.startTask.selector;
@@ -108,6 +117,8 @@ contract TrainingTasksHandler is TestBase {
         s[14] = this.abandonTask.selector;
         s[15] = this.warp.selector;
         s[16] = this.progress.selector;
+        s[17] = this.resolve.selector;
+        s[18] = this.toggleFee.selector;
     }
 
     // ─── Actions ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -122,6 +133,8 @@ contract TrainingTasksHandler is TestBase {
         uint16 maxNodes = uint16(shape % 4 == 0 ? bound(shape >> 8, 3, 5) : 3);
         uint16 rounds = uint16(shape % 3 == 0 ? bound(shape >> 16, 1, 3) : 1);
         address creator = _creators[who % 2];
+        // One task in four pays in the token that may start charging senders a fee.
+        bool feeTask = (who >> 16) % 4 == 0;
         ITrainingTasks.TaskParams memory p = ITrainingTasks.TaskParams({
             kind: ITrainingTasks.TaskKind.FL,
             schemaId: _schemaId,
@@ -130,21 +143,23 @@ contract TrainingTasksHandler is TestBase {
             minNodes: 3,
             maxNodes: maxNodes,
             stake: uint128(stake),
-            rewardToken: IERC20(address(token)),
+            rewardToken: IERC20(feeTask ? address(feeToken) : address(token)),
             budget: uint128(budget),
             joinDeadline: uint64(block.timestamp + bound(timing, 1 hours, 2 days)),
             roundDuration: uint32(bound(timing >> 64, 10 minutes, 6 hours)),
             revealDuration: uint32(bound(timing >> 96, 1 minutes, 2 hours)),
             aggregatorWindow: uint32(bound(timing >> 128, 1 hours, 1 days)),
             challengeWindow: uint32(bound(timing >> 160, 0, 2 days)),
+            claimPeriod: uint32(bound(timing >> 192, 30 minutes, 3 days)),
             aggregator: _aggregators[(who >> 8) % 2],
+            resolver: RESOLVER,
             dataShareBps: 3000,
             computeDecayBps: 9500,
             dataDecayBps: 7000
         });
-        token.mint(creator, budget);
+        _mint(p.rewardToken, creator, budget);
         vm.prank(creator);
-        token.approve(address(tasks), budget);
+        p.rewardToken.approve(address(tasks), budget);
         vm.prank(creator);
         try tasks.createTask(p, new ITrainingTasks.FheInput[](0), bytes32(0)) {
             ghostBudgets += budget;
@@ -195,13 +210,13 @@ contract TrainingTasksHandler is TestBase {
     function finalizeRound(uint256 taskSeed) public useTime {
         uint256 taskId = _pickTask(taskSeed, _bit(S_RUNNING));
         if (taskId == 0) return;
-        _finalize(taskId);
+        _finalize(taskId, taskSeed >> 8);
     }
 
     function restartRound(uint256 taskSeed) public useTime {
         uint256 taskId = _pickTask(taskSeed, _bit(S_RUNNING));
         if (taskId == 0) return;
-        _restart(taskId);
+        _restart(taskId, taskSeed >> 8);
     }
 
     function slash(uint256 taskSeed, uint256 nodeSeed, uint16 round) public useTime {
@@ -212,26 +227,35 @@ contract TrainingTasksHandler is TestBase {
     }
 
     function settle(uint256 taskSeed, uint256 tableSeed) public useTime {
-        uint256 taskId = _pickTask(taskSeed, _bit(S_FINISHED) | _bit(S_DISPUTED));
+        uint256 taskId = _pickTask(taskSeed, _bit(S_FINISHED));
         if (taskId == 0) return;
         _settle(taskId, tableSeed);
     }
 
     function dispute(uint256 taskSeed, uint256 nodeSeed) public useTime {
-        uint256 taskId = _pickTask(taskSeed, _bit(S_SETTLED));
+        uint256 taskId = _pickTask(taskSeed, _bit(S_SETTLED) | _bit(S_DISPUTED));
         if (taskId == 0) return;
-        vm.prank(_nodes[nodeSeed % NODES]);
-        try tasks.dispute(taskId) {
-            _count("dispute");
-        } catch {}
+        _dispute(taskId, nodeSeed % 4 == 0 ? _creator(taskId) : _nodes[nodeSeed % NODES], nodeSeed);
+    }
+
+    /// @notice The resolver (or, from a seed bit, a stranger) picks the original or a proposal.
+    function resolve(uint256 taskSeed, uint256 pick) public useTime {
+        uint256 taskId = _pickTask(taskSeed, _bit(S_DISPUTED));
+        if (taskId == 0) return;
+        _resolve(taskId, pick);
+    }
+
+    /// @notice The fee token starts (or stops) charging senders 1 % on top of every transfer.
+    function toggleFee(uint256 seed) public {
+        feeToken.setFeeBps(feeToken.feeBps() == 0 ? 100 : seed % 2 == 0 ? 0 : 100);
     }
 
     function claim(uint256 taskSeed, uint256 leafSeed) public useTime {
-        uint256 taskId = _pickTask(taskSeed, _bit(S_SETTLED));
+        uint256 taskId = _pickTask(taskSeed, _bit(S_SETTLED) | _bit(S_DISPUTED));
         if (taskId == 0 || _payouts[taskId].length == 0) return;
         if (leafSeed % 2 == 0) {
-            // Usually wait for the challenge window to pass first.
-            (,, uint64 claimsOpenAt,,) = tasks.getSettlement(taskId);
+            // Usually wait for the challenge window (or the resolve deadline) to pass first.
+            (,, uint64 claimsOpenAt,,,) = tasks.getSettlement(taskId);
             _advanceTo(claimsOpenAt);
             vm.warp(currentTime);
         }
@@ -245,7 +269,8 @@ contract TrainingTasksHandler is TestBase {
     }
 
     function withdrawRefund(uint256 taskSeed) public useTime {
-        uint256 taskId = _pickTask(taskSeed, _bit(S_SETTLED) | _bit(S_CANCELLED) | _bit(S_ABANDONED));
+        uint256 taskId =
+            _pickTask(taskSeed, _bit(S_SETTLED) | _bit(S_DISPUTED) | _bit(S_CANCELLED) | _bit(S_ABANDONED));
         if (taskId == 0) return;
         _withdrawRefund(taskId);
     }
@@ -295,19 +320,22 @@ contract TrainingTasksHandler is TestBase {
             }
         } else if (status == ITrainingTasks.TaskStatus.Running) {
             _progressRound(taskId, round, seed);
-        } else if (status == ITrainingTasks.TaskStatus.Finished || status == ITrainingTasks.TaskStatus.Disputed) {
+        } else if (status == ITrainingTasks.TaskStatus.Finished) {
+            // Sometimes the aggregator stays silent and a member settles after its deadline.
+            if (seed % 8 == 0) _advanceTo(_settleDeadline(taskId) + 1);
+            vm.warp(currentTime);
             _settle(taskId, seed);
-        } else if (status == ITrainingTasks.TaskStatus.Settled) {
-            (,, uint64 claimsOpenAt,,) = tasks.getSettlement(taskId);
+        } else if (status == ITrainingTasks.TaskStatus.Settled || status == ITrainingTasks.TaskStatus.Disputed) {
+            (,, uint64 claimsOpenAt,, uint64 challengeEnd,) = tasks.getSettlement(taskId);
             if (block.timestamp < claimsOpenAt) {
-                // Inside the challenge window a member sometimes disputes; otherwise wait for claims to open.
-                if (seed % 8 == 0) {
-                    vm.prank(_nodes[(seed >> 8) % NODES]);
-                    try tasks.dispute(taskId) {
-                        _count("dispute");
-                    } catch {}
+                // Inside the challenge window a member sometimes disputes; in the resolve window the resolver
+                // sometimes resolves; otherwise wait for claims to open.
+                if (block.timestamp < challengeEnd && seed % 4 == 0) {
+                    _dispute(taskId, _nodes[(seed >> 8) % NODES], seed);
+                } else if (block.timestamp >= challengeEnd && seed % 2 == 0) {
+                    _resolve(taskId, seed >> 8);
                 } else {
-                    _advanceTo(claimsOpenAt);
+                    _advanceTo(seed % 3 == 0 ? challengeEnd : claimsOpenAt);
                 }
                 return;
             }
@@ -337,7 +365,7 @@ contract TrainingTasksHandler is TestBase {
             _advanceTo(submitDeadline + 1);
             return;
         }
-        if (state.submissions == state.members && state.submissions >= 3) return _finalize(taskId);
+        if (state.submissions == state.members && state.submissions >= 3) return _finalize(taskId, seed);
         // Dropouts: submitters reveal inside the reveal window, then the aggregator finalizes or restarts.
         if (block.timestamp <= revealDeadline && state.reveals < state.submissions) {
             for (uint256 k = 0; k < NODES; ++k) {
@@ -347,7 +375,7 @@ contract TrainingTasksHandler is TestBase {
                 return _reveal(taskId, node);
             }
         }
-        if (state.submissions >= 3 && state.reveals == state.submissions) return _finalize(taskId);
+        if (state.submissions >= 3 && state.reveals == state.submissions) return _finalize(taskId, seed);
         if (block.timestamp <= revealDeadline) {
             _advanceTo(revealDeadline + 1);
             return;
@@ -362,24 +390,27 @@ contract TrainingTasksHandler is TestBase {
             } catch {}
             return;
         }
-        // Slash a member that missed the attempt, else re-run the round.
-        for (uint256 k = 0; k < NODES; ++k) {
-            address node = _nodes[(seed + k) % NODES];
-            TrainingTasks.Member memory m = tasks.getMember(taskId, node);
-            if (m.joinIndex == 0 || m.slashed) continue;
-            bool submitted = tasks.updateOf(taskId, round, state.attempt, node) != 0;
-            bool revealed = tasks.revealOf(taskId, round, state.attempt, node) != 0;
-            if (!submitted || !revealed) return _slash(taskId, node, round);
+        // Sometimes a stranger slashes a member that missed the attempt first; else the round is re-run.
+        if (seed % 4 == 0) {
+            for (uint256 k = 0; k < NODES; ++k) {
+                address node = _nodes[(seed + k) % NODES];
+                TrainingTasks.Member memory m = tasks.getMember(taskId, node);
+                if (m.joinIndex == 0 || m.slashed) continue;
+                bool submitted = tasks.updateOf(taskId, round, state.attempt, node) != 0;
+                bool revealed = tasks.revealOf(taskId, round, state.attempt, node) != 0;
+                if (!submitted || !revealed) return _slash(taskId, node, round);
+            }
         }
-        _restart(taskId);
+        _restart(taskId, seed);
     }
 
     function _join(uint256 taskId, uint256 i) internal {
-        uint128 stake = tasks.getTaskParams(taskId).stake;
+        ITrainingTasks.TaskParams memory p = tasks.getTaskParams(taskId);
+        uint128 stake = p.stake;
         address node = _nodes[i];
-        token.mint(node, stake);
+        _mint(p.rewardToken, node, stake);
         vm.prank(node);
-        token.approve(address(tasks), stake);
+        p.rewardToken.approve(address(tasks), stake);
         vm.prank(node);
         try tasks.joinTask(taskId, _datasets[i], keccak256(abi.encode("sa", i))) {
             ghostStakes += stake;
@@ -403,19 +434,49 @@ contract TrainingTasksHandler is TestBase {
         } catch {}
     }
 
-    function _finalize(uint256 taskId) internal {
+    /// @dev Finalizes naming the members without an update (one time in eight one of them is left out, which
+    /// must be refused).
+    function _finalize(uint256 taskId, uint256 seed) internal {
         (,, uint16 round,) = tasks.getTaskState(taskId);
-        vm.prank(tasks.getTaskParams(taskId).aggregator);
-        try tasks.finalizeRound(taskId, round, keccak256(abi.encode("model", taskId, round)), 1, 2) {
+        address[] memory dropped = _missed(taskId, false, seed);
+        ITrainingTasks.TaskParams memory p = tasks.getTaskParams(taskId);
+        vm.prank(p.aggregator);
+        try tasks.finalizeRound(taskId, round, keccak256(abi.encode("model", taskId, round)), 1, 2, dropped) {
+            ghostSlashed += uint256(p.stake) * dropped.length;
             _count("finalizeRound");
         } catch {}
     }
 
-    function _restart(uint256 taskId) internal {
-        vm.prank(tasks.getTaskParams(taskId).aggregator);
-        try tasks.restartRound(taskId) {
+    function _restart(uint256 taskId, uint256 seed) internal {
+        address[] memory dropped = _missed(taskId, true, seed);
+        ITrainingTasks.TaskParams memory p = tasks.getTaskParams(taskId);
+        vm.prank(p.aggregator);
+        try tasks.restartRound(taskId, dropped) {
+            ghostSlashed += uint256(p.stake) * dropped.length;
             _count("restartRound");
         } catch {}
+    }
+
+    /// @dev The active members that missed the current attempt: no update (and, with `reveals` while some member
+    /// dropped, no reveal). One time in eight the list leaves one out.
+    function _missed(uint256 taskId, bool reveals, uint256 seed) internal view returns (address[] memory list) {
+        (,, uint16 round,) = tasks.getTaskState(taskId);
+        ITrainingTasks.RoundState memory state = tasks.getRound(taskId, round);
+        bool dropouts = state.submissions < state.members;
+        list = new address[](NODES);
+        uint256 n;
+        for (uint256 k = 0; k < NODES; ++k) {
+            address node = _nodes[k];
+            TrainingTasks.Member memory m = tasks.getMember(taskId, node);
+            if (m.joinIndex == 0 || m.slashed) continue;
+            bool submitted = tasks.updateOf(taskId, round, state.attempt, node) != 0;
+            bool revealed = tasks.revealOf(taskId, round, state.attempt, node) != 0;
+            if (!submitted || (reveals && dropouts && !revealed)) list[n++] = node;
+        }
+        if (n > 0 && seed % 8 == 7) n -= 1;
+        assembly ("memory-safe") {
+            mstore(list, n)
+        }
     }
 
     function _slash(uint256 taskId, address node, uint16 round) internal {
@@ -426,17 +487,68 @@ contract TrainingTasksHandler is TestBase {
         } catch {}
     }
 
-    /// @dev Posts a payout table over the members, the creator and a stranger. The total is usually the leaves'
-    /// sum, sometimes below it (claims must stop at the total) and sometimes above the pool (must be refused).
+    /// @dev Posts a payout table (see {_table}).
     function _settle(uint256 taskId, uint256 seed) internal {
+        // The aggregator until its deadline; then a member (the contract checks that it still has a stake).
+        address settler = block.timestamp <= _settleDeadline(taskId)
+            ? tasks.getTaskParams(taskId).aggregator
+            : _nodes[(seed >> 16) % NODES];
+        (Leaf[] memory table, bytes32 root, uint256 total) = _table(taskId, seed);
+        vm.prank(settler);
+        try tasks.settle(taskId, root, total) {
+            delete _payouts[taskId];
+            for (uint256 i = 0; i < table.length; ++i) _payouts[taskId].push(table[i]);
+            _count("settle");
+        } catch {}
+    }
+
+    function _dispute(uint256 taskId, address member, uint256 seed) internal {
+        (Leaf[] memory table, bytes32 root, uint256 total) = _table(taskId, uint256(keccak256(abi.encode(seed, "dispute"))));
+        vm.prank(member);
+        try tasks.dispute(taskId, root, total) {
+            bytes32 key = keccak256(abi.encode(root, total));
+            if (_proposedTables[taskId][key].length == 0) {
+                for (uint256 i = 0; i < table.length; ++i) _proposedTables[taskId][key].push(table[i]);
+                _proposalKeys[taskId].push(key);
+                _proposalRoots[key] = root;
+                _proposalTotals[key] = total;
+            }
+            _count("dispute");
+        } catch {}
+    }
+
+    mapping(bytes32 key => bytes32) internal _proposalRoots;
+
+    /// @dev The resolver picks the original (pick % 3 == 0) or a proposal; one time in eight a stranger tries.
+    function _resolve(uint256 taskId, uint256 pick) internal {
+        bytes32[] storage keys = _proposalKeys[taskId];
+        bytes32 key;
+        bytes32 root;
+        uint256 total;
+        if (pick % 3 == 0 || keys.length == 0) {
+            (root, total,,,,) = tasks.getSettlement(taskId);
+        } else {
+            key = keys[(pick >> 8) % keys.length];
+            (root, total) = (_proposalRoots[key], _proposalTotals[key]);
+        }
+        vm.prank(pick % 8 == 7 ? _nodes[pick % NODES] : RESOLVER);
+        try tasks.resolve(taskId, root, total) {
+            if (key != bytes32(0)) {
+                delete _payouts[taskId];
+                Leaf[] storage chosen = _proposedTables[taskId][key];
+                for (uint256 i = 0; i < chosen.length; ++i) _payouts[taskId].push(chosen[i]);
+            }
+            _count("resolve");
+        } catch {}
+    }
+
+    /// @dev A payout table over the members, the creator and a stranger. The total is usually the leaves' sum,
+    /// sometimes below it (claims must stop at the total) and sometimes above the pool (must be refused).
+    function _table(uint256 taskId, uint256 seed) internal view returns (Leaf[] memory table, bytes32 root, uint256 total) {
         (uint256 budget,, uint256 slashed,,,,) = tasks.getTaskFunds(taskId);
         uint256 pool = budget + slashed;
-        (, ITrainingTasks.TaskStatus status,,) = tasks.getTaskState(taskId);
-        address settler =
-            status == ITrainingTasks.TaskStatus.Disputed ? _creator(taskId) : tasks.getTaskParams(taskId).aggregator;
-
         uint256 n = 2 + seed % 6;
-        Leaf[] memory table = new Leaf[](n);
+        table = new Leaf[](n);
         bytes32[] memory leaves = new bytes32[](n);
         uint256 sum;
         for (uint256 i = 0; i < n; ++i) {
@@ -448,14 +560,8 @@ contract TrainingTasksHandler is TestBase {
             sum += amount;
         }
         uint256 mode = (seed >> 200) % 8;
-        uint256 total = mode == 0 ? pool + 1 + (seed >> 100) % pool : mode == 1 ? sum / 2 : sum;
-
-        vm.prank(settler);
-        try tasks.settle(taskId, Merkle.root(leaves), total) {
-            delete _payouts[taskId];
-            for (uint256 i = 0; i < n; ++i) _payouts[taskId].push(table[i]);
-            _count("settle");
-        } catch {}
+        total = mode == 0 ? pool + 1 + (seed >> 100) % pool : mode == 1 ? sum / 2 : sum;
+        root = Merkle.root(leaves);
     }
 
     function _claim(uint256 taskId, uint256 i) internal {
@@ -473,20 +579,22 @@ contract TrainingTasksHandler is TestBase {
     }
 
     function _withdrawStake(uint256 taskId, address node) internal {
-        uint256 before = token.balanceOf(node);
+        IERC20 paid = tasks.getTaskParams(taskId).rewardToken;
+        uint256 before = paid.balanceOf(node);
         vm.prank(node);
         try tasks.withdrawStake(taskId) {
-            ghostStakesWithdrawn += token.balanceOf(node) - before;
+            ghostStakesWithdrawn += paid.balanceOf(node) - before;
             _count("withdrawStake");
         } catch {}
     }
 
     function _withdrawRefund(uint256 taskId) internal {
         address creator = _creator(taskId);
-        uint256 before = token.balanceOf(creator);
+        IERC20 paid = tasks.getTaskParams(taskId).rewardToken;
+        uint256 before = paid.balanceOf(creator);
         vm.prank(creator);
         try tasks.withdrawRefund(taskId) {
-            ghostRefunded += token.balanceOf(creator) - before;
+            ghostRefunded += paid.balanceOf(creator) - before;
             _count("withdrawRefund");
         } catch {}
     }
@@ -535,6 +643,20 @@ contract TrainingTasksHandler is TestBase {
 
     function _creator(uint256 taskId) internal view returns (address creator) {
         (creator,,,) = tasks.getTaskState(taskId);
+    }
+
+    function _settleDeadline(uint256 taskId) internal view returns (uint64 settleDeadline) {
+        (,,,,, settleDeadline) = tasks.getSettlement(taskId);
+    }
+
+    function _mint(IERC20 paid, address to, uint256 amount) internal {
+        if (address(paid) == address(token)) token.mint(to, amount);
+        else feeToken.mint(to, amount);
+    }
+
+    /// @notice What TrainingTasks holds of both tokens.
+    function escrowBalance() external view returns (uint256) {
+        return token.balanceOf(address(tasks)) + feeToken.balanceOf(address(tasks));
     }
 
     /// @dev Time only moves forward (a jump back would let a dispute follow claims, which no real chain allows).

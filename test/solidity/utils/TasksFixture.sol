@@ -18,6 +18,7 @@ abstract contract TasksFixture is TestBase {
     uint32 internal constant AGG_WINDOW = 1 days;
     uint32 internal constant CHALLENGE = 2 days;
     uint64 internal constant JOIN_WINDOW = 3 days;
+    uint32 internal constant CLAIM_PERIOD = 30 days;
 
     DatasetIndex internal index;
     TrainingTasks internal tasks;
@@ -25,6 +26,7 @@ abstract contract TasksFixture is TestBase {
     uint32 internal schemaId;
     address internal creator = address(0xC0FFEE);
     address internal aggregator = address(0xA66);
+    address internal resolver = address(0x5E77);
     address[NODES] internal nodes;
     uint256[NODES] internal datasets;
 
@@ -46,7 +48,20 @@ abstract contract TasksFixture is TestBase {
 
     /// @dev Overridden to run the same tests against a modified copy of the contract.
     function _deployTasks(DatasetIndex index_) internal virtual returns (TrainingTasks) {
-        return new TrainingTasks(index_);
+        return new TrainingTasks(index_, _limits());
+    }
+
+    /// @dev The bounds a public deployment uses (scripts/hardhat/deploy.ts has the same for 0G networks).
+    function _limits() internal pure returns (ITrainingTasks.TermLimits memory) {
+        return ITrainingTasks.TermLimits({
+            minWindow: 1 minutes,
+            maxWindow: 7 days,
+            minChallengeWindow: 1 hours,
+            maxChallengeWindow: 7 days,
+            maxJoinPeriod: 30 days,
+            minClaimPeriod: 7 days,
+            maxClaimPeriod: 365 days
+        });
     }
 
     function _params(uint128 budget, uint128 stake, uint16 members, uint16 rounds)
@@ -69,7 +84,9 @@ abstract contract TasksFixture is TestBase {
             revealDuration: REVEAL,
             aggregatorWindow: AGG_WINDOW,
             challengeWindow: CHALLENGE,
+            claimPeriod: CLAIM_PERIOD,
             aggregator: aggregator,
+            resolver: resolver,
             dataShareBps: 3000,
             computeDecayBps: 9500,
             dataDecayBps: 7000
@@ -110,12 +127,16 @@ abstract contract TasksFixture is TestBase {
     }
 
     function _finalize(uint256 taskId, uint16 round) internal {
+        _finalize(taskId, round, new address[](0));
+    }
+
+    function _finalize(uint256 taskId, uint16 round, address[] memory dropped) internal {
         vm.prank(aggregator);
-        tasks.finalizeRound(taskId, round, keccak256(abi.encode("model", taskId, round)), 500_000, 900_000);
+        tasks.finalizeRound(taskId, round, keccak256(abi.encode("model", taskId, round)), 500_000, 900_000, dropped);
     }
 
     /// @dev A one-round task of `members` nodes, Finished, in which the last `dropouts` members missed the round and
-    /// were slashed (so the pool is budget + dropouts × stake).
+    /// were dropped (slashed) at finalization (so the pool is budget + dropouts × stake).
     function _finished(uint128 budget, uint128 stake, uint16 members, uint16 dropouts) internal returns (uint256 taskId) {
         require(members - dropouts >= 3 && members <= NODES, "fixture: bad member counts");
         taskId = _running(budget, stake, members, 1);
@@ -125,8 +146,9 @@ abstract contract TasksFixture is TestBase {
             vm.warp(block.timestamp + ROUND + 1);
             for (uint256 i = 0; i < submitters; ++i) _reveal(taskId, 1, i);
         }
-        _finalize(taskId, 1);
-        for (uint256 i = submitters; i < members; ++i) tasks.slash(taskId, nodes[i], 1);
+        address[] memory dropped = new address[](dropouts);
+        for (uint256 i = submitters; i < members; ++i) dropped[i - submitters] = nodes[i];
+        _finalize(taskId, 1, dropped);
     }
 
     function _settle(uint256 taskId, bytes32 root, uint256 total) internal {
