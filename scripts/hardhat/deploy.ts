@@ -8,6 +8,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { getAddress, isAddress, type Abi, type Address, type Hex } from "viem";
 import { TwoPm, TwoPmWithToken } from "../../ignition/modules/TwoPm.ts";
 import { writeDeployment } from "../../src/chain/deployments.ts";
+import { termLimitsFor } from "../../src/chain/termLimits.ts";
 
 type DeployArgs = { rewardToken: string; reset: boolean };
 
@@ -55,7 +56,10 @@ async function run(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<vo
   const inProcess = networkConfig?.type === "edr-simulated";
   if (inProcess) {
     // The in-process chain ends with this process: deploy (a dry run of the module) but record nothing.
-    const result = await connection.ignition.deploy(tokenArg ? TwoPm : TwoPmWithToken, { displayUi: true });
+    const result = await connection.ignition.deploy(tokenArg ? TwoPm : TwoPmWithToken, {
+      displayUi: true,
+      parameters: { TwoPm: { termLimits: termLimitsFor(networkName) } },
+    });
     console.log(`\nIn-process network '${networkName}': nothing written (use --network localhost with \`npx hardhat node\`).`);
     for (const [key, c] of Object.entries(result)) console.log(`  ${key.padEnd(14)} ${(c as { address: string }).address}`);
     return;
@@ -71,6 +75,7 @@ async function run(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<vo
   const result = await connection.ignition.deploy(module, {
     deploymentId,
     displayUi: true,
+    parameters: { TwoPm: { termLimits: termLimitsFor(networkName) } },
   });
 
   const root = process.env.TWOPM_ROOT ?? hre.config.paths.root;

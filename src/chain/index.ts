@@ -5,3 +5,4 @@ export * from "./errors.ts";
 export * from "./networks.ts";
 export * from "./events.ts";
 export * from "./tasks.ts";
+export * from "./termLimits.ts";

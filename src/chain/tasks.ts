@@ -25,7 +25,11 @@ export type TaskParams = {
   revealDuration: number;
   aggregatorWindow: number;
   challengeWindow: number;
+  /** Seconds claims stay open; what is unclaimed then returns to the creator. */
+  claimPeriod: number;
   aggregator: Address;
+  /** Decides disputes among the proposed payouts; neither the creator nor the aggregator, never a member. */
+  resolver: Address;
   dataShareBps: number;
   computeDecayBps: number;
   dataDecayBps: number;

@@ -6,6 +6,7 @@ import { getAddress, getContract, keccak256, toHex, type Abi, type Address, type
 import type { NetworkConnection } from "hardhat/types/network";
 import type { PublicClient, WalletClient } from "@nomicfoundation/hardhat-viem/types";
 import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
+import { PUBLIC_TERM_LIMITS } from "../../src/chain/termLimits.ts";
 
 export const STATUS = { None: 0, Open: 1, Running: 2, Finished: 3, Settled: 4, Disputed: 5, Cancelled: 6, Abandoned: 7 } as const;
 export const KIND = { FL: 0, FHE: 1 } as const;
@@ -32,6 +33,7 @@ export const ROUND_DURATION = 3_600;
 export const REVEAL_DURATION = 600;
 export const AGGREGATOR_WINDOW = 1_800;
 export const CHALLENGE_WINDOW = 3_600;
+export const CLAIM_PERIOD = 30 * 86_400;
 export const JOIN_PERIOD = 86_400;
 
 type Connection = NetworkConnection;
@@ -61,16 +63,16 @@ export type Fixture = Awaited<ReturnType<typeof deployContracts>>;
 /**
  * Deploys DatasetIndex, TrainingTasks and RewardToken, registers two schemas, mints INITIAL_BALANCE to every
  * account, approves TrainingTasks for all of it, and registers one plaintext dataset of schema 1 per node.
- * Accounts: 0 deployer (token owner), 1 creator, 2 aggregator, 3..7 nodes, 8 outsider, 9 second creator.
+ * Accounts: 0 deployer (token owner), 1 creator, 2 aggregator, 3..7 nodes, 8 outsider, 9 second creator, 10 resolver.
  */
 export async function deployContracts(connection: Connection) {
   const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
   const wallets = await viem.getWalletClients();
-  const [deployer, creator, aggregator, n1, n2, n3, n4, n5, outsider, creator2] = wallets;
+  const [deployer, creator, aggregator, n1, n2, n3, n4, n5, outsider, creator2, resolver] = wallets;
   const nodes = [n1, n2, n3, n4, n5];
   const datasetIndex = await deploy(connection, "DatasetIndex", datasetIndexAbi);
-  const tasks = await deploy(connection, "TrainingTasks", trainingTasksAbi, [datasetIndex.address]);
+  const tasks = await deploy(connection, "TrainingTasks", trainingTasksAbi, [datasetIndex.address, PUBLIC_TERM_LIMITS]);
   const token = await deploy(connection, "RewardToken", rewardTokenAbi, [deployer.account.address]);
 
   await datasetIndex.write.registerSchema([SCHEMA_HASH, "0g://schema-penguins"]);
@@ -94,7 +96,7 @@ export async function deployContracts(connection: Connection) {
     });
     datasets.push(record);
   }
-  return { viem, networkHelpers, publicClient, wallets, deployer, creator, aggregator, nodes, outsider, creator2, datasetIndex, tasks, token, datasets };
+  return { viem, networkHelpers, publicClient, wallets, deployer, creator, aggregator, nodes, outsider, creator2, resolver, datasetIndex, tasks, token, datasets };
 }
 
 /** FL task parameters with sensible defaults (2 rounds, 3..4 nodes), join deadline one day from the chain's now. */
@@ -115,7 +117,9 @@ export async function flParams(f: Fixture, overrides: Partial<TaskParams> = {}):
     revealDuration: REVEAL_DURATION,
     aggregatorWindow: AGGREGATOR_WINDOW,
     challengeWindow: CHALLENGE_WINDOW,
+    claimPeriod: CLAIM_PERIOD,
     aggregator: getAddress(f.aggregator.account.address),
+    resolver: getAddress(f.resolver.account.address),
     dataShareBps: 3000,
     computeDecayBps: 9500,
     dataDecayBps: 7000,
@@ -177,7 +181,7 @@ export async function finishRounds(f: Fixture, taskId: bigint, indices?: number[
     const [, status, round] = await f.tasks.read.getTaskState([taskId]);
     if (status !== STATUS.Running) return;
     await submit(f, taskId, round, who);
-    await f.tasks.write.finalizeRound([taskId, round, modelRoot(taskId, round), 500_000, 800_000], { account: f.aggregator.account });
+    await f.tasks.write.finalizeRound([taskId, round, modelRoot(taskId, round), 500_000, 800_000, []], { account: f.aggregator.account });
   }
 }
 
