@@ -79,7 +79,11 @@ export const task = onchainTable("task", (t) => ({
   revealDuration: t.integer().notNull(),
   aggregatorWindow: t.integer().notNull(),
   challengeWindow: t.integer().notNull(),
+  /** Seconds claims stay open after they open; then the unclaimed rest returns to the creator. */
+  claimPeriod: t.integer().notNull(),
   aggregator: t.hex().notNull(),
+  /** Decides disputes (picks the original payout or a proposal); its silence leaves the original standing. */
+  resolver: t.hex().notNull(),
   dataShareBps: t.integer().notNull(),
   computeDecayBps: t.integer().notNull(),
   dataDecayBps: t.integer().notNull(),
@@ -101,7 +105,10 @@ export const task = onchainTable("task", (t) => ({
   claimCount: t.integer().notNull(),
   refunded: t.bigint().notNull(),
   settleDeadline: t.bigint(),
+  /** While Disputed: the resolve deadline (the original settlement pays from then on unless resolved earlier). */
   claimsOpenAt: t.bigint(),
+  claimsCloseAt: t.bigint(),
+  disputeCount: t.integer().notNull(),
   settlementCount: t.integer().notNull(),
   latestSettlementId: t.text(),
   createdBlock: t.bigint().notNull(),
@@ -221,7 +228,10 @@ export const reveal = onchainTable("reveal", (t) => ({
   tx: t.hex().notNull(),
 }), (r) => ({ roundIdx: index().on(r.roundId), attemptIdx: index().on(r.attemptId) }));
 
-/** A posted payout root, keyed by event id; `index` = 1, and 2 after a dispute and re-settlement. */
+/**
+ * The posted payout root, keyed by event id (one per task). `disputedBy`/`disputedAt`: the first dispute;
+ * `resolved*`: what the resolver picked (the original or a proposal), when it did.
+ */
 export const settlement = onchainTable("settlement", (t) => ({
   id: t.text().primaryKey(),
   taskId: t.bigint().notNull(),
@@ -232,10 +242,26 @@ export const settlement = onchainTable("settlement", (t) => ({
   claimsOpenAt: t.bigint().notNull(),
   disputedBy: t.hex(),
   disputedAt: t.bigint(),
+  resolvedRoot: t.hex(),
+  resolvedTotal: t.bigint(),
+  resolvedAt: t.bigint(),
   block: t.bigint().notNull(),
   timestamp: t.bigint().notNull(),
   tx: t.hex().notNull(),
 }), (s) => ({ taskIdx: index().on(s.taskId) }));
+
+/** A member's dispute with the payout it proposes: `${taskId}-${member}` (each member disputes at most once). */
+export const dispute = onchainTable("dispute", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  member: t.hex().notNull(),
+  proposedRoot: t.hex().notNull(),
+  proposedTotal: t.bigint().notNull(),
+  resolveDeadline: t.bigint().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  tx: t.hex().notNull(),
+}), (d) => ({ taskIdx: index().on(d.taskId) }));
 
 /** A paid payout leaf: `${taskId}-${leafIndex}` (the contract allows each leaf once per task). */
 export const claim = onchainTable("claim", (t) => ({
@@ -320,6 +346,7 @@ export const taskRelations = relations(task, ({ one, many }) => ({
   attempts: many(roundAttempt),
   updates: many(update),
   settlements: many(settlement),
+  disputes: many(dispute),
   claims: many(claim),
   slashes: many(slashing),
   refunds: many(refund),
@@ -369,6 +396,10 @@ export const revealRelations = relations(reveal, ({ one }) => ({
 
 export const settlementRelations = relations(settlement, ({ one }) => ({
   task: one(task, { fields: [settlement.taskId], references: [task.id] }),
+}));
+
+export const disputeRelations = relations(dispute, ({ one }) => ({
+  task: one(task, { fields: [dispute.taskId], references: [task.id] }),
 }));
 
 export const claimRelations = relations(claim, ({ one }) => ({

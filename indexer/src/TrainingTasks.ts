@@ -2,7 +2,7 @@
 // fheInput and account totals. Handlers that add to counters first look up the row their event creates (or the
 // state it sets) and return when it is already there, so a replayed event changes nothing.
 import { ponder } from "ponder:registry";
-import { claim, dataset, fheInput, member, refund, reveal, round, roundAttempt, schema, settlement, slashing, task, update } from "ponder:schema";
+import { claim, dataset, dispute, fheInput, member, refund, reveal, round, roundAttempt, schema, settlement, slashing, task, update } from "ponder:schema";
 import { addToAccount } from "./accounts.ts";
 
 const KIND = ["FL", "FHE"] as const;
@@ -19,10 +19,11 @@ ponder.on("TrainingTasks:TaskCreated", async ({ event, context }) => {
     id: taskId, creator, kind: KIND[p.kind] ?? "FL", status: "Open", schemaId: BigInt(p.schemaId), modelRoot: p.modelRoot,
     totalRounds: p.rounds, minNodes: p.minNodes, maxNodes: p.maxNodes, stake: p.stake, rewardToken: p.rewardToken,
     budget: p.budget, joinDeadline: p.joinDeadline, roundDuration: p.roundDuration, revealDuration: p.revealDuration,
-    aggregatorWindow: p.aggregatorWindow, challengeWindow: p.challengeWindow, aggregator: p.aggregator,
+    aggregatorWindow: p.aggregatorWindow, challengeWindow: p.challengeWindow, claimPeriod: p.claimPeriod,
+    aggregator: p.aggregator, resolver: p.resolver,
     dataShareBps: p.dataShareBps, computeDecayBps: p.computeDecayBps, dataDecayBps: p.dataDecayBps,
     currentRound: 0, activeMembers: 0, memberCount: 0, staked: 0n, slashed: 0n, stakesWithdrawn: 0n, pool: p.budget,
-    claimed: 0n, claimCount: 0, refunded: 0n, settlementCount: 0,
+    claimed: 0n, claimCount: 0, refunded: 0n, settlementCount: 0, disputeCount: 0,
     createdBlock: block, createdAt: at, createdTx: event.transaction.hash, updatedBlock: block, updatedAt: at,
   });
   await context.db.update(schema, { id: BigInt(p.schemaId) }).set((s) => ({ taskCount: s.taskCount + 1 }));
@@ -126,7 +127,8 @@ ponder.on("TrainingTasks:TaskSettled", async ({ event, context }) => {
   const { taskId, settler, payoutRoot, total, claimsOpenAt } = event.args;
   if (await context.db.find(settlement, { id: event.id })) return;
   const t = await context.db.update(task, { id: taskId }).set((row) => ({
-    status: "Settled", payoutRoot, payoutTotal: total, claimsOpenAt, settlementCount: row.settlementCount + 1,
+    status: "Settled", payoutRoot, payoutTotal: total, claimsOpenAt, claimsCloseAt: claimsOpenAt + BigInt(row.claimPeriod),
+    settlementCount: row.settlementCount + 1,
     latestSettlementId: event.id, updatedBlock: event.block.number, updatedAt: event.block.timestamp,
   }));
   await context.db.insert(settlement).values({
@@ -136,9 +138,31 @@ ponder.on("TrainingTasks:TaskSettled", async ({ event, context }) => {
 });
 
 ponder.on("TrainingTasks:SettlementDisputed", async ({ event, context }) => {
-  const { taskId, member: by } = event.args;
-  const t = await context.db.update(task, { id: taskId }).set({ status: "Disputed", updatedBlock: event.block.number, updatedAt: event.block.timestamp });
-  if (t.latestSettlementId) await context.db.update(settlement, { id: t.latestSettlementId }).set({ disputedBy: by, disputedAt: event.block.timestamp });
+  const { taskId, member: by, proposedRoot, proposedTotal, resolveDeadline } = event.args;
+  const id = memberId(taskId, by);
+  if (await context.db.find(dispute, { id })) return;
+  await context.db.insert(dispute).values({
+    id, taskId, member: by, proposedRoot, proposedTotal, resolveDeadline, block: event.block.number, timestamp: event.block.timestamp, tx: event.transaction.hash,
+  });
+  // The first dispute moves claims to the resolve deadline, where the original settlement stands if unresolved.
+  const t = await context.db.update(task, { id: taskId }).set((row) => ({
+    status: "Disputed", claimsOpenAt: resolveDeadline, claimsCloseAt: resolveDeadline + BigInt(row.claimPeriod),
+    disputeCount: row.disputeCount + 1, updatedBlock: event.block.number, updatedAt: event.block.timestamp,
+  }));
+  if (t.disputeCount === 1 && t.latestSettlementId) {
+    await context.db.update(settlement, { id: t.latestSettlementId }).set({ disputedBy: by, disputedAt: event.block.timestamp });
+  }
+});
+
+ponder.on("TrainingTasks:SettlementResolved", async ({ event, context }) => {
+  const { taskId, payoutRoot, total, claimsOpenAt } = event.args;
+  const t = await context.db.update(task, { id: taskId }).set((row) => ({
+    status: "Settled", payoutRoot, payoutTotal: total, claimsOpenAt, claimsCloseAt: claimsOpenAt + BigInt(row.claimPeriod),
+    updatedBlock: event.block.number, updatedAt: event.block.timestamp,
+  }));
+  if (t.latestSettlementId) {
+    await context.db.update(settlement, { id: t.latestSettlementId }).set({ resolvedRoot: payoutRoot, resolvedTotal: total, resolvedAt: event.block.timestamp });
+  }
 });
 
 ponder.on("TrainingTasks:RewardClaimed", async ({ event, context }) => {

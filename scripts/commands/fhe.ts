@@ -186,7 +186,7 @@ and checked (key, rows) before the stake is sent. Rerun after a failure: a membe
       fheCtx.dispose();
     }
     const publishedRoot = await putJson(store, result);
-    const receipt = await taskWrite(ctx, "finalizeRound", [opts.task, 1, publishedRoot, 0, 0], `finalize FHE task ${opts.task}`);
+    const receipt = await taskWrite(ctx, "finalizeRound", [opts.task, 1, publishedRoot, 0, 0, []], `finalize FHE task ${opts.task}`);
     output(cmd, { ...result, publishedRoot, transactionHash: receipt.transactionHash }, () => {
       const fmt = (xs?: number[]) => (xs ? result.columns.map((c, i) => `${c}=${xs[i]}`).join(", ") : "");
       return [

@@ -10,6 +10,7 @@ import {
   disputeSettlement,
   readPostedTable,
   readTaskSettlementState,
+  resolveDispute,
   serializePayoutTable,
   settleTask,
   slashMember,
@@ -45,7 +46,8 @@ export default function register(program: Command): void {
       .description("compute a finished task's payout table from chain + storage, store it and post its root (settle)")
       .addHelpText("after", `
 When: after the task's last round is finalized, by its aggregator, before the settle deadline (aggregator window);
-or by the task's creator after a member disputed the settlement. Claims open after the challenge window.
+if the aggregator stays silent, by any member with its stake in the task during one more aggregator window.
+Claims open after the challenge window; a dispute hands the choice to the task's resolver (2pm resolve).
 The payout table is stored (local store or 0G) and its storage root is appended to the settle transaction, so
 anyone can find it; --dry-run only computes and prints it.`)
       .requiredOption("--task <id>", "task id", taskIdOption)
@@ -147,10 +149,12 @@ The claim is refused (nothing sent) when the posted root differs from the recomp
   accountOption(
     program
       .command("dispute")
-      .description("dispute a task's settlement: freezes claims until the creator re-settles")
+      .description("dispute a task's settlement by proposing the payout table recomputed from chain + storage")
       .addHelpText("after", `
-When: by a member of the task, after settlement and before claims open (the challenge window), once per task
-(a creator's re-settlement is final). The settlement is verified first; a correct one is not disputed unless --force.`)
+When: by a member with its stake in the task (not the creator, not the aggregator), once, after settlement and
+before the challenge window ends. The settlement is verified first; a correct one is not disputed unless --force.
+The recomputed table is stored and proposed on chain; claims then wait for the task's resolver, who picks the
+original or a proposal (2pm resolve). If the resolver stays silent, the original pays from the resolve deadline.`)
       .requiredOption("--task <id>", "task id", taskIdOption)
       .option("--table <root>", "storage root of the posted payout table, if the settle transaction did not carry it", rootOption)
       .option("--force", "dispute even if the settlement verifies"),
@@ -158,7 +162,24 @@ When: by a member of the task, after settlement and before claims open (the chal
     const ctx = await chainFor(cmd);
     const result = await disputeSettlement(ctx, storeFor(cmd), opts.task, { tableRoot: opts.table, force: opts.force });
     output(cmd, { taskId: opts.task, ...result }, () =>
-      `disputed the settlement of task ${opts.task}${result.firstDifference ? ` (${describeDifference(result.firstDifference)})` : ""}: claims are frozen until the creator re-settles (2pm settle)`);
+      `disputed the settlement of task ${opts.task}${result.firstDifference ? ` (${describeDifference(result.firstDifference)})` : ""}: proposed root ${result.proposed.root} (table ${result.proposed.tableRoot}); the resolver decides until ${describeChainTime(result.resolveDeadline, result.resolveDeadline)}`);
+  }));
+
+  accountOption(
+    program
+      .command("resolve")
+      .description("task resolver: decide a dispute by picking the payout recomputed from chain + storage")
+      .addHelpText("after", `
+When: by the resolver named at task creation, after the challenge window and before the resolve deadline (one more
+challenge window). The payout table is recomputed; the candidate that equals it (the original settlement or a
+member's proposal) is picked and claims open at once. No candidate matches: nothing is sent (the original then
+stands at the resolve deadline).`)
+      .requiredOption("--task <id>", "task id", taskIdOption),
+  ).action(action(async (opts: { task: bigint }, cmd: Command) => {
+    const ctx = await chainFor(cmd);
+    const result = await resolveDispute(ctx, storeFor(cmd), opts.task);
+    output(cmd, { taskId: opts.task, ...result }, () =>
+      `resolved the dispute of task ${opts.task}: ${result.original ? "the original settlement" : "a member's proposal"} pays (root ${result.payoutRoot}, total ${tokens(result.total)}); claims are open`);
   }));
 
   accountOption(
@@ -168,7 +189,8 @@ When: by a member of the task, after settlement and before claims open (the chal
       .addHelpText("after", `
 When: by anyone, while the task runs or is finished but not yet settled, for a member with no update in a round
 after its submit deadline (or in a finalized round), or with an update but no seed reveal after the reveal deadline
-of an attempt where some member dropped. Slash before settling so the stake is in the payout pool.`)
+of an attempt where some member dropped. The aggregator's finalization and restart do this for every member that
+missed the round; this command is for when it has not happened yet.`)
       .requiredOption("--task <id>", "task id", taskIdOption)
       .requiredOption("--node <address>", "the member to slash", addressOption)
       .requiredOption("--round <n>", "the round it missed", (v) => {
@@ -189,8 +211,9 @@ of an attempt where some member dropped. Slash before settling so the stake is i
       .description("task creator: take back what will not be paid out (withdrawRefund)")
       .addHelpText("after", `
 When: by the task's creator, once the task is cancelled (the budget), abandoned (budget + slashed stakes) or settled
-with a total below the pool (the difference, once claims open). An honest settlement pays the whole pool and gives
-the creator's rounding remainder as a payout leaf: claim that with 2pm claim.`)
+with a total below the pool (the difference, once claims open), and after the claim period everything that was not
+claimed. An honest settlement pays the whole pool and gives the creator's rounding remainder as a payout leaf:
+claim that with 2pm claim.`)
       .requiredOption("--task <id>", "task id", taskIdOption),
   ).action(action(async (opts: { task: bigint }, cmd: Command) => {
     const ctx = await chainFor(cmd);
@@ -204,7 +227,7 @@ async function waitForClaimsOpen(cmd: Command, ctx: ChainContext, taskId: bigint
   const signal = abortOnSigint();
   for (let told = false; ; told = true) {
     const state = await readTaskSettlementState(ctx, taskId);
-    if (state.status !== "Settled" || state.now >= state.claimsOpenAt) return;
+    if ((state.status !== "Settled" && state.status !== "Disputed") || state.now >= state.claimsOpenAt) return;
     if (!told) log(cmd, `claims of task ${taskId} open at ${describeChainTime(state.claimsOpenAt, state.now)}: waiting`);
     await sleep(1_000, undefined, { signal }).catch(() => {
       throw new Error(`stopped waiting for the claims of task ${taskId} to open`);

@@ -21,17 +21,19 @@ export type ClaimPayoutReturnType = { account: Address; index: number; amount: b
 /** Checks that claims are open and returns the table to claim from (recomputed unless given). */
 async function claimableTable(ctx: ChainContext, store: ContentStore, taskId: bigint, options: ClaimPayoutOptions): Promise<PayoutTable> {
   const state = await readTaskSettlementState(ctx, taskId);
-  if (state.status === "Disputed") {
-    throw new SettlementError(`claims of task ${taskId} are frozen: its settlement is disputed; wait until the creator re-settles it`, "claims-frozen");
-  }
-  if (state.status !== "Settled") {
+  if (state.status !== "Settled" && state.status !== "Disputed") {
     throw new SettlementError(`task ${taskId} is ${state.status}, not settled: there is nothing to claim yet`, "wrong-status");
   }
   if (state.now < state.claimsOpenAt) {
     throw new SettlementError(
-      `claims of task ${taskId} open at ${describeChainTime(state.claimsOpenAt, state.now)}, after the challenge window`,
-      "claims-not-open",
+      state.status === "Disputed"
+        ? `claims of task ${taskId} wait for its resolver: they open when it picks the payout, or at ${describeChainTime(state.claimsOpenAt, state.now)} with the original settlement`
+        : `claims of task ${taskId} open at ${describeChainTime(state.claimsOpenAt, state.now)}, after the challenge window`,
+      state.status === "Disputed" ? "claims-frozen" : "claims-not-open",
     );
+  }
+  if (state.now >= state.claimsCloseAt) {
+    throw new SettlementError(`claims of task ${taskId} closed at ${describeChainTime(state.claimsCloseAt, state.now)}: what was not claimed went back to the creator`, "window-closed");
   }
   const table = options.table ?? (await computeTaskPayouts(ctx, store, taskId));
   if (table.root.toLowerCase() !== state.root.toLowerCase()) {

@@ -90,7 +90,7 @@ export async function collectRewardInputs(ctx: ChainContext, store: ContentStore
 }
 
 /** The payout root and total posted on chain for a task (zero root when not settled). */
-export async function readPostedSettlement(ctx: ChainContext, taskId: bigint): Promise<{ root: Hex; total: bigint; claimsOpenAt: bigint; resettled: boolean }> {
-  const [root, total, claimsOpenAt, , resettled] = await ctx.contracts.trainingTasks.read.getSettlement([taskId]);
-  return { root, total, claimsOpenAt: BigInt(claimsOpenAt), resettled };
+export async function readPostedSettlement(ctx: ChainContext, taskId: bigint): Promise<{ root: Hex; total: bigint; claimsOpenAt: bigint }> {
+  const [root, total, claimsOpenAt] = await ctx.contracts.trainingTasks.read.getSettlement([taskId]);
+  return { root, total, claimsOpenAt: BigInt(claimsOpenAt) };
 }

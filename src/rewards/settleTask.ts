@@ -1,4 +1,4 @@
-import type { Hex } from "viem";
+import { isAddressEqual, zeroAddress, type Hex } from "viem";
 import { trainingTasksAbi } from "../chain/abis.ts";
 import { requireAccount, write, type ChainContext, type WriteRequest } from "../chain/client.ts";
 import type { ContentStore } from "../storage/types.ts";
@@ -42,6 +42,9 @@ export async function postSettlement(ctx: ChainContext, store: ContentStore, tas
   }
   const total = table.leaves.reduce((a, l) => a + l.amount, 0n);
   if (total !== table.total) throw new PayoutTableError(`the payout table's leaves sum to ${total}, not its total ${table.total}: recompute it`);
+  // A leaf nobody can claim would lock its amount until the claim period ends: refuse to post one.
+  const unclaimable = table.leaves.find((l) => l.amount > 0n && (l.account === zeroAddress || isAddressEqual(l.account, ctx.deployments.trainingTasks.address)));
+  if (unclaimable) throw new PayoutTableError(`the payout table pays ${unclaimable.amount} to ${unclaimable.account}, which can never claim it: recompute it`);
   const tableRoot = await store.put(new TextEncoder().encode(serializePayoutTable(table)));
   const request: WriteRequest & { dataSuffix: Hex } = {
     address: ctx.deployments.trainingTasks.address,
@@ -56,9 +59,10 @@ export async function postSettlement(ctx: ChainContext, store: ContentStore, tas
 
 /**
  * Settles a finished task: reads its inputs from chain + storage, computes the payout table, stores it and posts
- * `settle(taskId, root, total)`. Only the task's aggregator may settle (before the settle deadline), or its
- * creator once the settlement was disputed. Refuses, before sending anything, when the acting account or the
- * task's state does not allow it.
+ * `settle(taskId, root, total)`. The task's aggregator settles before the settle deadline; if it stays silent, any
+ * member with its stake in the task may for one more aggregator window (so the members' pay does not depend on the
+ * aggregator showing up). Refuses, before sending anything, when the acting account or the task's state does not
+ * allow it.
  * @example const { payoutRoot, total, tableRoot } = await settleTask(ctx, openStore({ home: ".2pm" }), 1n)
  */
 export async function settleTask(ctx: ChainContext, store: ContentStore, taskId: bigint): Promise<SettleTaskReturnType> {
@@ -66,22 +70,30 @@ export async function settleTask(ctx: ChainContext, store: ContentStore, taskId:
   const state = await readTaskSettlementState(ctx, taskId);
   const me = account.address.toLowerCase();
   switch (state.status) {
-    case "Finished":
-      if (me !== state.params.aggregator.toLowerCase()) {
-        throw new SettlementError(`only the aggregator ${state.params.aggregator} can settle task ${taskId} (you are ${account.address})`, "not-settler");
-      }
-      if (state.now > state.settleDeadline) {
+    case "Finished": {
+      const memberDeadline = state.settleDeadline + BigInt(state.params.aggregatorWindow);
+      if (state.now <= state.settleDeadline) {
+        if (me !== state.params.aggregator.toLowerCase()) {
+          throw new SettlementError(
+            `only the aggregator ${state.params.aggregator} can settle task ${taskId} until ${describeChainTime(state.settleDeadline, state.now)}; then its members can (you are ${account.address})`,
+            "not-settler",
+          );
+        }
+      } else if (state.now > memberDeadline) {
         throw new SettlementError(
-          `the settle deadline of task ${taskId} passed at ${describeChainTime(state.settleDeadline, state.now)}: the task can only be abandoned now, then everyone withdraws what they put in`,
+          `nobody settled task ${taskId} before ${describeChainTime(memberDeadline, state.now)}: the task can only be abandoned now, then everyone withdraws what they put in`,
           "deadline-passed",
         );
+      } else {
+        const member = await ctx.contracts.trainingTasks.read.getMember([taskId, account.address]);
+        if (member.joinIndex === 0 || member.slashed || member.stakeWithdrawn) {
+          throw new SettlementError(`the aggregator of task ${taskId} missed its settle deadline: now only a member with its stake in the task can settle it (you are ${account.address})`, "not-settler");
+        }
       }
       break;
+    }
     case "Disputed":
-      if (me !== state.creator.toLowerCase()) {
-        throw new SettlementError(`task ${taskId}'s settlement is disputed: only its creator ${state.creator} can re-settle it (you are ${account.address})`, "not-settler");
-      }
-      break;
+      throw new SettlementError(`task ${taskId}'s settlement is disputed: its resolver ${state.params.resolver} picks the payout (\`2pm resolve --task ${taskId}\`)`, "wrong-status");
     case "Settled":
       throw new SettlementError(`task ${taskId} is already settled (payout root ${state.root}): check it with \`2pm verify-settlement --task ${taskId}\``, "wrong-status");
     case "Open":

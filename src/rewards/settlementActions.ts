@@ -1,8 +1,11 @@
-// The other money moves around a settlement: dispute, slash, stake withdrawal, the creator's refund. Each checks
+// The other money moves around a settlement: dispute, resolve, slash, stake withdrawal, the creator's refund. Each checks
 // the task's state first so a user gets a clear reason instead of a reverted (or never-sent) transaction.
 import { getAddress, type Address, type Hex } from "viem";
-import { requireAccount, type ChainContext } from "../chain/client.ts";
+import { trainingTasksAbi } from "../chain/abis.ts";
+import { requireAccount, write, type ChainContext, type WriteRequest } from "../chain/client.ts";
 import { taskWrite } from "../chain/tasks.ts";
+import { serializePayoutTable } from "./serializePayoutTable.ts";
+import { computeTaskPayouts } from "./settleTask.ts";
 import type { ContentStore } from "../storage/types.ts";
 import { SettlementError } from "./settlementError.ts";
 import { describeChainTime, readTaskSettlementState } from "./taskSettlementState.ts";
@@ -10,41 +13,105 @@ import type { PayoutDifference } from "./verifyPayoutTable.ts";
 import { verifySettlement, type VerifySettlementOptions } from "./verifySettlement.ts";
 
 export type DisputeSettlementOptions = VerifySettlementOptions & {
-  /** Dispute even when the settlement verifies (claims stay frozen until the creator re-settles). Default false. */
+  /** Dispute even when the settlement verifies (proposing the same payout: it only delays claims). Default false. */
   force?: boolean;
 };
 
+export type DisputeSettlementReturnType = {
+  transactionHash: Hex;
+  /** The payout the dispute proposes: the table recomputed from chain + storage, stored under `tableRoot`. */
+  proposed: { root: Hex; total: bigint; tableRoot: Hex };
+  /** The deadline until which the resolver may pick a candidate; after it the original settlement stands. */
+  resolveDeadline: bigint;
+  firstDifference?: PayoutDifference;
+};
+
 /**
- * Disputes a task's settlement (members only, inside the challenge window): claims freeze until the creator
- * re-settles. Verifies the settlement first and refuses to dispute one that is correct unless `force`.
- * @example const { firstDifference } = await disputeSettlement(ctx, store, 2n)
+ * Disputes a task's settlement inside its challenge window by proposing the payout table recomputed from chain +
+ * storage (stored, its storage root appended to the calldata so the resolver and everyone can fetch it). Only a
+ * member with its stake in the task may, never the creator or the aggregator, once. Claims then wait for the
+ * task's resolver, who picks the original or a proposal; its silence leaves the original standing. Verifies the
+ * settlement first and refuses to dispute one that is correct unless `force`.
+ * @example const { proposed, firstDifference } = await disputeSettlement(ctx, store, 2n)
  */
 export async function disputeSettlement(
   ctx: ChainContext,
   store: ContentStore,
   taskId: bigint,
   options: DisputeSettlementOptions = {},
-): Promise<{ transactionHash: Hex; firstDifference?: PayoutDifference }> {
+): Promise<DisputeSettlementReturnType> {
   const { account } = requireAccount(ctx);
   const state = await readTaskSettlementState(ctx, taskId);
-  if (state.status === "Disputed") throw new SettlementError(`task ${taskId}'s settlement is already disputed: wait for the creator to re-settle it`, "wrong-status");
-  if (state.status !== "Settled") throw new SettlementError(`task ${taskId} is ${state.status}, not settled: there is nothing to dispute`, "wrong-status");
-  if (state.resettled) throw new SettlementError(`task ${taskId} was re-settled by its creator after a dispute: that settlement is final`, "wrong-status");
-  if (state.now >= state.claimsOpenAt) {
-    throw new SettlementError(`the challenge window of task ${taskId} closed at ${describeChainTime(state.claimsOpenAt, state.now)}: the settlement is final`, "window-closed");
+  if (state.status !== "Settled" && state.status !== "Disputed") {
+    throw new SettlementError(`task ${taskId} is ${state.status}, not settled: there is nothing to dispute`, "wrong-status");
+  }
+  if (state.now >= state.challengeEnd) {
+    throw new SettlementError(`the challenge window of task ${taskId} closed at ${describeChainTime(state.challengeEnd, state.now)}: disputes are over`, "window-closed");
+  }
+  const me = account.address.toLowerCase();
+  if (me === state.creator.toLowerCase() || me === state.params.aggregator.toLowerCase()) {
+    throw new SettlementError(`the creator and the aggregator of task ${taskId} cannot dispute its settlement`, "not-member");
   }
   const member = await ctx.contracts.trainingTasks.read.getMember([taskId, account.address]);
-  if (member.joinIndex === 0) throw new SettlementError(`only members of task ${taskId} can dispute its settlement (${account.address} is not one)`, "not-member");
-  let firstDifference: PayoutDifference | undefined;
-  if (!options.force) {
-    const verified = await verifySettlement(ctx, store, taskId, options);
-    if (verified.ok) {
-      throw new SettlementError(`task ${taskId}'s settlement verifies (root ${verified.posted.root}): nothing to dispute (use --force to dispute anyway)`, "verifies");
-    }
-    firstDifference = verified.firstDifference;
+  if (member.joinIndex === 0 || member.slashed || member.stakeWithdrawn) {
+    throw new SettlementError(`only members of task ${taskId} with their stake in it can dispute its settlement (${account.address} has none)`, "not-member");
   }
-  const receipt = await taskWrite(ctx, "dispute", [taskId], `dispute the settlement of task ${taskId}`);
-  return { transactionHash: receipt.transactionHash, firstDifference };
+  if (member.disputed) throw new SettlementError(`${account.address} already disputed the settlement of task ${taskId}`, "wrong-status");
+  const verified = await verifySettlement(ctx, store, taskId, options);
+  if (verified.ok && !options.force) {
+    throw new SettlementError(`task ${taskId}'s settlement verifies (root ${verified.posted.root}): nothing to dispute (use --force to dispute anyway)`, "verifies");
+  }
+  const { table } = verified;
+  const tableRoot = await store.put(new TextEncoder().encode(serializePayoutTable(table)));
+  const request: WriteRequest & { dataSuffix: Hex } = {
+    address: ctx.deployments.trainingTasks.address,
+    abi: trainingTasksAbi,
+    functionName: "dispute",
+    args: [taskId, table.root, table.total],
+    dataSuffix: tableRoot,
+  };
+  const receipt = await write(ctx, request, `dispute the settlement of task ${taskId}`);
+  return {
+    transactionHash: receipt.transactionHash,
+    proposed: { root: table.root, total: table.total, tableRoot },
+    resolveDeadline: state.challengeEnd + BigInt(state.params.challengeWindow),
+    firstDifference: verified.ok ? undefined : verified.firstDifference,
+  };
+}
+
+/**
+ * The task's resolver decides a dispute: recomputes the payout table from chain + storage and picks the candidate
+ * (the original settlement or a proposal) that equals it; claims open at once. Refuses when no candidate matches
+ * (then the resolver stays silent and the original stands at the resolve deadline) or outside the resolve window.
+ * @example const { payoutRoot } = await resolveDispute(ctx, store, 2n)
+ */
+export async function resolveDispute(
+  ctx: ChainContext,
+  store: ContentStore,
+  taskId: bigint,
+): Promise<{ payoutRoot: Hex; total: bigint; original: boolean; transactionHash: Hex }> {
+  const { account } = requireAccount(ctx);
+  const state = await readTaskSettlementState(ctx, taskId);
+  if (state.status !== "Disputed") throw new SettlementError(`task ${taskId} is ${state.status}, not disputed: there is nothing to resolve`, "wrong-status");
+  if (account.address.toLowerCase() !== state.params.resolver.toLowerCase()) {
+    throw new SettlementError(`only the resolver ${state.params.resolver} of task ${taskId} can resolve its dispute (you are ${account.address})`, "not-settler");
+  }
+  if (state.now < state.challengeEnd) {
+    throw new SettlementError(`members can still dispute task ${taskId} until ${describeChainTime(state.challengeEnd, state.now)}: resolve after that`, "claims-not-open");
+  }
+  if (state.now >= state.claimsOpenAt) {
+    throw new SettlementError(`the resolve deadline of task ${taskId} passed at ${describeChainTime(state.claimsOpenAt, state.now)}: the original settlement stands`, "window-closed");
+  }
+  const table = await computeTaskPayouts(ctx, store, taskId);
+  const original = table.root.toLowerCase() === state.root.toLowerCase() && table.total === state.total;
+  if (!original && !(await ctx.contracts.trainingTasks.read.isProposed([taskId, table.root, table.total]))) {
+    throw new SettlementError(
+      `no candidate of task ${taskId} matches the payout recomputed from chain + storage (root ${table.root}, total ${table.total}); the original stands at the resolve deadline unless a member proposes it`,
+      "root-mismatch",
+    );
+  }
+  const receipt = await taskWrite(ctx, "resolve", [taskId, table.root, table.total], `resolve the dispute of task ${taskId}`);
+  return { payoutRoot: table.root, total: table.total, original, transactionHash: receipt.transactionHash };
 }
 
 /**
@@ -85,8 +152,9 @@ export async function withdrawStake(ctx: ChainContext, taskId: bigint): Promise<
 
 /**
  * The creator takes back what will not be paid out: the budget of a cancelled task, budget + slashed stakes of an
- * abandoned one, or pool − posted total of a settled one once claims are open. (An honest settlement pays the
- * whole pool, the creator's rounding remainder included, as leaves: claim that with `claimPayout`.)
+ * abandoned one, pool − posted total of a settled one once claims are open, and pool − claimed once the claim
+ * period is over. (An honest settlement pays the whole pool, the creator's rounding remainder included, as leaves:
+ * claim that with `claimPayout`.)
  * @example const { amount } = await withdrawRefund(ctx, 4n)
  */
 export async function withdrawRefund(ctx: ChainContext, taskId: bigint): Promise<{ amount: bigint; transactionHash: Hex }> {
@@ -98,18 +166,18 @@ export async function withdrawRefund(ctx: ChainContext, taskId: bigint): Promise
   let owed: bigint;
   if (state.status === "Cancelled") owed = state.budget;
   else if (state.status === "Abandoned") owed = state.budget + state.slashed;
-  else if (state.status === "Settled") {
+  else if (state.status === "Settled" || state.status === "Disputed") {
     if (state.now < state.claimsOpenAt) {
       throw new SettlementError(`the refund of task ${taskId} is available when claims open, at ${describeChainTime(state.claimsOpenAt, state.now)}`, "claims-not-open");
     }
-    owed = state.budget + state.slashed - state.total;
+    owed = state.budget + state.slashed - (state.now >= state.claimsCloseAt ? state.claimed : state.total);
   } else {
     throw new SettlementError(`task ${taskId} is ${state.status}: a refund exists only once it is settled, cancelled or abandoned`, "wrong-status");
   }
   const amount = owed - state.refunded;
   if (amount <= 0n) {
     throw new SettlementError(
-      state.status === "Settled"
+      state.status === "Settled" || state.status === "Disputed"
         ? `nothing to refund in task ${taskId}: its settlement pays out the whole pool; the creator's remainder is a payout leaf — claim it with \`2pm claim --task ${taskId}\``
         : `nothing left to refund in task ${taskId}: it was already withdrawn`,
       "nothing-to-withdraw",

@@ -11,9 +11,13 @@ export type TaskSettlementState = {
   /** Posted payout root (zero before settlement) and total. */
   root: Hex;
   total: bigint;
+  /** When claims open (while Disputed: the resolve deadline, from which the original stands) and close. */
   claimsOpenAt: bigint;
+  claimsCloseAt: bigint;
+  /** End of the challenge window: disputes before it, the resolver after it. */
+  challengeEnd: bigint;
+  /** The aggregator settles until then; staked members for one more aggregator window. */
   settleDeadline: bigint;
-  resettled: boolean;
   budget: bigint;
   slashed: bigint;
   claimed: bigint;
@@ -29,7 +33,7 @@ export type TaskSettlementState = {
 export async function readTaskSettlementState(ctx: ChainContext, taskId: bigint): Promise<TaskSettlementState> {
   const params = await readTaskParams(ctx, taskId);
   const tasks = ctx.contracts.trainingTasks.read;
-  const [[creator, status], [root, total, claimsOpenAt, settleDeadline, resettled], funds, now] = await Promise.all([
+  const [[creator, status], [root, total, claimsOpenAt, claimsCloseAt, challengeEnd, settleDeadline], funds, now] = await Promise.all([
     tasks.getTaskState([taskId]),
     tasks.getSettlement([taskId]),
     tasks.getTaskFunds([taskId]),
@@ -38,7 +42,8 @@ export async function readTaskSettlementState(ctx: ChainContext, taskId: bigint)
   const [budget, , slashed, , , claimed, refunded] = funds;
   return {
     taskId, params, creator, status: TASK_STATUS[status], root, total,
-    claimsOpenAt: BigInt(claimsOpenAt), settleDeadline: BigInt(settleDeadline), resettled,
+    claimsOpenAt: BigInt(claimsOpenAt), claimsCloseAt: BigInt(claimsCloseAt), challengeEnd: BigInt(challengeEnd),
+    settleDeadline: BigInt(settleDeadline),
     budget, slashed, claimed, refunded, now,
   };
 }

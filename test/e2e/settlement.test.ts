@@ -1,6 +1,7 @@
 // Reward settlement end to end on a real local chain, with the `2pm` CLI run as real processes sharing one --home
 // (and so one local store): datasets with real label histograms (penguins split by Island), an FL task with a
-// slashed node, a tampered settlement that is caught, disputed and re-settled, an FHE task and a cancelled task.
+// slashed node, a tampered settlement that is caught, disputed and resolved by the task's resolver, an FHE task whose
+// unclaimed payouts return to the creator after the claim period, and a cancelled task.
 // Rounds are driven directly with viem (update roots are random: settlement only reads the events).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,7 +14,7 @@ import { chainTime, createTask, joinTask, registerDataset, registerSchema, taskW
 import { buildManifest, fitStandardizer, loadRows, loadSchema, schemaHash, splitBy, standardize, standardizedCsv, validateRows } from "../../src/data/index.ts";
 import type { RawRow, Schema } from "../../src/data/index.ts";
 import {
-  claimAllPayouts,
+  claimPayout,
   computeTaskPayouts,
   parsePayoutTable,
   payoutProof,
@@ -32,8 +33,9 @@ const STAKE = 100n * E18;
 const CHALLENGE = 120;
 const KEY_ID = keccak256(toHex("ckks public key of the FHE data owners"));
 // Accounts: 0 deployer (mints), 1 creator, 2 aggregator, 3–5 FL nodes (one island each), 6 a node that misses
-// round 2, 7–8 owners of encrypted datasets, 9 the FHE compute node.
+// round 2, 7–8 owners of encrypted datasets, 9 the FHE compute node, 10 the resolver of every task.
 const CREATOR = 1;
+const RESOLVER = 10;
 const AGGREGATOR = 2;
 const NODES = [3, 4, 5];
 const DROPPER = 6;
@@ -50,7 +52,7 @@ const fheInputs: Array<{ datasetId: bigint; root: Hex; manifestRoot: Hex; rows: 
 
 const ctx = (i: number) => contexts.get(i)!;
 const addr = (i: number): Address => chain.account(i).address;
-const indexOf = (account: Address) => [...Array(10).keys()].find((i) => addr(i).toLowerCase() === account.toLowerCase())!;
+const indexOf = (account: Address) => [...Array(11).keys()].find((i) => addr(i).toLowerCase() === account.toLowerCase())!;
 const b32 = (label: string): Hex => keccak256(toHex(label));
 const balanceOf = (who: Address) => ctx(0).contracts.rewardToken.read.balanceOf([who]);
 const escrow = () => balanceOf(chain.addresses.trainingTasks);
@@ -87,7 +89,8 @@ async function taskParams(overrides: Partial<TaskParams>): Promise<TaskParams> {
     kind: 0, schemaId: Number(schemaId), modelRoot: b32("logistic regression spec"), rounds: 2, minNodes: 3, maxNodes: 3,
     stake: STAKE, rewardToken: chain.addresses.rewardToken, budget: 1000n * E18 + 7n,
     joinDeadline: (await chainTime(ctx(0))) + 86_400n, roundDuration: 600, revealDuration: 600, aggregatorWindow: 3_600,
-    challengeWindow: CHALLENGE, aggregator: addr(AGGREGATOR), dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000,
+    challengeWindow: CHALLENGE, claimPeriod: 86_400, aggregator: addr(AGGREGATOR), resolver: addr(RESOLVER),
+    dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000,
     ...overrides,
   };
 }
@@ -95,7 +98,7 @@ async function taskParams(overrides: Partial<TaskParams>): Promise<TaskParams> {
 const submit = (node: number, taskId: bigint, round: number, samples: bigint) =>
   taskWrite(ctx(node), "submitUpdate", [taskId, round, b32(`update ${taskId}/${round}/${node}`), samples], "submit update");
 const finalize = (taskId: bigint, round: number) =>
-  taskWrite(ctx(AGGREGATOR), "finalizeRound", [taskId, round, b32(`model ${taskId}/${round}`), 450_000, 910_000], "finalize round");
+  taskWrite(ctx(AGGREGATOR), "finalizeRound", [taskId, round, b32(`model ${taskId}/${round}`), 450_000, 910_000, []], "finalize round");
 
 /** Runs claims for several accounts in parallel (each from its own account) and returns their JSON results. */
 async function claimEach(taskId: bigint, accounts: number[]) {
@@ -145,11 +148,10 @@ describe("settlement of an FL task with a slashed node", () => {
     for (const i of NODES) await submit(i, taskId, 1, 100n + BigInt(i));
     await submit(DROPPER, taskId, 1, 10_000n);
     await finalize(taskId, 1);
-    // Round 2: the dropper is silent; after the submit deadline the survivors reveal, then the aggregator finalizes.
+    // Round 2: the dropper is silent; after the submit deadline anyone may slash it (the aggregator would drop it at
+    // finalization otherwise); the survivors reveal, then the aggregator finalizes.
     for (const i of NODES) await submit(i, taskId, 2, 100n + BigInt(i));
     await chain.increaseTime(601);
-    for (const i of NODES) await taskWrite(ctx(i), "revealSeeds", [taskId, 2, b32(`reveal ${i}`)], "reveal");
-    await finalize(taskId, 2);
 
     // (Independent CLI runs go in parallel: each process start costs seconds on a busy 2-core machine.)
     const [slash, notSlashable, notAggregator] = await Promise.all([
@@ -162,7 +164,10 @@ describe("settlement of an FL task with a slashed node", () => {
     const [, , slashedFunds] = await ctx(0).contracts.trainingTasks.read.getTaskFunds([taskId]);
     assert.equal(slashedFunds, STAKE);
     await fails(notSlashable, /TrainingTasksNotSlashable/);
-    await fails(notAggregator, /only the aggregator/);
+    await fails(notAggregator, /task 1 is still Running/);
+    for (const i of NODES) await taskWrite(ctx(i), "revealSeeds", [taskId, 2, b32(`reveal ${i}`)], "reveal");
+    await finalize(taskId, 2);
+    await fails(cli("settle", "--task", "1", "--account", String(CREATOR)), /only the aggregator/);
   });
 
   test("`2pm settle` posts the recomputed root; `2pm verify-settlement` reproduces it", async () => {
@@ -231,7 +236,7 @@ describe("settlement of an FL task with a slashed node", () => {
   });
 });
 
-describe("a tampered settlement is caught, disputed and re-settled", () => {
+describe("a tampered settlement is caught, disputed and resolved to the member's proposal", () => {
   const taskId = 2n;
   let honest: PayoutTable;
   let tampered: PayoutTable;
@@ -259,7 +264,7 @@ describe("a tampered settlement is caught, disputed and re-settled", () => {
       cli("verify-settlement", "--task", "2"),
       cli("dispute", "--task", "2", "--account", String(CREATOR)),
     ]);
-    await fails(notMember, /only members/);
+    await fails(notMember, /creator and the aggregator of task 2 cannot dispute/);
     assert.match(expectExit(human, 1).stdout, /^MISMATCH task 2: leaf 0x[0-9a-fA-F]{40}: expected (\d+|no leaf), posted (\d+|no leaf)\n/);
     const result = expectExit(mismatch, 1);
     const json = jsonOf<{ ok: boolean; firstDifference: { field: string; account: string; expected: string | null; actual: string | null } }>(result);
@@ -269,31 +274,38 @@ describe("a tampered settlement is caught, disputed and re-settled", () => {
     assert.ok([addr(AGGREGATOR), victim].map((a) => a.toLowerCase()).includes(json.firstDifference.account));
   });
 
-  test("a member disputes inside the window: claims freeze (CLI refuses, the contract reverts)", async () => {
-    const disputed = jsonOf(await ok(cli("--json", "dispute", "--task", "2", "--account", String(NODES[1]))));
+  test("a member disputes inside the window with the recomputed table; claims wait for the resolver", async () => {
+    const disputed = jsonOf<{ firstDifference: { field: string }; proposed: { root: string; total: string; tableRoot: string } }>(await ok(cli("--json", "dispute", "--task", "2", "--account", String(NODES[1]))));
     assert.equal((disputed.firstDifference as { field: string }).field, "leaf");
-    const [frozen, notCreator] = await Promise.all([
+    assert.deepEqual(disputed.proposed, { root: honest.root, total: honest.total.toString(), tableRoot: disputed.proposed.tableRoot });
+    // The proposed table is published: anyone (the resolver first) can read it.
+    assert.deepEqual(verifyPayoutTable(honest, parsePayoutTable(new TextDecoder().decode(await store.get(disputed.proposed.tableRoot as Hex)))), { ok: true });
+    const [waiting, noResettle, again, early] = await Promise.all([
       cli("claim", "--task", "2", "--account", String(NODES[0])),
-      cli("settle", "--task", "2", "--account", String(AGGREGATOR)),
+      cli("settle", "--task", "2", "--account", String(CREATOR)),
+      cli("dispute", "--task", "2", "--account", String(NODES[1]), "--force"),
+      cli("resolve", "--task", "2", "--account", String(RESOLVER)),
     ]);
-    await fails(frozen, /frozen: its settlement is disputed/);
-    await fails(notCreator, /only its creator/);
-    await chain.increaseTime(CHALLENGE + 1);
+    await fails(waiting, /wait for its resolver/);
+    await fails(noResettle, /disputed: its resolver/);
+    await fails(again, /already disputed/);
+    await fails(early, /can still dispute task 2 until/);
     const { index, amount, proof } = payoutProof(tampered, addr(AGGREGATOR));
-    await assert.rejects(taskWrite(ctx(AGGREGATOR), "claim", [taskId, BigInt(index), addr(AGGREGATOR), amount, proof], "claim"), /TrainingTasksWrongStatus/);
+    await assert.rejects(taskWrite(ctx(AGGREGATOR), "claim", [taskId, BigInt(index), addr(AGGREGATOR), amount, proof], "claim"), /TrainingTasksClaimsNotOpen/);
   });
 
-  test("the creator re-settles with `2pm settle`; it verifies and everyone is paid the honest table", async () => {
-    const settled = jsonOf(await ok(cli("--json", "settle", "--task", "2", "--account", String(CREATOR))));
-    assert.equal(settled.payoutRoot, honest.root);
-    const [verified, again] = await Promise.all([
-      cli("verify-settlement", "--task", "2"),
-      cli("dispute", "--task", "2", "--account", String(NODES[1]), "--force"),
-    ]);
-    assert.equal(expectExit(verified).stdout.trim(), `OK ${honest.root}`);
-    await fails(again, /re-settled by its creator/);
-
+  test("the resolver picks the recomputed table with `2pm resolve`; it verifies and everyone is paid the honest table", async () => {
     await chain.increaseTime(CHALLENGE + 1);
+    const [notResolver, resolvedRun] = await Promise.all([
+      cli("resolve", "--task", "2", "--account", String(CREATOR)),
+      cli("--json", "resolve", "--task", "2", "--account", String(RESOLVER)),
+    ]);
+    await fails(notResolver, /only the resolver/);
+    const resolved = jsonOf(expectExit(resolvedRun));
+    assert.equal(resolved.payoutRoot, honest.root);
+    assert.equal(resolved.original, false);
+    assert.equal(expectExit(await cli("verify-settlement", "--task", "2")).stdout.trim(), `OK ${honest.root}`);
+
     const accounts = honest.leaves.map((l) => l.account);
     const before = await Promise.all(accounts.map(balanceOf));
     // The aggregator pays everyone out (anyone may send claims; the tokens go to each leaf's account).
@@ -311,7 +323,8 @@ describe("an FHE task and a cancelled task", () => {
   test("the compute node gets exactly the compute pool, the data pool goes to the encrypted datasets' owners", async () => {
     const taskId = 3n;
     const budget = 500n * E18 + 3n;
-    await createTask(ctx(CREATOR), await taskParams({ kind: 1, rounds: 1, minNodes: 1, maxNodes: 1, budget }), { inputs: fheInputs, keyId: KEY_ID });
+    const claimPeriod = 600;
+    await createTask(ctx(CREATOR), await taskParams({ kind: 1, rounds: 1, minNodes: 1, maxNodes: 1, budget, claimPeriod }), { inputs: fheInputs, keyId: KEY_ID });
     await joinTask(ctx(9), taskId, 0n, b32("fhe compute node"));
     await submit(9, taskId, 1, 1n);
     await finalize(taskId, 1);
@@ -328,11 +341,21 @@ describe("an FHE task and a cancelled task", () => {
     assert.equal(leafOf(table, 7) + leafOf(table, 8) + leafOf(table, 9) + leafOf(table, CREATOR), budget);
 
     await chain.increaseTime(CHALLENGE + 1);
-    const before = await Promise.all([7, 8, 9].map((i) => balanceOf(addr(i))));
-    await claimAllPayouts(ctx(0), store, taskId);
-    const afterClaims = await Promise.all([7, 8, 9].map((i) => balanceOf(addr(i))));
-    [7, 8, 9].forEach((i, k) => assert.equal(afterClaims[k] - before[k], leafOf(table, i)));
+    const before = await Promise.all([7, 9].map((i) => balanceOf(addr(i))));
+    for (const i of [7, 9]) await claimPayout(ctx(0), store, taskId, addr(i));
+    const afterClaims = await Promise.all([7, 9].map((i) => balanceOf(addr(i))));
+    [7, 9].forEach((i, k) => assert.equal(afterClaims[k] - before[k], leafOf(table, i)));
     await withdrawStake(ctx(9), taskId);
+
+    // Owner 8 and the creator's remainder leaf never claim: after the claim period it all returns to the creator.
+    await fails(cli("refund", "--task", "3", "--account", String(CREATOR)), /nothing to refund/);
+    await chain.increaseTime(claimPeriod);
+    const [late, refundRun] = await Promise.all([
+      cli("claim", "--task", "3", "--account", "8"),
+      cli("--json", "refund", "--task", "3", "--account", String(CREATOR)),
+    ]);
+    await fails(late, /claims of task 3 closed at/);
+    assert.equal(jsonOf(expectExit(refundRun)).amount, (leafOf(table, 8) + leafOf(table, CREATOR)).toString());
     assert.equal(await escrow(), 0n);
   });
 

@@ -194,12 +194,13 @@ export function actor(chain: ScenarioChain, i: number) {
     cancelTask: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "cancelTask", args: [taskId] }).then(send),
     withdrawRefund: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "withdrawRefund", args: [taskId] }).then(send),
     reveal: (taskId: bigint, round: number, revealRoot: Hex) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "revealSeeds", args: [taskId, round, revealRoot] }).then(send),
-    restartRound: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "restartRound", args: [taskId] }).then(send),
-    dispute: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "dispute", args: [taskId] }).then(send),
+    restartRound: (taskId: bigint, dropped: Address[] = []) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "restartRound", args: [taskId, dropped] }).then(send),
+    dispute: (taskId: bigint, proposedRoot: Hex, proposedTotal: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "dispute", args: [taskId, proposedRoot, proposedTotal] }).then(send),
+    resolve: (taskId: bigint, payoutRoot: Hex, total: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "resolve", args: [taskId, payoutRoot, total] }).then(send),
     join: (taskId: bigint, datasetId: bigint, saPublicKey: Hex) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "joinTask", args: [taskId, datasetId, saPublicKey] }).then(send),
     startTask: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "startTask", args: [taskId] }).then(send),
     submit: (taskId: bigint, round: number, updateRoot: Hex, samples: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "submitUpdate", args: [taskId, round, updateRoot, samples] }).then(send),
-    finalize: (taskId: bigint, round: number, modelRoot: Hex, lossE6: number, accuracyE6: number) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "finalizeRound", args: [taskId, round, modelRoot, lossE6, accuracyE6] }).then(send),
+    finalize: (taskId: bigint, round: number, modelRoot: Hex, lossE6: number, accuracyE6: number, dropped: Address[] = []) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "finalizeRound", args: [taskId, round, modelRoot, lossE6, accuracyE6, dropped] }).then(send),
     settle: (taskId: bigint, payoutRoot: Hex, total: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "settle", args: [taskId, payoutRoot, total] }).then(send),
     claim: (taskId: bigint, index: bigint, account: Address, amount: bigint, proof: Hex[]) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "claim", args: [taskId, index, account, amount, proof] }).then(send),
     withdrawStake: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "withdrawStake", args: [taskId] }).then(send),
@@ -212,7 +213,8 @@ type FheInput = { datasetId: bigint; root: Hex; manifestRoot: Hex; rows: bigint 
 type TaskParams = {
   kind: number; schemaId: number; modelRoot: Hex; rounds: number; minNodes: number; maxNodes: number; stake: bigint;
   rewardToken: Address; budget: bigint; joinDeadline: bigint; roundDuration: number; revealDuration: number;
-  aggregatorWindow: number; challengeWindow: number; aggregator: Address; dataShareBps: number; computeDecayBps: number; dataDecayBps: number;
+  aggregatorWindow: number; challengeWindow: number; claimPeriod: number; aggregator: Address; resolver: Address; dataShareBps: number;
+  computeDecayBps: number; dataDecayBps: number;
 };
 
 /** A deterministic 32-byte value for a label ("root:d1" …). */
@@ -224,8 +226,9 @@ export type Scenario = Awaited<ReturnType<typeof runScenario>>;
  * Runs the reference history: 2 schemas; datasets d1..d5 (d1 updated to v2, d5 retired, d4 CKKS); task 1 (FL,
  * 3 members, 1 round finalized, settled with a StandardMerkleTree payout root, 3 of 4 leaves claimed, one stake
  * withdrawn); task 2 (FL, started with 3 members, one misses round 1 and is slashed); task 3 (FHE on d4, cancelled,
- * budget refunded); task 4 (FL, 4 members: one drops, two of three survivors reveal, the round is restarted and
- * finalized on attempt 1, settled, disputed and re-settled by the creator). Dataset d6 belongs to account 7.
+ * budget refunded); task 4 (FL, 4 members: attempt 0 is restarted although all submitted, in attempt 1 one member
+ * drops, the survivors reveal and the finalization drops and slashes it; settled, disputed by a member proposing
+ * another payout, which the resolver picks). Dataset d6 belongs to account 7. The resolver is account 0.
  */
 export async function runScenario(chain: ScenarioChain) {
   const [deployer, creator, n2, n3, n4] = [0, 1, 2, 3, 4].map((i) => actor(chain, i));
@@ -245,7 +248,8 @@ export async function runScenario(chain: ScenarioChain) {
   const params = (o: Partial<TaskParams>): TaskParams => ({
     kind: 0, schemaId: 1, modelRoot: h("model:logreg"), rounds: 1, minNodes: 3, maxNodes: 3, stake: 100n,
     rewardToken: chain.addresses.rewardToken, budget: 1000n, joinDeadline: now + 3600n, roundDuration: 600, revealDuration: 300,
-    aggregatorWindow: 3600, challengeWindow: 60, aggregator: creator.address, dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000, ...o,
+    aggregatorWindow: 3600, challengeWindow: 60, claimPeriod: 86_400, aggregator: creator.address, resolver: deployer.address,
+    dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000, ...o,
   });
 
   // Task 1: full life cycle.
@@ -284,7 +288,7 @@ export async function runScenario(chain: ScenarioChain) {
   await creator.cancelTask(3n);
   await creator.withdrawRefund(3n);
 
-  // Task 4: a dropout, missing reveals, a restarted round, a dispute and a re-settlement.
+  // Task 4: a restarted round, a dropout dropped at finalization, a dispute resolved to the member's proposal.
   const n7 = actor(chain, 7);
   await deployer.mint(n7.address, 10_000n);
   await n7.approve(10_000n);
@@ -297,22 +301,22 @@ export async function runScenario(chain: ScenarioChain) {
   await n2.submit(4n, 1, h("update:4:0:n2"), 55n);
   await n3.submit(4n, 1, h("update:4:0:n3"), 60n);
   await n4.submit(4n, 1, h("update:4:0:n4"), 40n);
-  await chain.increaseTime(601); // n7 dropped: survivors reveal their seeds with it
-  await n2.reveal(4n, 1, h("reveal:4:n2"));
-  await n3.reveal(4n, 1, h("reveal:4:n3"));
-  await chain.increaseTime(301); // n4 never revealed: the attempt cannot be finalized
+  await n7.submit(4n, 1, h("update:4:0:n7"), 30n);
+  await chain.increaseTime(901); // an update the aggregator could not use: re-run after the reveal deadline
   await creator.restartRound(4n);
   await n2.submit(4n, 1, h("update:4:1:n2"), 55n);
   await n3.submit(4n, 1, h("update:4:1:n3"), 60n);
   await n4.submit(4n, 1, h("update:4:1:n4"), 40n);
-  await n7.submit(4n, 1, h("update:4:1:n7"), 30n);
-  await creator.finalize(4n, 1, h("model:4:1"), 400_000, 800_000);
+  await chain.increaseTime(601); // n7 dropped: the survivors reveal their seeds with it
+  for (const [a, label] of [[n2, "n2"], [n3, "n3"], [n4, "n4"]] as const) await a.reveal(4n, 1, h(`reveal:4:${label}`));
+  await creator.finalize(4n, 1, h("model:4:1"), 400_000, 800_000, [n7.address]);
   const payout = (amounts: bigint[]) => StandardMerkleTree.of(amounts.map((a, i) => [BigInt(i), [n2, n3, n4, n7][i]!.address, a]), ["uint256", "address", "uint256"]);
   const disputedRoot = payout([40n, 30n, 20n, 10n]).root as Hex;
   const finalRoot = payout([50n, 30n, 10n, 10n]).root as Hex;
   await creator.settle(4n, disputedRoot, 100n);
-  await n2.dispute(4n);
-  const last = await creator.settle(4n, finalRoot, 100n);
+  await n2.dispute(4n, finalRoot, 100n);
+  await chain.increaseTime(61); // the challenge window is over: the resolver picks
+  const last = await deployer.resolve(4n, finalRoot, 100n);
   return {
     deployer, creator, n2, n3, n4, n7, payoutRoot: tree.root.toLowerCase() as Hex, claimBlocks,
     task4Roots: { disputed: disputedRoot.toLowerCase() as Hex, final: finalRoot.toLowerCase() as Hex },
@@ -361,15 +365,16 @@ export const stateQuery = `{
   datasetVersions(orderBy: "id") { totalCount items { id datasetId version rows root uri } }
   tasks(orderBy: "id") { totalCount items {
     id creator kind status schemaId modelRoot totalRounds minNodes maxNodes stake rewardToken budget roundDuration
-    revealDuration aggregatorWindow challengeWindow aggregator dataShareBps computeDecayBps dataDecayBps fheKeyId
-    currentRound activeMembers memberCount staked slashed stakesWithdrawn pool payoutRoot payoutTotal claimed
-    claimCount refunded settlementCount } }
+    revealDuration aggregatorWindow challengeWindow claimPeriod aggregator resolver dataShareBps computeDecayBps
+    dataDecayBps fheKeyId currentRound activeMembers memberCount staked slashed stakesWithdrawn pool payoutRoot
+    payoutTotal claimed claimCount refunded settlementCount disputeCount } }
   members(orderBy: "id") { totalCount items { id taskId node datasetId joinIndex saPublicKey stake status updateCount samples slashedRound } }
   rounds(orderBy: "id") { totalCount items { id taskId round attempt attemptCount members submissions revealCount samples finalized modelRoot lossE6 accuracyE6 loss accuracy } }
   roundAttempts(orderBy: "id") { totalCount items { id roundId attempt members submissions revealCount samples finalized restarted } }
   updates(orderBy: "id") { totalCount items { id taskId roundId attemptId memberId round attempt node updateRoot samples } }
   reveals(orderBy: "id") { totalCount items { id attemptId node revealRoot } }
-  settlements(orderBy: "id") { totalCount items { taskId index settler payoutRoot total disputedBy } }
+  settlements(orderBy: "id") { totalCount items { taskId index settler payoutRoot total disputedBy resolvedRoot resolvedTotal } }
+  disputes(orderBy: "id") { totalCount items { id taskId member proposedRoot proposedTotal } }
   claims(orderBy: "id") { totalCount items { id taskId account leafIndex amount } }
   slashings { totalCount items { id taskId memberId node round amount slasher } }
   refunds { totalCount items { taskId creator amount } }
@@ -386,7 +391,7 @@ export function expectedState(s: Scenario) {
   const zero = zeroHash;
   const ds = (id: number, owner: Address, schemaId: number, version: number, label: string, rows: number, o: { enc?: string; keyId?: Hex; retired?: boolean; tasks?: number } = {}) =>
     ({ id: String(id), owner, schemaId: String(schemaId), version, root: h(`root:${label}`), manifestRoot: h(`manifest:${label}`), rows: String(rows), encryption: o.enc ?? "None", keyId: o.keyId ?? zero, uri: `0g://${label}`, retired: o.retired ?? false, taskCount: o.tasks ?? 0 });
-  const taskBase = { creator: creator.address, kind: "FL", schemaId: "1", modelRoot: h("model:logreg"), minNodes: 3, rewardToken: "", roundDuration: 600, revealDuration: 300, aggregatorWindow: 3600, challengeWindow: 60, aggregator: creator.address, dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000, fheKeyId: null };
+  const taskBase = { creator: creator.address, kind: "FL", schemaId: "1", modelRoot: h("model:logreg"), minNodes: 3, rewardToken: "", roundDuration: 600, revealDuration: 300, aggregatorWindow: 3600, challengeWindow: 60, claimPeriod: 86_400, aggregator: creator.address, resolver: deployer.address, dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000, fheKeyId: null, disputeCount: 0 };
   const member = (task: number, a: { address: Address }, datasetId: number, joinIndex: number, sa: string, stake: number, status: string, updates: number, samples: number, slashedRound: number | null = null) =>
     ({ id: `${task}-${a.address}`, taskId: String(task), node: a.address, datasetId: String(datasetId), joinIndex, saPublicKey: h(sa), stake: String(stake), status, updateCount: updates, samples: String(samples), slashedRound });
   const upd = (task: number, a: { address: Address }, label: string, samples: number, attempt = 0) =>
@@ -416,42 +421,45 @@ export function expectedState(s: Scenario) {
       { id: "1", ...taskBase, status: "Settled", totalRounds: 1, maxNodes: 3, stake: "100", budget: "1000", currentRound: 1, activeMembers: 3, memberCount: 3, staked: "300", slashed: "0", stakesWithdrawn: "100", pool: "1000", payoutRoot, payoutTotal: "1000", claimed: "900", claimCount: 3, refunded: "0", settlementCount: 1 },
       { id: "2", ...taskBase, status: "Running", totalRounds: 2, maxNodes: 4, stake: "50", budget: "500", currentRound: 1, activeMembers: 2, memberCount: 3, staked: "150", slashed: "50", stakesWithdrawn: "0", pool: "550", payoutRoot: null, payoutTotal: null, claimed: "0", claimCount: 0, refunded: "0", settlementCount: 0 },
       { id: "3", ...taskBase, kind: "FHE", schemaId: "2", fheKeyId: h("key:k1"), status: "Cancelled", totalRounds: 1, minNodes: 1, maxNodes: 1, stake: "10", budget: "500", currentRound: 0, activeMembers: 0, memberCount: 0, staked: "0", slashed: "0", stakesWithdrawn: "0", pool: "500", payoutRoot: null, payoutTotal: null, claimed: "0", claimCount: 0, refunded: "500", settlementCount: 0 },
-      { id: "4", ...taskBase, status: "Settled", totalRounds: 1, maxNodes: 4, stake: "10", budget: "100", currentRound: 1, activeMembers: 4, memberCount: 4, staked: "40", slashed: "0", stakesWithdrawn: "0", pool: "100", payoutRoot: task4Roots.final, payoutTotal: "100", claimed: "0", claimCount: 0, refunded: "0", settlementCount: 2 },
+      { id: "4", ...taskBase, status: "Settled", totalRounds: 1, maxNodes: 4, stake: "10", budget: "100", currentRound: 1, activeMembers: 3, memberCount: 4, staked: "40", slashed: "10", stakesWithdrawn: "0", pool: "110", payoutRoot: task4Roots.final, payoutTotal: "100", claimed: "0", claimCount: 0, refunded: "0", settlementCount: 1, disputeCount: 1 },
     ].map((t) => ({ ...t, rewardToken: s.rewardToken }))),
     members: page(sortBy([
       member(1, n2, 1, 1, "sa:n2", 100, "Withdrawn", 1, 55), member(1, n3, 2, 2, "sa:n3", 100, "Active", 1, 60), member(1, n4, 3, 3, "sa:n4", 100, "Active", 1, 40),
       member(2, n2, 1, 1, "sa2:n2", 50, "Active", 1, 55), member(2, n3, 2, 2, "sa2:n3", 50, "Active", 1, 60), member(2, n4, 3, 3, "sa2:n4", 50, "Slashed", 0, 0, 1),
       member(4, n2, 1, 1, "sa4:n2", 10, "Active", 2, 110), member(4, n3, 2, 2, "sa4:n3", 10, "Active", 2, 120), member(4, n4, 3, 3, "sa4:n4", 10, "Active", 2, 80),
-      member(4, n7, 6, 4, "sa4:n7", 10, "Active", 1, 30),
+      member(4, n7, 6, 4, "sa4:n7", 10, "Slashed", 1, 30, 1),
     ], (m) => m.id)),
     rounds: page([
       { id: "1-1", taskId: "1", round: 1, attempt: 0, attemptCount: 1, members: 3, submissions: 3, revealCount: 0, samples: "155", finalized: true, modelRoot: h("model:1:1"), lossE6: "523000", accuracyE6: "912345", loss: 0.523, accuracy: 0.912345 },
       { id: "2-1", taskId: "2", round: 1, attempt: 0, attemptCount: 1, members: 3, submissions: 2, revealCount: 0, samples: "115", finalized: false, modelRoot: null, lossE6: null, accuracyE6: null, loss: null, accuracy: null },
-      { id: "4-1", taskId: "4", round: 1, attempt: 1, attemptCount: 2, members: 4, submissions: 4, revealCount: 0, samples: "185", finalized: true, modelRoot: h("model:4:1"), lossE6: "400000", accuracyE6: "800000", loss: 0.4, accuracy: 0.8 },
+      { id: "4-1", taskId: "4", round: 1, attempt: 1, attemptCount: 2, members: 4, submissions: 3, revealCount: 3, samples: "155", finalized: true, modelRoot: h("model:4:1"), lossE6: "400000", accuracyE6: "800000", loss: 0.4, accuracy: 0.8 },
     ]),
     roundAttempts: page([
       { id: "1-1-0", roundId: "1-1", attempt: 0, members: 3, submissions: 3, revealCount: 0, samples: "155", finalized: true, restarted: false },
       { id: "2-1-0", roundId: "2-1", attempt: 0, members: 3, submissions: 2, revealCount: 0, samples: "115", finalized: false, restarted: false },
-      { id: "4-1-0", roundId: "4-1", attempt: 0, members: 4, submissions: 3, revealCount: 2, samples: "155", finalized: false, restarted: true },
-      { id: "4-1-1", roundId: "4-1", attempt: 1, members: 4, submissions: 4, revealCount: 0, samples: "185", finalized: true, restarted: false },
+      { id: "4-1-0", roundId: "4-1", attempt: 0, members: 4, submissions: 4, revealCount: 0, samples: "185", finalized: false, restarted: true },
+      { id: "4-1-1", roundId: "4-1", attempt: 1, members: 4, submissions: 3, revealCount: 3, samples: "155", finalized: true, restarted: false },
     ]),
     updates: page(sortBy([
       upd(1, n2, "update:1:n2", 55), upd(1, n3, "update:1:n3", 60), upd(1, n4, "update:1:n4", 40), upd(2, n2, "update:2:n2", 55), upd(2, n3, "update:2:n3", 60),
-      upd(4, n2, "update:4:0:n2", 55), upd(4, n3, "update:4:0:n3", 60), upd(4, n4, "update:4:0:n4", 40),
-      upd(4, n2, "update:4:1:n2", 55, 1), upd(4, n3, "update:4:1:n3", 60, 1), upd(4, n4, "update:4:1:n4", 40, 1), upd(4, n7, "update:4:1:n7", 30, 1),
+      upd(4, n2, "update:4:0:n2", 55), upd(4, n3, "update:4:0:n3", 60), upd(4, n4, "update:4:0:n4", 40), upd(4, n7, "update:4:0:n7", 30),
+      upd(4, n2, "update:4:1:n2", 55, 1), upd(4, n3, "update:4:1:n3", 60, 1), upd(4, n4, "update:4:1:n4", 40, 1),
     ], (u) => u.id)),
-    reveals: page(sortBy([n2, n3].map((a) => ({ id: `4-1-0-${a.address}`, attemptId: "4-1-0", node: a.address, revealRoot: h(`reveal:4:${a === n2 ? "n2" : "n3"}`) })), (r) => r.id)),
+    reveals: page(sortBy(([[n2, "n2"], [n3, "n3"], [n4, "n4"]] as const).map(([a, label]) => ({ id: `4-1-1-${a.address}`, attemptId: "4-1-1", node: a.address, revealRoot: h(`reveal:4:${label}`) })), (r) => r.id)),
     settlements: page([
-      { taskId: "1", index: 1, settler: creator.address, payoutRoot, total: "1000", disputedBy: null },
-      { taskId: "4", index: 1, settler: creator.address, payoutRoot: task4Roots.disputed, total: "100", disputedBy: n2.address },
-      { taskId: "4", index: 2, settler: creator.address, payoutRoot: task4Roots.final, total: "100", disputedBy: null },
+      { taskId: "1", index: 1, settler: creator.address, payoutRoot, total: "1000", disputedBy: null, resolvedRoot: null, resolvedTotal: null },
+      { taskId: "4", index: 1, settler: creator.address, payoutRoot: task4Roots.disputed, total: "100", disputedBy: n2.address, resolvedRoot: task4Roots.final, resolvedTotal: "100" },
     ]),
+    disputes: page([{ id: `4-${n2.address}`, taskId: "4", member: n2.address, proposedRoot: task4Roots.final, proposedTotal: "100" }]),
     claims: page([
       { id: "1-0", taskId: "1", account: n2.address, leafIndex: "0", amount: "300" },
       { id: "1-1", taskId: "1", account: n3.address, leafIndex: "1", amount: "350" },
       { id: "1-2", taskId: "1", account: n4.address, leafIndex: "2", amount: "250" },
     ]),
-    slashings: page([{ id: `2-${n4.address}`, taskId: "2", memberId: `2-${n4.address}`, node: n4.address, round: 1, amount: "50", slasher: deployer.address }]),
+    slashings: page(sortBy([
+      { id: `2-${n4.address}`, taskId: "2", memberId: `2-${n4.address}`, node: n4.address, round: 1, amount: "50", slasher: deployer.address },
+      { id: `4-${n7.address}`, taskId: "4", memberId: `4-${n7.address}`, node: n7.address, round: 1, amount: "10", slasher: creator.address },
+    ], (x) => x.id)),
     refunds: page([{ taskId: "3", creator: creator.address, amount: "500" }]),
     fheInputs: page([{ id: "3-4", taskId: "3", datasetId: "4", position: 0, keyId: h("key:k1") }]),
     accounts: page(sortBy([
@@ -459,7 +467,7 @@ export function expectedState(s: Scenario) {
       acct(n2, { earned: 300, claimCount: 1, staked: 160, stakesWithdrawn: 100, datasetCount: 2, membershipCount: 3, updateCount: 4 }),
       acct(n3, { earned: 350, claimCount: 1, staked: 160, datasetCount: 2, membershipCount: 3, updateCount: 4 }),
       acct(n4, { earned: 250, claimCount: 1, staked: 160, slashed: 50, datasetCount: 1, membershipCount: 3, updateCount: 3 }),
-      acct(n7, { staked: 10, datasetCount: 1, membershipCount: 1, updateCount: 1 }),
+      acct(n7, { staked: 10, slashed: 10, datasetCount: 1, membershipCount: 1, updateCount: 1 }),
     ], (a) => a.id)),
   };
 }

@@ -17,6 +17,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { HARDHAT_MNEMONIC } from "../../src/chain/client.ts";
 import { writeDeployment } from "../../src/chain/deployments.ts";
+import { LOCAL_TERM_LIMITS } from "../../src/chain/termLimits.ts";
 import { freePort, spawnGroup, waitFor, type Spawned } from "./processes.ts";
 
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
@@ -89,7 +90,7 @@ export async function startLocalChain(options: StartLocalChainOptions = {}): Pro
     const test = createTestClient({ chain, mode: "hardhat", transport: http(rpcUrl) });
     if (options.clockOffsetSeconds) await test.increaseTime({ seconds: options.clockOffsetSeconds });
     const datasetIndex = await deploy("DatasetIndex", []);
-    const trainingTasks = await deploy("TrainingTasks", [datasetIndex]);
+    const trainingTasks = await deploy("TrainingTasks", [datasetIndex, LOCAL_TERM_LIMITS]);
     const rewardToken = await deploy("RewardToken", [account(0).address]);
     const mine = async (blocks = 1) => {
       for (let i = 0; i < blocks; i++) await test.request({ method: "evm_mine" as never, params: [] as never });

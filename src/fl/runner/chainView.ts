@@ -1,6 +1,6 @@
 // Chain + storage reads shared by the node and aggregator loops: the task's spec, the member set of a round
 // attempt, the global model a round starts from, and a chain clock.
-import { createPublicClient, http, type Address, type Hex } from "viem";
+import { createPublicClient, http, zeroHash, type Address, type Hex } from "viem";
 import { datasetIndexAbi, trainingTasksAbi } from "../../chain/abis.ts";
 import type { ChainContext } from "../../chain/client.ts";
 import { getEvents } from "../../chain/events.ts";
@@ -92,6 +92,31 @@ export async function attemptMembers(ctx: ChainContext, taskId: bigint, round: n
   if (set.length !== expected)
     throw new FlError(`Round ${round} attempt ${attempt} started with ${expected} members but ${set.length} are derivable from the events.`);
   return set;
+}
+
+/**
+ * The active members that missed a round attempt on chain — no update; with `reveals`, also a submitter without a
+ * reveal while some member dropped — which finalizeRound/restartRound must drop (the contract slashes them and
+ * checks the list is exact). Read from the contract's current state, not events, so it matches what it checks.
+ */
+export async function missedMembers(
+  ctx: ChainContext,
+  taskId: bigint,
+  round: number,
+  attempt: number,
+  members: readonly TaskMember[],
+  options: { reveals: boolean; dropouts: boolean },
+): Promise<Address[]> {
+  const read = ctx.contracts.trainingTasks.read;
+  const missed: Address[] = [];
+  for (const { node } of members) {
+    const member = await read.getMember([taskId, node]);
+    if (member.slashed) continue;
+    const update = await read.updateOf([taskId, round, attempt, node]);
+    if (update === zeroHash) missed.push(node);
+    else if (options.reveals && options.dropouts && (await read.revealOf([taskId, round, attempt, node])) === zeroHash) missed.push(node);
+  }
+  return missed;
 }
 
 /** Σ rows of the members' datasets on chain: the bound on a round's Σ samples for the fixed-point overflow guard. */

@@ -8,7 +8,7 @@ import type { ModelSpec } from "../modelSpec.ts";
 import { encodeRoundModel } from "../roundModel.ts";
 import { decodeReveal } from "../secureAggregation.ts";
 import { decodeUpdate } from "../updateCodec.ts";
-import { attemptMembers, createChainClock, globalModel, loadTaskSpec, pollReporter, TERMINAL_STATUSES, toE6, uncachedContext } from "./chainView.ts";
+import { attemptMembers, createChainClock, globalModel, loadTaskSpec, missedMembers, pollReporter, TERMINAL_STATUSES, toE6, uncachedContext } from "./chainView.ts";
 
 export type AggregatorEvent =
   | { type: "waiting"; reason: string }
@@ -23,9 +23,11 @@ export type AggregatorEvent =
       accuracy: number;
       modelRoot: Hex;
       excluded: Exclusion[];
+      /** Members without an update, dropped and slashed by the finalization. */
+      dropped: Address[];
     }
   | { type: "rerun"; round: number; attempt: number; submissions: number; reason: string; excluded: Exclusion[] }
-  | { type: "restarted"; round: number; attempt: number }
+  | { type: "restarted"; round: number; attempt: number; dropped: Address[] }
   | { type: "warning"; message: string }
   | { type: "finished"; status: TaskStatusName };
 
@@ -136,8 +138,10 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
             const loss = m.valLoss ?? m.loss;
             const accuracy = m.valAccuracy ?? m.accuracy;
             const modelRoot = await store.put(encodeRoundModel({ taskId, round, attempt: info.attempt, params: result.params, metrics: m, nodes: result.included }));
-            await taskWrite(ctx, "finalizeRound", [taskId, round, modelRoot, toE6(loss), toE6(accuracy)], `finalize round ${round}`);
-            onEvent({ type: "finalized", round, attempt: info.attempt, submissions: info.submissions, samples: m.samples, loss, accuracy, modelRoot, excluded: result.excluded });
+            // Members without an update are dropped (and slashed) by the protocol here, so no later round waits for them.
+            const dropped = await missedMembers(ctx, taskId, round, info.attempt, task.members, { reveals: false, dropouts: false });
+            await taskWrite(ctx, "finalizeRound", [taskId, round, modelRoot, toE6(loss), toE6(accuracy), dropped], `finalize round ${round}`);
+            onEvent({ type: "finalized", round, attempt: info.attempt, submissions: info.submissions, samples: m.samples, loss, accuracy, modelRoot, excluded: result.excluded, dropped });
           } else {
             failed.set(key, true);
             onEvent({ type: "rerun", round, attempt: info.attempt, submissions: info.submissions, reason: result.reason, excluded: result.excluded });
@@ -149,15 +153,17 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
             failed.set(key, true);
             onEvent({ type: "rerun", round, attempt: info.attempt, submissions: info.submissions, ...verdict });
           }
+          const dropouts = info.submissions < info.members;
+          const dropped = await missedMembers(ctx, taskId, round, info.attempt, task.members, { reveals: true, dropouts });
           try {
-            await taskWrite(ctx, "restartRound", [taskId], `restart round ${round}`);
+            await taskWrite(ctx, "restartRound", [taskId, dropped], `restart round ${round}`);
           } catch (err) {
             if (err instanceof Error && /TrainingTasksTooManyAttempts/.test(err.message))
               throw new FlError(`Round ${round} could not be aggregated in 3 attempts: the task cannot progress and can be abandoned after the finalize deadline.`, { cause: err });
             throw err;
           }
           failed.delete(key);
-          onEvent({ type: "restarted", round, attempt: info.attempt + 1 });
+          onEvent({ type: "restarted", round, attempt: info.attempt + 1, dropped });
         } else {
           poll.wait(`round ${round} attempt ${info.attempt}: ${info.submissions}/${info.members} updates, ${info.reveals} reveals`);
           // A local dev chain mines only on transactions, so its clock stands still while everyone waits for a
