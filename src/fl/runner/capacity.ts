@@ -80,8 +80,8 @@ export async function checkJoinCapacity(
   const fit = sampleFit(spec, [joined, own]);
   if (!fit.fits)
     throw new FixedPointOverflowError(
-      `Not joining task ${taskId} (nothing staked): its ${members.length} members' ${count(joined)} rows plus dataset ${datasetId}'s ` +
-        `${count(own)} make ${count(fit.total)}, over the model spec's capacity of ${count(fit.capacity)} samples (the int32 update sum could overflow): join with a smaller dataset or another task.`,
+      `Not joining task ${taskId} (nothing staked): the rows of its ${members.length} joined members (${count(joined)}) plus dataset ${datasetId}'s ` +
+        `(${count(own)}) make ${count(fit.total)}, over the model spec's capacity of ${count(fit.capacity)} samples (the int32 update sum could overflow): join with a smaller dataset or another task.`,
     );
   return fit;
 }
