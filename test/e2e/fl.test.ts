@@ -292,7 +292,7 @@ describe("federated learning end to end", () => {
     const registered = await Promise.all([...NODES, FOURTH].map(async (i) => (await readDataset(reader, datasetOf.get(i)!)).rows));
     const largest = registered.sort((a, b) => (a > b ? -1 : 1)).slice(0, 3).reduce((a, b) => a + b, 0n);
     const rows = Number(largest);
-    // Specs sized to those rows: capacity one sample short of them, and one sample over.
+    // Specs sized to those rows: a capacity just below them, and one that holds them.
     const sized = async (name: string, capacityFor: number) => {
       const file = path.join(dataDir, `${name}.json`);
       const s = { ...spec, clipNorm: 1, fixedPointScale: INT32_SUM_LIMIT / capacityFor - 0.5 };
@@ -353,7 +353,10 @@ describe("federated learning end to end", () => {
       assert.match(res.stderr, message);
     }
     assert.deepEqual(await Promise.all([big, liar].map(async (i) => [await nonce(i), await balance(i)])), before, "a refused node sent a transaction or moved tokens");
-    for (const i of [big, liar]) assert.equal((await events("MemberJoined", { taskId, node: addr(i) })).length, 0);
+    for (const i of [big, liar]) {
+      assert.equal((await events("MemberJoined", { taskId, node: addr(i) })).length, 0);
+      await assert.rejects(stat(path.join(nodeDir(home, taskId, addr(i)), "sa-key.json")), { code: "ENOENT" }, "a refused node wrote its key");
+    }
     assert.equal((await readTask(ctx(0), taskId)).members.length, 1);
   });
 
