@@ -342,12 +342,13 @@ describe("federated learning end to end", () => {
 
     const balance = (i: number) => chain.publicClient.readContract({ address: chain.addresses.rewardToken, abi: rewardTokenAbi, functionName: "balanceOf", args: [addr(i)] });
     const before = await Promise.all([big, liar].map(async (i) => [await nonce(i), await balance(i)]));
-    const cases: [CliResult, RegExp][] = [
-      [await cli(...nodeArgs(taskId, big)), new RegExp(`^error: Not joining task ${taskId} \\(nothing staked\\): the rows of its 1 joined members \\(${joined}\\) plus dataset ${datasetOf.get(big)}'s \\(${bigRows}\\) make ${(joined + bigRows).toLocaleString("en-US")}, over the model spec's capacity of ${roomy.capacity.toLocaleString("en-US")} samples`)],
-      [await cli("node", "run", "--task", String(taskId), "--data", dataFileOf.get(FOURTH)!, "--dataset", String(liarDataset), "-a", String(liar)),
+    const cases: [Promise<CliResult>, RegExp][] = [
+      [cli(...nodeArgs(taskId, big)), new RegExp(`^error: Not joining task ${taskId} \\(nothing staked\\): the rows of its 1 joined members \\(${joined}\\) plus dataset ${datasetOf.get(big)}'s \\(${bigRows}\\) make ${(joined + bigRows).toLocaleString("en-US")}, over the model spec's capacity of ${roomy.capacity.toLocaleString("en-US")} samples`)],
+      [cli("node", "run", "--task", String(taskId), "--data", dataFileOf.get(FOURTH)!, "--dataset", String(liarDataset), "-a", String(liar)),
         new RegExp(`^error: The data has ${liarTable.features.rows} rows but dataset ${liarDataset} commits 10`)],
     ];
-    for (const [res, message] of cases) {
+    for (const [pending, message] of cases) {
+      const res = await pending;
       assert.equal(res.code, 1, `${res.args.join(" ")}\n${res.stdout}\n${res.stderr}`);
       assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
       assert.match(res.stderr, message);
