@@ -6,7 +6,7 @@ import { featureFieldsOf, labelFieldOf, loadSchema, schemaHash, type Schema } fr
 import { standardizedColumns } from "../../src/data/standardize.ts";
 import { TwoPmError } from "../../src/errors.ts";
 import { parseModelSpec, serializeModelSpec } from "../../src/fl/modelSpec.ts";
-import { checkTaskCapacity } from "../../src/fl/runner/capacity.ts";
+import { checkTaskCapacity, datasetsPhrase } from "../../src/fl/runner/capacity.ts";
 import { loadChainSchema, loadTaskSpec } from "../../src/fl/runner/chainView.ts";
 import { readTaskHistory } from "../../src/fl/runner/taskHistory.ts";
 import type { ContentStore } from "../../src/storage/types.ts";
@@ -89,7 +89,9 @@ fixed-point updates could overflow. Refuses (nothing sent) a spec whose capacity
     const sampleCapacity = { capacity: capacity.capacity, possibleRows: capacity.total, datasets: capacity.datasets.map((d) => d.datasetId) };
     output(cmd, { taskId, modelRoot, transactionHash, sampleCapacity }, () => [
       `created task ${taskId} (model spec ${modelRoot})`,
-      `  sample capacity ${count(capacity.capacity)}: the ${capacity.datasets.length} largest datasets under schema ${schemaId} hold ${count(capacity.total)} rows`,
+      `  sample capacity ${count(capacity.capacity)}: ` + (capacity.datasets.length
+        ? `${datasetsPhrase(capacity.datasets.length, opts.maxNodes)} under schema ${schemaId} hold ${count(capacity.total)} rows`
+        : `no active datasets under schema ${schemaId} yet`),
     ].join("\n"));
   }));
 

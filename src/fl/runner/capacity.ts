@@ -34,6 +34,11 @@ export async function schemaDatasets(ctx: ChainContext, schemaId: bigint): Promi
   return [...byId.values()];
 }
 
+/** "the 3 largest datasets" (or "the 2 active datasets" when fewer than maxNodes exist). */
+export function datasetsPhrase(n: number, maxNodes: number): string {
+  return n < maxNodes ? `the ${n} active dataset${n === 1 ? "" : "s"}` : `the ${n} largest datasets`;
+}
+
 export type TaskCapacity = SampleFitReturnType & {
   /** The `maxNodes` largest active datasets under the schema: the most rows the task's members can bring today. */
   datasets: SchemaDataset[];
@@ -55,7 +60,7 @@ export async function checkTaskCapacity(ctx: ChainContext, parameters: { spec: F
   const fit = sampleFit(spec, datasets.map((d) => d.rows));
   if (!fit.fits)
     throw new FixedPointOverflowError(
-      `The model spec holds at most ${count(fit.capacity)} samples but the ${datasets.length} largest datasets under schema ${schemaId} ` +
+      `The model spec holds at most ${count(fit.capacity)} samples but ${datasetsPhrase(datasets.length, maxNodes)} under schema ${schemaId} ` +
         `have ${count(fit.total)} rows, which can overflow the int32 update sum: ${capacityAdvice(spec, fit)}, or lower --max-nodes.`,
       { details: `datasets ${datasets.map((d) => `${d.datasetId} (${d.rows} rows)`).join(", ")}` },
     );
