@@ -10,7 +10,7 @@ import { hexToBytes, type Address, type Hex } from "viem";
 import { rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
 import { connect, write, type ChainContext } from "../../src/chain/client.ts";
 import { getEvents } from "../../src/chain/events.ts";
-import { joinTask, readDataset, readRound, readTask, registerDataset, taskWrite } from "../../src/chain/tasks.ts";
+import { joinTask, readDataset, readRound, readTask, registerDataset, retireDataset, taskWrite, updateDataset } from "../../src/chain/tasks.ts";
 import { buildManifest, fitStandardizer, loadRows, loadSchema, splitBy, standardize, standardizedCsv, trainTestSplit, validateRows } from "../../src/data/index.ts";
 import type { RawRow, Schema, StandardizationStats } from "../../src/data/index.ts";
 import {
@@ -288,6 +288,13 @@ describe("federated learning end to end", () => {
   });
 
   test("capacity: task create refuses a spec too small for the schema's datasets; node run refuses to stake past it or on more rows than it commits", async () => {
+    // Datasets that cannot bring their rows count for nothing: a retired one, and one whose current version has 1 row.
+    const fake = (tag: string, rows: bigint) =>
+      ({ schemaId: 1n, root: `0x${tag.repeat(32)}` as Hex, manifestRoot: `0x${tag.repeat(32)}` as Hex, rows, encryption: "none" as const, uri: `fake:${tag}` });
+    const { datasetId: retired } = await registerDataset(ctx(8), fake("a1", 1_000_000n));
+    await retireDataset(ctx(8), retired);
+    const { datasetId: shrunk } = await registerDataset(ctx(8), fake("a2", 1_000_000n));
+    await updateDataset(ctx(8), shrunk, fake("a3", 1n));
     // The three largest penguin datasets under schema 1 (one per island + the first 80 rows), as registered.
     const registered = await Promise.all([...NODES, FOURTH].map(async (i) => (await readDataset(reader, datasetOf.get(i)!)).rows));
     const largest = registered.sort((a, b) => (a > b ? -1 : 1)).slice(0, 3).reduce((a, b) => a + b, 0n);
