@@ -87,7 +87,9 @@ async function loadState(file: string): Promise<NodeState> {
  * The node operator's protocol loop: joins the task (key persisted first), then follows the chain: in every round
  * attempt it trains from the global model, masks and stores its update and submits its root; after the submit
  * deadline, if some member dropped, it reveals its seeds toward the dropped members only. State is persisted so a
- * restarted node resumes without a double join or submit. Returns the task's final status.
+ * restarted node resumes without a double join or submit. Returns the task's final status. Before writing or
+ * sending anything it refuses a table with more rows than its dataset commits and, when not yet a member, a join
+ * that would take the members' rows past the spec's sample capacity (checkJoinCapacity).
  *
  * @example
  * const status = await runNode(ctx, { store, taskId, datasetId, home, spec, table, onEvent: console.log })
