@@ -6,6 +6,7 @@ import { featureFieldsOf, labelFieldOf, loadSchema, schemaHash, type Schema } fr
 import { standardizedColumns } from "../../src/data/standardize.ts";
 import { TwoPmError } from "../../src/errors.ts";
 import { parseModelSpec, serializeModelSpec } from "../../src/fl/modelSpec.ts";
+import { checkTaskCapacity, datasetsPhrase } from "../../src/fl/runner/capacity.ts";
 import { loadChainSchema, loadTaskSpec } from "../../src/fl/runner/chainView.ts";
 import { readTaskHistory } from "../../src/fl/runner/taskHistory.ts";
 import type { ContentStore } from "../../src/storage/types.ts";
@@ -37,6 +38,7 @@ const when = (deadline: bigint, now: bigint) => {
   return `${new Date(Number(deadline) * 1000).toISOString().replace(".000Z", "Z")} (${d >= 0 ? `in ${d} s` : `${-d} s ago`})`;
 };
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const count = (n: number) => n.toLocaleString("en-US");
 
 type CreateOptions = TaskTermsOptions & { spec: string; schema: number | string; rounds: number; minNodes: number; maxNodes: number };
 
@@ -46,6 +48,10 @@ export default function register(program: Command): void {
     task
       .command("create")
       .description("validate a model spec against a schema, store it and create a federated task (escrows the budget)")
+      .addHelpText("after", `
+Prints the spec's sample capacity: the most rows all members together may train on before the int32 sum of the
+fixed-point updates could overflow. Refuses (nothing sent) a spec whose capacity cannot hold the rows of the
+--max-nodes largest active datasets registered under the schema.`)
       .requiredOption("--spec <file>", "model spec JSON (2pm-model/1; see specs/)")
       .requiredOption("--schema <id|file>", "schema id on DatasetIndex, or the schema JSON file (registered first)", schemaRef)
       .requiredOption("--rounds <n>", "training rounds", intOption("--rounds", 1, 1000))
@@ -74,12 +80,19 @@ export default function register(program: Command): void {
     const columns = schemaColumns(schema);
     const unknown = spec.features.filter((f) => !columns.includes(f));
     if (unknown.length) throw new TwoPmError(`Features not among schema ${schemaId}'s standardized columns: ${unknown.join(", ")} (columns: ${columns.join(", ")}).`);
+    const capacity = await checkTaskCapacity(ctx, { spec, schemaId: BigInt(schemaId), maxNodes: opts.maxNodes });
     const modelRoot = await store.put(serializeModelSpec(spec));
     const params: TaskParams = {
       kind: 0, schemaId, modelRoot, rounds: opts.rounds, minNodes: opts.minNodes, maxNodes: opts.maxNodes, ...(await taskTerms(ctx, opts)),
     };
     const { taskId, transactionHash } = await createTask(ctx, params);
-    output(cmd, { taskId, modelRoot, transactionHash }, () => `created task ${taskId} (model spec ${modelRoot})`);
+    const sampleCapacity = { capacity: capacity.capacity, possibleRows: capacity.total, datasets: capacity.datasets.map((d) => d.datasetId) };
+    output(cmd, { taskId, modelRoot, transactionHash, sampleCapacity }, () => [
+      `created task ${taskId} (model spec ${modelRoot})`,
+      `  sample capacity ${count(capacity.capacity)}: ` + (capacity.datasets.length
+        ? `${datasetsPhrase(capacity.datasets.length, opts.maxNodes)} under schema ${schemaId} hold ${count(capacity.total)} rows`
+        : `no active datasets under schema ${schemaId} yet`),
+    ].join("\n"));
   }));
 
   task

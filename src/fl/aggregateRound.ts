@@ -4,7 +4,8 @@ import { applyDelta, fedAvg, sumUpdates } from "./fedAvg.ts";
 import { checkParams, modelLayout } from "./model.ts";
 import type { ModelSpec } from "./modelSpec.ts";
 import { unmaskSum, type RevealFile, type SaMember, type SeedReveal } from "./secureAggregation.ts";
-import { assertSumFits, type Update } from "./updateCodec.ts";
+import { assertSumFits } from "./capacity.ts";
+import type { Update } from "./updateCodec.ts";
 
 /** An update recorded on chain whose file was fetched (root verified by the store) and decoded. */
 export type RoundUpdateResult = {

@@ -8,9 +8,9 @@ export { evaluate, predict, predictProba } from "./evaluate.ts";
 export type { EvaluateReturnType } from "./evaluate.ts";
 export { createRng, mixSeed, permutation } from "./prng.ts";
 export type { Rng } from "./prng.ts";
+export { sampleCapacity, sampleFit, capacityAdvice, assertSumFits } from "./capacity.ts";
+export type { FixedPointConfig, SampleFitReturnType } from "./capacity.ts";
 export {
-  sampleCapacity,
-  assertSumFits,
   modelDelta,
   clipDelta,
   quantizeUpdate,
@@ -19,7 +19,7 @@ export {
   UPDATE_MAGIC,
   UPDATE_VERSION,
 } from "./updateCodec.ts";
-export type { FixedPointConfig, QuantizeUpdateParameters, Update, UpdateHeader } from "./updateCodec.ts";
+export type { QuantizeUpdateParameters, Update, UpdateHeader } from "./updateCodec.ts";
 export {
   saKeyPair,
   saPublicKey,

@@ -1,7 +1,7 @@
 import type { Address } from "viem";
 import { z } from "zod/v4";
+import { assertSumFits, type FixedPointConfig } from "./capacity.ts";
 import { FixedPointOverflowError, ModelInputError, UpdateFormatError } from "./errors.ts";
-import { INT32_SUM_LIMIT, type ModelSpec } from "./modelSpec.ts";
 
 /** Magic bytes of an update file. */
 export const UPDATE_MAGIC = new TextEncoder().encode("2PMUPD\0\0");
@@ -9,37 +9,6 @@ export const UPDATE_MAGIC = new TextEncoder().encode("2PMUPD\0\0");
 export const UPDATE_VERSION = 1;
 /** Largest JSON header accepted when decoding (a header is a few hundred bytes). */
 export const MAX_HEADER_BYTES = 65_536;
-
-export type FixedPointConfig = Pick<ModelSpec, "clipNorm" | "fixedPointScale">;
-
-/**
- * The largest total sample count Σ n_i whose weighted, quantized updates can never overflow the int32 sum:
- * each coordinate of node i is |round(n_i·x·scale)| <= n_i·clipNorm·scale + 1/2 and n_i >= 1, so
- * Σ_i <= T·(clipNorm·scale + 1/2) <= 2^31 − 1 whenever T <= capacity.
- *
- * @example
- * sampleCapacity({ clipNorm: 1, fixedPointScale: 2 ** 16 }) // 32767
- */
-export function sampleCapacity(config: FixedPointConfig): number {
-  return Math.floor(INT32_SUM_LIMIT / (config.clipNorm * config.fixedPointScale + 0.5));
-}
-
-/**
- * Throws a FixedPointOverflowError unless `totalSamples` (an upper bound on Σ n_i over the round's nodes) fits.
- *
- * @example
- * assertSumFits(spec, { totalSamples: sumOfMemberRows })
- */
-export function assertSumFits(config: FixedPointConfig, options: { totalSamples: number }): void {
-  const capacity = sampleCapacity(config);
-  if (!Number.isFinite(options.totalSamples) || options.totalSamples > capacity)
-    throw new FixedPointOverflowError(
-      `${options.totalSamples} samples can overflow the int32 update sum (at most ${capacity} fit): lower fixedPointScale or clipNorm, or use fewer samples per node.`,
-      {
-        details: `Σ n_i·(clipNorm·scale + 1/2) must stay <= 2^31 − 1; clipNorm = ${config.clipNorm}, scale = ${config.fixedPointScale}.`,
-      },
-    );
-}
 
 /**
  * The update of a node: local − global parameters.

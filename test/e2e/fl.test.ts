@@ -10,12 +10,12 @@ import { hexToBytes, type Address, type Hex } from "viem";
 import { rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
 import { connect, write, type ChainContext } from "../../src/chain/client.ts";
 import { getEvents } from "../../src/chain/events.ts";
-import { readRound, readTask, registerDataset, taskWrite } from "../../src/chain/tasks.ts";
+import { joinTask, readDataset, readRound, readTask, registerDataset, retireDataset, taskWrite, updateDataset } from "../../src/chain/tasks.ts";
 import { buildManifest, fitStandardizer, loadRows, loadSchema, splitBy, standardize, standardizedCsv, trainTestSplit, validateRows } from "../../src/data/index.ts";
 import type { RawRow, Schema, StandardizationStats } from "../../src/data/index.ts";
 import {
-  decodeReveal, decodeRoundModel, decodeUpdate, evaluate, initParams, maskStream, modelDelta, parseModelSpec, quantizeUpdate, sumUpdates,
-  trainLocal, type ModelSpec,
+  decodeReveal, decodeRoundModel, decodeUpdate, evaluate, initParams, INT32_SUM_LIMIT, maskStream, modelDelta, parseModelSpec, quantizeUpdate,
+  sampleCapacity, sumUpdates, trainLocal, type ModelSpec,
 } from "../../src/fl/index.ts";
 import { uncachedContext } from "../../src/fl/runner/chainView.ts";
 import { nodeDir } from "../../src/fl/runner/runNode.ts";
@@ -285,6 +285,87 @@ describe("federated learning end to end", () => {
       assert.equal(refused.stderr.trim().split("\n").length, 1);
     }
     assert.equal(await nonce(CREATOR), creatorNonce);
+  });
+
+  test("capacity: task create refuses a spec too small for the schema's datasets; node run refuses to stake past it or on more rows than it commits", async () => {
+    // Datasets that cannot bring their rows count for nothing: a retired one, and one whose current version has 1 row.
+    const fake = (tag: string, rows: bigint) =>
+      ({ schemaId: 1n, root: `0x${tag.repeat(32)}` as Hex, manifestRoot: `0x${tag.repeat(32)}` as Hex, rows, encryption: "none" as const, uri: `fake:${tag}` });
+    const { datasetId: retired } = await registerDataset(ctx(8), fake("a1", 1_000_000n));
+    await retireDataset(ctx(8), retired);
+    const { datasetId: shrunk } = await registerDataset(ctx(8), fake("a2", 1_000_000n));
+    await updateDataset(ctx(8), shrunk, fake("a3", 1n));
+    // The three largest penguin datasets under schema 1 (one per island + the first 80 rows), as registered.
+    const registered = await Promise.all([...NODES, FOURTH].map(async (i) => (await readDataset(reader, datasetOf.get(i)!)).rows));
+    const largest = registered.sort((a, b) => (a > b ? -1 : 1)).slice(0, 3).reduce((a, b) => a + b, 0n);
+    const rows = Number(largest);
+    // Specs sized to those rows: a capacity just below them, and one that holds them.
+    const sized = async (name: string, capacityFor: number) => {
+      const file = path.join(dataDir, `${name}.json`);
+      const s = { ...spec, clipNorm: 1, fixedPointScale: INT32_SUM_LIMIT / capacityFor - 0.5 };
+      await writeFile(file, JSON.stringify(s));
+      return { file, capacity: sampleCapacity(s) };
+    };
+    const short = await sized("short-spec", rows - 1);
+    const roomy = await sized("roomy-spec", rows + 1);
+    assert.ok(short.capacity < rows && roomy.capacity >= rows, `capacities ${short.capacity} / ${roomy.capacity} around ${rows} rows`);
+
+    const nonce = (i: number) => chain.publicClient.getTransactionCount({ address: addr(i) });
+    const creatorNonce = await nonce(CREATOR);
+    const tasksBefore = (await events("TaskCreated", {})).length;
+    const refused = await cli("task", "create", "--spec", short.file, "--rounds", "1", "--max-nodes", "3", ...taskArgs(), "-a", String(CREATOR));
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+    assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`^error: The model spec holds at most ${short.capacity.toLocaleString("en-US")} samples but the 3 largest datasets under schema 1 have ${rows.toLocaleString("en-US")} rows, .*lower fixedPointScale .*or lower --max-nodes`));
+    assert.equal(await nonce(CREATOR), creatorNonce, "task create sent a transaction (approve or create)");
+    assert.equal((await events("TaskCreated", {})).length, tasksBefore);
+
+    // Capacity for exactly these rows: created, and the capacity is printed (and in --json).
+    const created = jsonOf<{ taskId: string; sampleCapacity: { capacity: number; possibleRows: number } }>(expectExit(await cli(
+      "--json", "task", "create", "--spec", roomy.file, "--rounds", "1", "--max-nodes", "3", ...taskArgs(), "-a", String(CREATOR))));
+    assert.deepEqual(created.sampleCapacity.capacity, roomy.capacity);
+    assert.deepEqual(created.sampleCapacity.possibleRows, rows);
+    const taskId = BigInt(created.taskId);
+    const human = expectExit(await cli("task", "create", "--spec", roomy.file, "--rounds", "1", "--max-nodes", "3", ...taskArgs(), "-a", String(CREATOR)));
+    assert.match(human.stdout, new RegExp(`^  sample capacity ${roomy.capacity.toLocaleString("en-US")}: the 3 largest datasets under schema 1 hold ${rows.toLocaleString("en-US")} rows$`, "m"));
+
+    // The largest island joins. Then a data owner registers every training row as one new dataset: with it the task's
+    // rows would pass the capacity, so its node refuses before the key, the approval and the stake.
+    const rowsOfDataset = async (i: number) => Number((await readDataset(reader, datasetOf.get(i)!)).rows);
+    const islandRows = await Promise.all(NODES.map(rowsOfDataset));
+    const biggest = NODES[islandRows.indexOf(Math.max(...islandRows))];
+    await joinTask(ctx(biggest), taskId, datasetOf.get(biggest)!, `0x${"ab".repeat(32)}`);
+    const big = OTHER_SCHEMA_OWNER;
+    await registerNodeData(big, trainRows, "all-training-rows");
+    const [joined, bigRows] = [Math.max(...islandRows), await rowsOfDataset(big)];
+    assert.ok(joined + bigRows > roomy.capacity);
+    // A dataset committing fewer rows than its data has: the node would report more samples than it commits.
+    const liar = 8;
+    await write(ctx(0), { address: chain.addresses.rewardToken, abi: rewardTokenAbi, functionName: "mint", args: [addr(liar), 1_000n * E18] }, "mint");
+    const liarTable = standardize(validateRows(rowsOf.get(FOURTH)!, schema), schema, stats);
+    const liarRoot = await store.put(new TextEncoder().encode(standardizedCsv(liarTable)));
+    const liarManifest = await putJson(store, buildManifest({ schema, table: liarTable, standardization: stats, contentRoot: liarRoot }));
+    const { datasetId: liarDataset } = await registerDataset(ctx(liar), { schemaId: 1n, root: liarRoot, manifestRoot: liarManifest, rows: 10n, encryption: "none", uri: "penguins:liar" });
+
+    const balance = (i: number) => chain.publicClient.readContract({ address: chain.addresses.rewardToken, abi: rewardTokenAbi, functionName: "balanceOf", args: [addr(i)] });
+    const before = await Promise.all([big, liar].map(async (i) => [await nonce(i), await balance(i)]));
+    const cases: [Promise<CliResult>, RegExp][] = [
+      [cli(...nodeArgs(taskId, big)), new RegExp(`^error: Not joining task ${taskId} \\(nothing staked\\): the rows of its 1 joined members \\(${joined}\\) plus dataset ${datasetOf.get(big)}'s \\(${bigRows}\\) make ${(joined + bigRows).toLocaleString("en-US")}, over the model spec's capacity of ${roomy.capacity.toLocaleString("en-US")} samples`)],
+      [cli("node", "run", "--task", String(taskId), "--data", dataFileOf.get(FOURTH)!, "--dataset", String(liarDataset), "-a", String(liar)),
+        new RegExp(`^error: The data has ${liarTable.features.rows} rows but dataset ${liarDataset} commits 10`)],
+    ];
+    for (const [pending, message] of cases) {
+      const res = await pending;
+      assert.equal(res.code, 1, `${res.args.join(" ")}\n${res.stdout}\n${res.stderr}`);
+      assert.equal(res.stderr.trim().split("\n").length, 1, res.stderr);
+      assert.match(res.stderr, message);
+    }
+    assert.deepEqual(await Promise.all([big, liar].map(async (i) => [await nonce(i), await balance(i)])), before, "a refused node sent a transaction or moved tokens");
+    for (const i of [big, liar]) {
+      assert.equal((await events("MemberJoined", { taskId, node: addr(i) })).length, 0);
+      await assert.rejects(stat(path.join(nodeDir(home, taskId, addr(i)), "sa-key.json")), { code: "ENOENT" }, "a refused node wrote its key");
+    }
+    assert.equal((await readTask(ctx(0), taskId)).members.length, 1);
   });
 
   test("4 nodes (MLP), one SIGKILLed after round 1: round 2 finalizes through seed reveals and the dead node is slashed", async () => {

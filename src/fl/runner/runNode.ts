@@ -2,7 +2,7 @@ import { chmod, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Address, Hex } from "viem";
 import type { ChainContext } from "../../chain/client.ts";
-import { joinTask, readRound, readTask, readUpdates, taskWrite, type TaskStatusName } from "../../chain/tasks.ts";
+import { joinTask, readDataset, readRound, readTask, readUpdates, taskWrite, type TaskStatusName } from "../../chain/tasks.ts";
 import { writeFileAtomic } from "../../storage/atomicWrite.ts";
 import type { ContentStore } from "../../storage/types.ts";
 import { buildUpdate } from "../buildUpdate.ts";
@@ -11,6 +11,7 @@ import type { Table } from "../model.ts";
 import type { ModelSpec } from "../modelSpec.ts";
 import { createSaCache, encodeReveal, revealSeedsFor, saKeyPair, saPublicKey, type SaKeyPair } from "../secureAggregation.ts";
 import { trainLocal } from "../trainLocal.ts";
+import { checkJoinCapacity } from "./capacity.ts";
 import { attemptMembers, createChainClock, globalModel, membersRows, pollReporter, TERMINAL_STATUSES, uncachedContext } from "./chainView.ts";
 
 export type NodeEvent =
@@ -86,7 +87,9 @@ async function loadState(file: string): Promise<NodeState> {
  * The node operator's protocol loop: joins the task (key persisted first), then follows the chain: in every round
  * attempt it trains from the global model, masks and stores its update and submits its root; after the submit
  * deadline, if some member dropped, it reveals its seeds toward the dropped members only. State is persisted so a
- * restarted node resumes without a double join or submit. Returns the task's final status.
+ * restarted node resumes without a double join or submit. Returns the task's final status. Before writing or
+ * sending anything it refuses a table with more rows than its dataset commits and, when not yet a member, a join
+ * that would take the members' rows past the spec's sample capacity (checkJoinCapacity).
  *
  * @example
  * const status = await runNode(ctx, { store, taskId, datasetId, home, spec, table, onEvent: console.log })
@@ -97,6 +100,18 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
   const pollMs = parameters.pollMs ?? 300;
   if (!ctx.account) throw new FlError("Running a node sends transactions: pass an account.");
   const me = ctx.account.address.toLowerCase() as Address;
+  let task = await readTask(ctx, taskId);
+  const mine = task.members.find((m) => m.node.toLowerCase() === me);
+  // The FedAvg weight a node reports is the rows it trains on: never more than its dataset commits on chain.
+  const committed = (await readDataset(ctx, mine?.datasetId ?? datasetId)).rows;
+  if (BigInt(table.features.rows) > committed)
+    throw new FlError(`The data has ${table.features.rows} rows but dataset ${mine?.datasetId ?? datasetId} commits ${committed}: train on the data registered as the dataset.`);
+  if (!mine) {
+    if (TERMINAL_STATUSES.includes(task.status as never) || task.status === "Running")
+      throw new FlError(`Task ${taskId} is ${task.status}: it no longer takes members.`);
+    // Checked before the key is made and anything is staked; a member resuming is past this point.
+    await checkJoinCapacity(ctx, { spec, taskId, members: task.members, datasetId });
+  }
   const dir = nodeDir(home, taskId, me);
   const { keys, created, file } = await loadOrCreateNodeKey(dir);
   onEvent({ type: "key", path: file, publicKey: keys.publicKey, created });
@@ -106,8 +121,6 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
   const cache = createSaCache();
   const clock = createChainClock(ctx);
 
-  let task = await readTask(ctx, taskId);
-  const mine = task.members.find((m) => m.node.toLowerCase() === me);
   if (mine) {
     if (mine.saPublicKey.toLowerCase() !== keys.publicKey)
       throw new FlError(`${me} joined task ${taskId} with another secure-aggregation key than ${file}: restore the key file it joined with.`);
@@ -117,8 +130,6 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
     }
     onEvent({ type: "resumed", taskId, round: task.currentRound });
   } else {
-    if (TERMINAL_STATUSES.includes(task.status as never) || task.status === "Running")
-      throw new FlError(`Task ${taskId} is ${task.status}: it no longer takes members.`);
     const receipt = await joinTask(ctx, taskId, datasetId, keys.publicKey);
     state.joined = true;
     await save();
