@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { network } from "hardhat";
+import { PUBLIC_TERM_LIMITS } from "../src/chain/termLimits.ts";
 import {
   encodeAbiParameters,
   encodeFunctionData,
@@ -43,7 +44,7 @@ const deployer = getAddress(deployerWallet.account.address);
 const indexAddress = (await viem.deployContract("DatasetIndex")).address;
 const deployed: Record<"index" | "tasks" | "token", { address: Address }> = {
   index: { address: indexAddress },
-  tasks: { address: (await viem.deployContract("TrainingTasks", [indexAddress])).address },
+  tasks: { address: (await viem.deployContract("TrainingTasks", [indexAddress, PUBLIC_TERM_LIMITS])).address },
   token: { address: (await viem.deployContract("RewardToken", [deployer])).address },
 };
 const abis = {
@@ -68,8 +69,9 @@ async function enable(accounts: Address[]): Promise<void> {
 
 const creator = actor("creator");
 const aggregator = actor("aggregator");
+const resolver = actor("resolver");
 const outsider = actor("outsider");
-await enable([creator, aggregator, outsider]);
+await enable([creator, aggregator, outsider, resolver]);
 
 /** Sends a transaction (automine: mined when this returns). A fixed gas limit skips estimation for bulk work. */
 async function send(from: Address, target: Target, functionName: string, args: readonly unknown[]): Promise<Hex> {
@@ -131,13 +133,14 @@ const ROUND = 3_600;
 const REVEAL = 1_800;
 const AGG = 3_600;
 const CHALLENGE = 86_400;
+const CLAIM_PERIOD = 30 * 86_400;
 
 async function params(overrides: Record<string, unknown> = {}) {
   return {
     kind: 0, schemaId: 1, modelRoot: b32("model spec"), rounds: 1, minNodes: 3, maxNodes: 3, stake: STAKE,
     rewardToken: addressOf("token"), budget: BUDGET, joinDeadline: (await timestamp()) + 30n * 86_400n,
     roundDuration: ROUND, revealDuration: REVEAL, aggregatorWindow: AGG, challengeWindow: CHALLENGE,
-    aggregator, dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000, ...overrides,
+    claimPeriod: CLAIM_PERIOD, aggregator, resolver, dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000, ...overrides,
   };
 }
 
@@ -191,7 +194,7 @@ async function finishWithDropouts(taskId: bigint, members: Member[]): Promise<vo
     await goTo(start + BigInt(ROUND) + 1n);
     for (const m of submitters) await send(m.account, "tasks", "revealSeeds", [taskId, 1, b32(`reveal:${taskId}:${m.account}`)]);
   }
-  await send(aggregator, "tasks", "finalizeRound", [taskId, 1, b32(`model:${taskId}`), 400_000, 900_000]);
+  await send(aggregator, "tasks", "finalizeRound", [taskId, 1, b32(`model:${taskId}`), 400_000, 900_000, members.slice(3).map((m) => m.account)]);
 }
 
 // ─── Storage layout: names for the slots a transaction touches ──────────────────────────────────────────────────
@@ -334,20 +337,34 @@ await measure("revealSeeds", "first reveal (member 4 dropped)", nodes[0].account
 await measure("revealSeeds", "later reveal", nodes[1].account, "tasks", [fl, 1, b32("reveal1")]);
 await send(nodes[2].account, "tasks", "revealSeeds", [fl, 1, b32("reveal2")]);
 await measure("slash", "missed submission (by anyone)", outsider, "tasks", [fl, nodes[3].account, 1]);
-await measure("finalizeRound", "round 1 of 2: starts round 2", aggregator, "tasks", [fl, 1, b32("model1"), 400_000, 900_000]);
+await measure("finalizeRound", "round 1 of 2: starts round 2", aggregator, "tasks", [fl, 1, b32("model1"), 400_000, 900_000, []]);
 for (const m of nodes.slice(0, 3)) await send(m.account, "tasks", "submitUpdate", [fl, 2, update(fl, 2, 0, m), 100n]);
 r = await round(fl, 2);
 await goTo(r.start + BigInt(ROUND + REVEAL) + 1n);
-await measure("restartRound", "aggregator re-runs round 2 (fresh seeds)", aggregator, "tasks", [fl]);
+await measure("restartRound", "aggregator re-runs round 2 (fresh seeds)", aggregator, "tasks", [fl, []]);
 for (const m of nodes.slice(0, 3)) await send(m.account, "tasks", "submitUpdate", [fl, 2, update(fl, 2, 1, m), 100n]);
-await measure("finalizeRound", "last round: finishes the task", aggregator, "tasks", [fl, 2, b32("model2"), 300_000, 950_000]);
+await measure("finalizeRound", "last round: finishes the task", aggregator, "tasks", [fl, 2, b32("model2"), 300_000, 950_000, []]);
 await measure("settle", "by the aggregator (3 active members)", aggregator, "tasks", [fl, b32("payout root"), BUDGET]);
-await measure("dispute", "by a member inside the challenge window", nodes[1].account, "tasks", [fl]);
-await measure("settle", "re-settlement by the creator after a dispute", creator, "tasks", [fl, b32("payout root 2"), BUDGET]);
+await measure("dispute", "first dispute: proposes a payout, moves claims to the resolve deadline", nodes[1].account, "tasks", [fl, b32("payout root 2"), BUDGET]);
+await measure("dispute", "another member's proposal", nodes[2].account, "tasks", [fl, b32("payout root 3"), BUDGET]);
 await measure("withdrawStake", "after settlement", nodes[0].account, "tasks", [fl]);
-let s = await read<readonly [Hex, bigint, bigint]>("tasks", "getSettlement", [fl]);
-await goTo(s[2]);
+type Settlement = readonly [Hex, bigint, bigint, bigint, bigint, bigint];
+let s = await read<Settlement>("tasks", "getSettlement", [fl]);
+await goTo(s[4]);
+await measure("resolve", "the resolver picks a proposal (claims open)", resolver, "tasks", [fl, b32("payout root 2"), BUDGET]);
 await measure("withdrawRefund", "settled: pool − total, after claims open", creator, "tasks", [fl]);
+
+// A dropout dropped (and slashed) by the finalization itself; a member settling for a silent aggregator.
+const dropping = await createTask(await params({ maxNodes: 4 }));
+for (const m of nodes.slice(4, 8)) await join(dropping, m);
+for (const m of nodes.slice(4, 7)) await send(m.account, "tasks", "submitUpdate", [dropping, 1, update(dropping, 1, 0, m), 100n]);
+r = await round(dropping, 1);
+await goTo(r.start + BigInt(ROUND) + 1n);
+for (const m of nodes.slice(4, 7)) await send(m.account, "tasks", "revealSeeds", [dropping, 1, b32(`reveal:${m.account}`)]);
+await measure("finalizeRound", "last round, drops and slashes 1 member without update", aggregator, "tasks", [dropping, 1, b32("model d"), 300_000, 950_000, [nodes[7].account]]);
+s = await read<Settlement>("tasks", "getSettlement", [dropping]);
+await goTo(s[5] + 1n);
+await measure("settle", "by a member after the aggregator's settle deadline", nodes[4].account, "tasks", [dropping, b32("member root"), BUDGET]);
 
 // Start, cancel, abandon.
 const startable = await createTask(await params({ maxNodes: 5 }));
@@ -370,7 +387,7 @@ const computeNode = { account: actor("compute"), datasetId: 0n };
 await enable([computeNode.account]);
 await join(fhe, computeNode, STAKE, "FHE compute node (starts the computation)");
 await measure("submitUpdate", "FHE: the encrypted result", computeNode.account, "tasks", [fhe, 1, b32("fhe result"), 344n]);
-await measure("finalizeRound", "FHE: published result, finishes the task", aggregator, "tasks", [fhe, 1, b32("fhe model"), 0, 0]);
+await measure("finalizeRound", "FHE: published result, finishes the task", aggregator, "tasks", [fhe, 1, b32("fhe model"), 0, 0, []]);
 
 // Settlement and claims at three sizes. Members hold no tokens after staking (the tokens a claim pays out are the
 // recipient's first); "holds tokens" recipients get 1 wei before their claim.
@@ -398,7 +415,7 @@ for (const { members: n, leaves: size } of sizes) {
   const holderHints = { uints: [taskId, 0n, 1n], addresses: [addressOf("tasks"), leaves[0][1], leaves[2][1]] };
   settleRows[n] = await measure("settle", `${n.toLocaleString("en")} members, ${size.toLocaleString("en")}-leaf payout tree`, aggregator, "tasks", [taskId, tree.root, total],
     n === 10_000 ? { title: "settle (10,000 members)", hints: { uints: [taskId], addresses: [] } } : undefined);
-  s = await read<readonly [Hex, bigint, bigint]>("tasks", "getSettlement", [taskId]);
+  s = await read<Settlement>("tasks", "getSettlement", [taskId]);
   await goTo(s[2]);
   const claim = async (i: number, label: string, holds: boolean, traced?: string): Promise<Claim> => {
     if (holds) await send(deployer, "token", "mint", [leaves[i][1], 1n]);
