@@ -11,6 +11,13 @@ import { PUBLIC_TERM_LIMITS } from "../../src/chain/termLimits.ts";
 export const STATUS = { None: 0, Open: 1, Running: 2, Finished: 3, Settled: 4, Disputed: 5, Cancelled: 6, Abandoned: 7 } as const;
 export const KIND = { FL: 0, FHE: 1 } as const;
 export const ENC = { None: 0, CKKS: 1 } as const;
+/** ITrainingTasks.Param: what TrainingTasksInvalidParam names. */
+export const PARAM = {
+  RewardToken: 0, Aggregator: 1, ModelRoot: 2, Budget: 3, Escrow: 4, Rounds: 5, JoinDeadline: 6, Bps: 7, Decay: 8, Schema: 9,
+  Nodes: 10, FheInputs: 11, Samples: 12, TermLimits: 13,
+} as const;
+/** ITrainingTasks.Term: what TrainingTasksTermOutOfRange names. */
+export const TERM = { JoinPeriod: 0, RoundDuration: 1, RevealDuration: 2, AggregatorWindow: 3, ChallengeWindow: 4, ClaimPeriod: 5 } as const;
 
 export const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
 export const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";

@@ -6,7 +6,7 @@ import { network } from "hardhat";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, type Hex } from "viem";
 import {
-  assertMoneyInvariant, at, b32, BUDGET, createTask, deployContracts, E18, ENC, flParams, funds, goTo, KEY_ID, KIND,
+  assertMoneyInvariant, at, b32, BUDGET, createTask, deployContracts, E18, ENC, flParams, funds, goTo, KEY_ID, KIND, PARAM,
   roundDeadlines, saKey, STAKE, STATUS, txTime, type FheInput, type Fixture, type TaskParams,
 } from "./fixtures.ts";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -58,20 +58,19 @@ describe("FHE createTask", () => {
 
   it("refuses FHE shapes other than one round with one node, and no inputs", async () => {
     const { f, inputs } = await load();
-    const shape = "FHE needs rounds = minNodes = maxNodes = 1";
     for (const override of [{ rounds: 2 }, { minNodes: 2, maxNodes: 2 }, { maxNodes: 2 }, { minNodes: 0 }]) {
       await f.viem.assertions.revertWithCustomErrorWithArgs(
         f.tasks.write.createTask([await fheParams(f, override), inputs.slice(0, 1), KEY_ID], { account: f.creator.account }),
         f.tasks,
-        "TrainingTasksInvalidParams",
-        [shape],
+        "TrainingTasksInvalidParam",
+        [PARAM.Nodes],
       );
     }
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.tasks.write.createTask([await fheParams(f), [], KEY_ID], { account: f.creator.account }),
       f.tasks,
-      "TrainingTasksInvalidParams",
-      ["FHE task without input datasets"],
+      "TrainingTasksInvalidParam",
+      [PARAM.FheInputs],
     );
   });
 
@@ -150,7 +149,7 @@ describe("FHE compute node", () => {
   it("finalizes with its one submission, settles and pays compute + data owners", async () => {
     const { f, taskId, compute } = await loadRunning();
     await f.tasks.write.submitUpdate([taskId, 1, b32("encrypted result"), 2_001n], { account: compute.account });
-    const hash = await f.tasks.write.finalizeRound([taskId, 1, b32("published result"), 0, 0], { account: f.aggregator.account });
+    const hash = await f.tasks.write.finalizeRound([taskId, 1, b32("published result"), 0, 0, []], { account: f.aggregator.account });
     const t = await txTime(f, hash);
     await f.viem.assertions.emitWithArgs(hash, f.tasks, "RoundFinalized", [taskId, 1, 0, b32("published result"), 1, 2_001n, 0, 0]);
     await f.viem.assertions.emitWithArgs(hash, f.tasks, "TaskFinished", [taskId, t + 1_800n]);
@@ -184,20 +183,38 @@ describe("FHE compute node", () => {
     );
   });
 
-  it("a missed computation can be re-run (attempt 1) and then finalized", async () => {
+  it("a computation the aggregator cannot use can be re-run (attempt 1) and then finalized", async () => {
+    const { f, taskId, compute, d } = await loadRunning();
+    await f.tasks.write.submitUpdate([taskId, 1, b32("unusable result"), 1n], { account: compute.account });
+    await goTo(f, d.reveal + 1n);
+    const hash = await f.tasks.write.restartRound([taskId, []], { account: f.aggregator.account });
+    await f.viem.assertions.emitWithArgs(hash, f.tasks, "RoundRestarted", [taskId, 1, 1]);
+    await f.tasks.write.submitUpdate([taskId, 1, b32("late result"), 1n], { account: compute.account });
+    const fin = await f.tasks.write.finalizeRound([taskId, 1, b32("m"), 0, 0, []], { account: f.aggregator.account });
+    await f.viem.assertions.emitWithArgs(fin, f.tasks, "RoundFinalized", [taskId, 1, 1, b32("m"), 1, 1n, 0, 0]);
+  });
+
+  it("a missed computation cannot be re-run: the compute node must be dropped, and then nobody is left", async () => {
     const { f, taskId, compute, d } = await loadRunning();
     await goTo(f, d.reveal + 1n);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.tasks.write.finalizeRound([taskId, 1, b32("m"), 0, 0], { account: f.aggregator.account }),
+      f.tasks.write.finalizeRound([taskId, 1, b32("m"), 0, 0, []], { account: f.aggregator.account }),
       f.tasks,
       "TrainingTasksNotEnoughSubmissions",
       [taskId, 1, 0, 1],
     );
-    const hash = await f.tasks.write.restartRound([taskId], { account: f.aggregator.account });
-    await f.viem.assertions.emitWithArgs(hash, f.tasks, "RoundRestarted", [taskId, 1, 1]);
-    await f.tasks.write.submitUpdate([taskId, 1, b32("late result"), 1n], { account: compute.account });
-    const fin = await f.tasks.write.finalizeRound([taskId, 1, b32("m"), 0, 0], { account: f.aggregator.account });
-    await f.viem.assertions.emitWithArgs(fin, f.tasks, "RoundFinalized", [taskId, 1, 1, b32("m"), 1, 1n, 0, 0]);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.tasks.write.restartRound([taskId, []], { account: f.aggregator.account }),
+      f.tasks,
+      "TrainingTasksMissingDropouts",
+      [taskId, 1, 1, 0],
+    );
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.tasks.write.restartRound([taskId, [compute.account.address]], { account: f.aggregator.account }),
+      f.tasks,
+      "TrainingTasksNotEnoughMembers",
+      [taskId, 0, 1],
+    );
   });
 
   it("regression: a slashed compute node cannot be re-run forever; the task is abandoned and refunds budget + stake", async () => {
@@ -207,7 +224,7 @@ describe("FHE compute node", () => {
     await f.viem.assertions.emitWithArgs(s, f.tasks, "MemberSlashed", [taskId, addr(compute), 1, STAKE, addr(f.deployer)]);
     await goTo(f, d.reveal + 1n);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.tasks.write.restartRound([taskId], { account: f.aggregator.account }),
+      f.tasks.write.restartRound([taskId, []], { account: f.aggregator.account }),
       f.tasks,
       "TrainingTasksNotEnoughMembers",
       [taskId, 0, 1],

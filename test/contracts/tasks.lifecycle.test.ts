@@ -2,12 +2,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { network } from "hardhat";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, getContract, parseAbi } from "viem";
 import {
   AGGREGATOR_WINDOW, at, assertMoneyInvariant, b32, BUDGET, createFlTask, createTask, deployContracts, E18, ENC,
-  finishRounds, flParams, funds, goTo, join, REVEAL_DURATION, ROUND_DURATION, roundDeadlines, runningFlTask, saKey,
-  STAKE, STATUS, txTime, UINT128_MAX, ZERO_ADDRESS, ZERO_HASH, type Fixture, type TaskParams,
+  finishRounds, flParams, funds, goTo, join, PARAM, REVEAL_DURATION, ROUND_DURATION, roundDeadlines, runningFlTask, saKey,
+  STAKE, STATUS, TERM, txTime, UINT128_MAX, ZERO_ADDRESS, ZERO_HASH, type Fixture, type TaskParams,
 } from "./fixtures.ts";
+import { PUBLIC_TERM_LIMITS } from "../../src/chain/termLimits.ts";
 import type { NetworkConnection } from "hardhat/types/network";
 
 const { networkHelpers } = await network.create();
@@ -36,7 +38,7 @@ describe("createTask", () => {
     assert.deepEqual(await f.tasks.read.getTaskParams([1n]), params);
     assert.deepEqual(await f.tasks.read.getTaskState([1n]), [addr(f.creator), STATUS.Open, 0, 0]);
     assert.deepEqual(await funds(f, 1n), { budget: BUDGET, staked: 0n, slashed: 0n, stakesWithdrawn: 0n, payoutTotal: 0n, claimed: 0n, refunded: 0n });
-    assert.deepEqual(await f.tasks.read.getSettlement([1n]), [ZERO_HASH, 0n, 0n, 0n, false]);
+    assert.deepEqual(await f.tasks.read.getSettlement([1n]), [ZERO_HASH, 0n, 0n, 0n, 0n, 0n]);
     const second = await createTask(f, { ...params, budget: 7n }, { creator: f.creator2 });
     assert.equal(second.taskId, 2n);
     assert.equal(await f.tasks.read.taskCount(), 2n);
@@ -50,47 +52,111 @@ describe("createTask", () => {
     assert.equal(p.dataShareBps, 10_000);
   });
 
-  it("reverts with InvalidParams and the reason for every invalid parameter", async () => {
+  it("reverts with InvalidParam naming every invalid parameter", async () => {
     const f = await load();
     const now = BigInt(await networkHelpers.time.latest());
-    const cases: [Partial<TaskParams>, string][] = [
-      [{ rewardToken: ZERO_ADDRESS }, "reward token is zero"],
-      [{ aggregator: ZERO_ADDRESS }, "aggregator is zero"],
-      [{ modelRoot: ZERO_HASH }, "model root is zero"],
-      [{ budget: 0n }, "budget is zero"],
-      [{ rounds: 0 }, "rounds is zero"],
-      [{ rounds: 1001 }, "more than 1000 rounds"],
-      [{ roundDuration: 0 }, "round, reveal and aggregator windows must be non-zero"],
-      [{ revealDuration: 0 }, "round, reveal and aggregator windows must be non-zero"],
-      [{ aggregatorWindow: 0 }, "round, reveal and aggregator windows must be non-zero"],
-      [{ joinDeadline: now - 10n }, "join deadline is not in the future"],
-      [{ dataShareBps: 10_001 }, "basis points above 10000"],
-      [{ computeDecayBps: 10_001 }, "basis points above 10000"],
-      [{ dataDecayBps: 10_001 }, "basis points above 10000"],
-      [{ computeDecayBps: 0 }, "decay is zero"],
-      [{ dataDecayBps: 0 }, "decay is zero"],
-      [{ schemaId: 0 }, "unknown schema"],
-      [{ schemaId: 3 }, "unknown schema"],
-      [{ minNodes: 2, maxNodes: 4 }, "FL needs minNodes >= 3"],
-      [{ minNodes: 4, maxNodes: 3 }, "maxNodes < minNodes"],
+    const cases: [Partial<TaskParams>, number][] = [
+      [{ rewardToken: ZERO_ADDRESS }, PARAM.RewardToken],
+      [{ aggregator: ZERO_ADDRESS }, PARAM.Aggregator],
+      [{ modelRoot: ZERO_HASH }, PARAM.ModelRoot],
+      [{ budget: 0n }, PARAM.Budget],
+      [{ rounds: 0 }, PARAM.Rounds],
+      [{ rounds: 1001 }, PARAM.Rounds],
+      [{ joinDeadline: now - 10n }, PARAM.JoinDeadline],
+      [{ dataShareBps: 10_001 }, PARAM.Bps],
+      [{ computeDecayBps: 10_001 }, PARAM.Bps],
+      [{ dataDecayBps: 10_001 }, PARAM.Bps],
+      [{ computeDecayBps: 0 }, PARAM.Decay],
+      [{ dataDecayBps: 0 }, PARAM.Decay],
+      [{ schemaId: 0 }, PARAM.Schema],
+      [{ schemaId: 3 }, PARAM.Schema],
+      [{ minNodes: 2, maxNodes: 4 }, PARAM.Nodes],
+      [{ minNodes: 4, maxNodes: 3 }, PARAM.Nodes],
     ];
-    for (const [override, reason] of cases) {
+    for (const [override, param] of cases) {
       const params = await flParams(f, override);
       await f.viem.assertions.revertWithCustomErrorWithArgs(
         f.tasks.write.createTask([params, [], ZERO_HASH], { account: f.creator.account }),
         f.tasks,
-        "TrainingTasksInvalidParams",
-        [reason],
+        "TrainingTasksInvalidParam",
+        [param],
       );
     }
     const withInputs = await flParams(f);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.tasks.write.createTask([withInputs, [{ datasetId: 1n, root: b32("r"), manifestRoot: b32("m"), rows: 1n }], ZERO_HASH], { account: f.creator.account }),
       f.tasks,
-      "TrainingTasksInvalidParams",
-      ["FL task with FHE inputs"],
+      "TrainingTasksInvalidParam",
+      [PARAM.FheInputs],
     );
     assert.equal(await f.tasks.read.taskCount(), 0n);
+  });
+
+  it("refuses windows, challenge window and claim period outside the deployment's term limits, accepts the bounds", async () => {
+    const f = await load();
+    const L = PUBLIC_TERM_LIMITS;
+    assert.deepEqual(await f.tasks.read.termLimits(), L);
+    const cases: [Partial<TaskParams>, number, number, number, number][] = [
+      [{ roundDuration: 0 }, TERM.RoundDuration, 0, L.minWindow, L.maxWindow],
+      [{ roundDuration: L.minWindow - 1 }, TERM.RoundDuration, L.minWindow - 1, L.minWindow, L.maxWindow],
+      [{ roundDuration: L.maxWindow + 1 }, TERM.RoundDuration, L.maxWindow + 1, L.minWindow, L.maxWindow],
+      [{ revealDuration: 0 }, TERM.RevealDuration, 0, L.minWindow, L.maxWindow],
+      [{ revealDuration: L.maxWindow + 1 }, TERM.RevealDuration, L.maxWindow + 1, L.minWindow, L.maxWindow],
+      [{ aggregatorWindow: 0 }, TERM.AggregatorWindow, 0, L.minWindow, L.maxWindow],
+      [{ aggregatorWindow: L.maxWindow + 1 }, TERM.AggregatorWindow, L.maxWindow + 1, L.minWindow, L.maxWindow],
+      [{ challengeWindow: L.minChallengeWindow - 1 }, TERM.ChallengeWindow, L.minChallengeWindow - 1, L.minChallengeWindow, L.maxChallengeWindow],
+      [{ challengeWindow: L.maxChallengeWindow + 1 }, TERM.ChallengeWindow, L.maxChallengeWindow + 1, L.minChallengeWindow, L.maxChallengeWindow],
+      [{ claimPeriod: L.minClaimPeriod - 1 }, TERM.ClaimPeriod, L.minClaimPeriod - 1, L.minClaimPeriod, L.maxClaimPeriod],
+      [{ claimPeriod: L.maxClaimPeriod + 1 }, TERM.ClaimPeriod, L.maxClaimPeriod + 1, L.minClaimPeriod, L.maxClaimPeriod],
+    ];
+    for (const [override, term, value, min, max] of cases) {
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.tasks.write.createTask([await flParams(f, override), [], ZERO_HASH], { account: f.creator.account }),
+        f.tasks,
+        "TrainingTasksTermOutOfRange",
+        [term, BigInt(value), BigInt(min), BigInt(max)],
+      );
+    }
+    // The join period is measured from the creating block.
+    const t = BigInt(await networkHelpers.time.latest()) + 10n;
+    const far = await flParams(f, { joinDeadline: t + BigInt(L.maxJoinPeriod) + 1n });
+    await at(f, t);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.tasks.write.createTask([far, [], ZERO_HASH], { account: f.creator.account }),
+      f.tasks,
+      "TrainingTasksTermOutOfRange",
+      [TERM.JoinPeriod, BigInt(L.maxJoinPeriod) + 1n, 1n, BigInt(L.maxJoinPeriod)],
+    );
+    assert.equal(await f.tasks.read.taskCount(), 0n);
+    const t2 = BigInt(await networkHelpers.time.latest()) + 10n;
+    await at(f, t2);
+    await createFlTask(f, {
+      joinDeadline: t2 + BigInt(L.maxJoinPeriod), roundDuration: L.minWindow, revealDuration: L.maxWindow, aggregatorWindow: L.minWindow,
+      challengeWindow: L.minChallengeWindow, claimPeriod: L.maxClaimPeriod,
+    });
+    await createFlTask(f, { roundDuration: L.maxWindow, revealDuration: L.minWindow, aggregatorWindow: L.maxWindow, challengeWindow: L.maxChallengeWindow, claimPeriod: L.minClaimPeriod });
+    assert.equal(await f.tasks.read.taskCount(), 2n);
+  });
+
+  it("refuses a resolver that is zero, the creator or the aggregator; the resolver may not join", async () => {
+    const f = await load();
+    for (const resolver of [ZERO_ADDRESS, addr(f.creator), addr(f.aggregator)]) {
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.tasks.write.createTask([await flParams(f, { resolver }), [], ZERO_HASH], { account: f.creator.account }),
+        f.tasks,
+        "TrainingTasksInvalidResolver",
+        [resolver],
+      );
+    }
+    // Another account creating with the same resolver is fine; the resolver itself cannot take a seat.
+    const { taskId } = await createFlTask(f);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.tasks.write.joinTask([taskId, 1n, saKey(f.resolver)], { account: f.resolver.account }),
+      f.tasks,
+      "TrainingTasksInvalidResolver",
+      [addr(f.resolver)],
+    );
+    assert.equal((await f.tasks.read.getTaskState([taskId]))[3], 0);
   });
 
   it("refuses a join deadline equal to the block time", async () => {
@@ -101,8 +167,8 @@ describe("createTask", () => {
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.tasks.write.createTask([params, [], ZERO_HASH], { account: f.creator.account }),
       f.tasks,
-      "TrainingTasksInvalidParams",
-      ["join deadline is not in the future"],
+      "TrainingTasksInvalidParam",
+      [PARAM.JoinDeadline],
     );
   });
 
@@ -114,14 +180,14 @@ describe("createTask", () => {
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.tasks.write.createTask([await flParams(f, { budget: UINT128_MAX - 4n * STAKE + 1n }), [], ZERO_HASH], { account: f.creator.account }),
       f.tasks,
-      "TrainingTasksInvalidParams",
-      ["budget + maxNodes * stake above 2^128 - 1"],
+      "TrainingTasksInvalidParam",
+      [PARAM.Escrow],
     );
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.tasks.write.createTask([await flParams(f, { budget: UINT128_MAX, stake: 1n, maxNodes: 3 }), [], ZERO_HASH], { account: f.creator.account }),
       f.tasks,
-      "TrainingTasksInvalidParams",
-      ["budget + maxNodes * stake above 2^128 - 1"],
+      "TrainingTasksInvalidParam",
+      [PARAM.Escrow],
     );
     // The largest allowed task: the whole life cycle fits the uint128 fields.
     const { taskId } = await createFlTask(f, { budget: UINT128_MAX - 4n * STAKE });
@@ -160,15 +226,22 @@ describe("createTask", () => {
   });
 });
 
-describe("fee-on-transfer tokens", () => {
+describe("tokens that do not move exactly the amount", () => {
   const feeAbi = parseAbi([
     "function mint(address to, uint256 amount)",
     "function approve(address spender, uint256 amount) returns (bool)",
     "function setFeeBps(uint256 feeBps)",
     "function balanceOf(address) view returns (uint256)",
   ]);
-  async function feeToken(f: Fixture, feeBps: bigint) {
-    const deployed = await f.viem.deployContract("FeeOnTransferToken" as never, [feeBps] as never) as { address: `0x${string}` };
+  const FEE_BPS = 50n;
+  // FeeOnTransferToken delivers amount − fee (the receiver side differs); SenderFeeToken charges the sender
+  // amount + fee (the sender side differs). The contract names what moved on the side that differs.
+  const kinds = [
+    { name: "FeeOnTransferToken", moved: (amount: bigint) => amount - (amount * FEE_BPS) / 10_000n },
+    { name: "SenderFeeToken", moved: (amount: bigint) => amount + (amount * FEE_BPS) / 10_000n },
+  ] as const;
+  async function feeToken(f: Fixture, name: string, feeBps: bigint) {
+    const deployed = await f.viem.deployContract(name as never, [feeBps] as never) as { address: `0x${string}` };
     const token = getContract({ abi: feeAbi, address: deployed.address, client: { public: f.publicClient, wallet: f.deployer } });
     for (const w of [f.creator, ...f.nodes]) {
       await token.write.mint([w.account.address, 10_000n * E18]);
@@ -176,30 +249,79 @@ describe("fee-on-transfer tokens", () => {
     }
     return token;
   }
-  const reason = "token delivered less than the amount (fee-on-transfer tokens are not supported)";
 
-  it("createTask refuses a token that delivers less than the budget", async () => {
-    const f = await load();
-    const token = await feeToken(f, 100n);
-    await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.tasks.write.createTask([await flParams(f, { rewardToken: token.address }), [], ZERO_HASH], { account: f.creator.account }),
-      f.tasks,
-      "TrainingTasksInvalidParams",
-      [reason],
-    );
-    assert.equal(await token.read.balanceOf([f.tasks.address]), 0n);
-  });
+  for (const kind of kinds) {
+    it(`${kind.name}: createTask refuses it (TrainingTasksUnsupportedToken with what moved)`, async () => {
+      const f = await load();
+      const token = await feeToken(f, kind.name, FEE_BPS);
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.tasks.write.createTask([await flParams(f, { rewardToken: token.address }), [], ZERO_HASH], { account: f.creator.account }),
+        f.tasks,
+        "TrainingTasksUnsupportedToken",
+        [getAddress(token.address), BUDGET, kind.moved(BUDGET)],
+      );
+      assert.equal(await token.read.balanceOf([f.tasks.address]), 0n);
+      assert.equal(await f.tasks.read.taskCount(), 0n);
+    });
 
-  it("joinTask refuses the stake once the token starts charging a fee", async () => {
-    const f = await load();
-    const token = await feeToken(f, 0n);
-    const { taskId } = await createFlTask(f, { rewardToken: token.address });
-    await join(f, taskId, 0);
-    await token.write.setFeeBps([50n]);
-    await f.viem.assertions.revertWithCustomErrorWithArgs(join(f, taskId, 1), f.tasks, "TrainingTasksInvalidParams", [reason]);
-    assert.equal(await token.read.balanceOf([f.tasks.address]), BUDGET + STAKE);
-    await assertMoneyInvariant(f, token.address);
-  });
+    it(`${kind.name}: joinTask refuses the stake once the token starts charging`, async () => {
+      const f = await load();
+      const token = await feeToken(f, kind.name, 0n);
+      const { taskId } = await createFlTask(f, { rewardToken: token.address });
+      await join(f, taskId, 0);
+      await token.write.setFeeBps([FEE_BPS]);
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        join(f, taskId, 1),
+        f.tasks,
+        "TrainingTasksUnsupportedToken",
+        [getAddress(token.address), STAKE, kind.moved(STAKE)],
+      );
+      assert.equal(await token.read.balanceOf([f.tasks.address]), BUDGET + STAKE);
+      await assertMoneyInvariant(f, token.address);
+    });
+
+    it(`${kind.name}: claim, withdrawStake and withdrawRefund refuse to pay once it charges; nothing is lost`, async () => {
+      const f = await load();
+      const token = await feeToken(f, kind.name, 0n);
+      // A second task in the same token: a fee paid out of the escrow would come out of its money.
+      const { taskId } = await runningFlTask(f, { rewardToken: token.address });
+      await createFlTask(f, { rewardToken: token.address, budget: 5n * E18 });
+      await finishRounds(f, taskId);
+      const leaves: [bigint, `0x${string}`, bigint][] = [[0n, addr(f.nodes[0]), 600n * E18], [1n, addr(f.nodes[1]), 300n * E18]];
+      const tree = StandardMerkleTree.of(leaves, ["uint256", "address", "uint256"]);
+      await f.tasks.write.settle([taskId, tree.root as `0x${string}`, 900n * E18], { account: f.aggregator.account });
+      const [, , claimsOpenAt] = await f.tasks.read.getSettlement([taskId]);
+      await goTo(f, claimsOpenAt);
+      await token.write.setFeeBps([FEE_BPS]);
+      const claim = () => f.tasks.write.claim([taskId, 0n, leaves[0][1], leaves[0][2], tree.getProof(0) as `0x${string}`[]]);
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        claim(),
+        f.tasks,
+        "TrainingTasksUnsupportedToken",
+        [getAddress(token.address), 600n * E18, kind.moved(600n * E18)],
+      );
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.tasks.write.withdrawStake([taskId], { account: f.nodes[2].account }),
+        f.tasks,
+        "TrainingTasksUnsupportedToken",
+        [getAddress(token.address), STAKE, kind.moved(STAKE)],
+      );
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.tasks.write.withdrawRefund([taskId], { account: f.creator.account }),
+        f.tasks,
+        "TrainingTasksUnsupportedToken",
+        [getAddress(token.address), 100n * E18, kind.moved(100n * E18)],
+      );
+      assert.equal(await f.tasks.read.isClaimed([taskId, 0n]), false);
+      assert.equal(await assertMoneyInvariant(f, token.address), BUDGET + 4n * STAKE + 5n * E18);
+      // Once the token behaves again, everything is still owed and paid.
+      await token.write.setFeeBps([0n]);
+      await claim();
+      await f.tasks.write.withdrawStake([taskId], { account: f.nodes[2].account });
+      await f.tasks.write.withdrawRefund([taskId], { account: f.creator.account });
+      await assertMoneyInvariant(f, token.address);
+    });
+  }
 });
 
 describe("joinTask", () => {
@@ -210,8 +332,8 @@ describe("joinTask", () => {
     const hash = await join(f, taskId, 0);
     await f.viem.assertions.emitWithArgs(hash, f.tasks, "MemberJoined", [taskId, addr(node), 1n, saKey(node), STAKE]);
     assert.equal(await f.token.read.balanceOf([node.account.address]), before - STAKE);
-    assert.deepEqual(await f.tasks.read.getMember([taskId, node.account.address]), { datasetId: 1n, joinIndex: 1, slashed: false, stakeWithdrawn: false });
-    assert.deepEqual(await f.tasks.read.getMember([taskId, f.outsider.account.address]), { datasetId: 0n, joinIndex: 0, slashed: false, stakeWithdrawn: false });
+    assert.deepEqual(await f.tasks.read.getMember([taskId, node.account.address]), { datasetId: 1n, joinIndex: 1, slashed: false, stakeWithdrawn: false, disputed: false });
+    assert.deepEqual(await f.tasks.read.getMember([taskId, f.outsider.account.address]), { datasetId: 0n, joinIndex: 0, slashed: false, stakeWithdrawn: false, disputed: false });
     await join(f, taskId, 1);
     assert.equal((await f.tasks.read.getMember([taskId, f.nodes[1].account.address])).joinIndex, 2);
     assert.deepEqual(await f.tasks.read.getTaskState([taskId]), [addr(f.creator), STATUS.Open, 0, 2]);
@@ -448,7 +570,7 @@ describe("abandonTask", () => {
     assert.equal((await f.tasks.read.getTaskState([taskId]))[1], STATUS.Abandoned);
     await f.viem.assertions.revertWithCustomErrorWithArgs(f.tasks.write.abandonTask([taskId]), f.tasks, "TrainingTasksWrongStatus", [taskId, STATUS.Abandoned]);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.tasks.write.finalizeRound([taskId, 1, b32("m"), 0, 0], { account: f.aggregator.account }),
+      f.tasks.write.finalizeRound([taskId, 1, b32("m"), 0, 0, []], { account: f.aggregator.account }),
       f.tasks,
       "TrainingTasksWrongStatus",
       [taskId, STATUS.Abandoned],
@@ -475,18 +597,22 @@ describe("abandonTask", () => {
     assert.equal(await assertMoneyInvariant(f), 0n);
   });
 
-  it("anyone abandons a finished task once the settle deadline passed", async () => {
+  it("anyone abandons a finished task once nobody settled: after the settle deadline plus the members' aggregator window", async () => {
     const f = await load();
     const { taskId } = await runningFlTask(f);
     await finishRounds(f, taskId);
-    const [, , , settleDeadline] = await f.tasks.read.getSettlement([taskId]);
-    await at(f, settleDeadline);
-    await f.viem.assertions.revertWithCustomErrorWithArgs(f.tasks.write.abandonTask([taskId]), f.tasks, "TrainingTasksDeadlineNotMissed", [taskId, settleDeadline]);
+    const [, , , , , settleDeadline] = await f.tasks.read.getSettlement([taskId]);
+    const memberDeadline = settleDeadline + BigInt(AGGREGATOR_WINDOW);
+    // Past the aggregator's deadline the members may still settle, so the task is not abandoned yet.
     await at(f, settleDeadline + 1n);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(f.tasks.write.abandonTask([taskId]), f.tasks, "TrainingTasksDeadlineNotMissed", [taskId, memberDeadline]);
+    await at(f, memberDeadline);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(f.tasks.write.abandonTask([taskId]), f.tasks, "TrainingTasksDeadlineNotMissed", [taskId, memberDeadline]);
+    await at(f, memberDeadline + 1n);
     const hash = await f.tasks.write.abandonTask([taskId], { account: f.nodes[0].account });
     await f.viem.assertions.emitWithArgs(hash, f.tasks, "TaskAbandoned", [taskId, addr(f.nodes[0])]);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.tasks.write.settle([taskId, b32("root"), 1n], { account: f.aggregator.account }),
+      f.tasks.write.settle([taskId, b32("root"), 1n], { account: f.nodes[1].account }),
       f.tasks,
       "TrainingTasksWrongStatus",
       [taskId, STATUS.Abandoned],

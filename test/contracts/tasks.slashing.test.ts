@@ -25,8 +25,10 @@ const slash = (f: Fixture, taskId: bigint, i: number, round: number) =>
   f.tasks.write.slash([taskId, f.nodes[i].account.address, round], { account: f.outsider.account });
 const notSlashable = (f: Fixture, taskId: bigint, i: number, round: number) =>
   f.viem.assertions.revertWithCustomErrorWithArgs(slash(f, taskId, i, round), f.tasks, "TrainingTasksNotSlashable", [taskId, addr(f.nodes[i]), round]);
-const finalize = (f: Fixture, taskId: bigint, round: number) =>
-  f.tasks.write.finalizeRound([taskId, round, modelRoot(taskId, round), 1, 1], { account: f.aggregator.account });
+const finalize = (f: Fixture, taskId: bigint, round: number, dropped: number[] = []) =>
+  f.tasks.write.finalizeRound([taskId, round, modelRoot(taskId, round), 1, 1, dropped.map((i) => f.nodes[i].account.address)], {
+    account: f.aggregator.account,
+  });
 
 describe("slash: missed submission", () => {
   it("slashes a member without an update after the submit deadline; its stake joins the pool", async () => {
@@ -37,7 +39,7 @@ describe("slash: missed submission", () => {
     await at(f, d.submit + 1n);
     const hash = await slash(f, taskId, 3, 1);
     await f.viem.assertions.emitWithArgs(hash, f.tasks, "MemberSlashed", [taskId, addr(f.nodes[3]), 1, STAKE, addr(f.outsider)]);
-    assert.deepEqual(await f.tasks.read.getMember([taskId, f.nodes[3].account.address]), { datasetId: 4n, joinIndex: 4, slashed: true, stakeWithdrawn: false });
+    assert.deepEqual(await f.tasks.read.getMember([taskId, f.nodes[3].account.address]), { datasetId: 4n, joinIndex: 4, slashed: true, stakeWithdrawn: false, disputed: false });
     assert.equal((await f.tasks.read.getTaskState([taskId]))[3], 3);
     const x = await funds(f, taskId);
     assert.equal(x.slashed, STAKE);
@@ -48,30 +50,34 @@ describe("slash: missed submission", () => {
     await assertMoneyInvariant(f);
   });
 
-  it("a member that missed a finalized round stays slashable later, also once the task is Finished", async () => {
+  it("finalize drops (slashes) a member that missed the round; nobody is slashable for a finalized round later", async () => {
     const { f, taskId, d } = await load();
     await submit(f, taskId, 1, [0, 1, 2]);
     await goTo(f, d.submit + 1n);
     for (const i of [0, 1, 2]) await f.tasks.write.revealSeeds([taskId, 1, revealRoot(taskId, 1, 0, i)], { account: f.nodes[i].account });
-    await finalize(f, taskId, 1);
-    // Round 2 has all 4 members again (node 3 was not slashed yet) and every one of them submits.
-    assert.equal((await f.tasks.read.getRound([taskId, 2])).members, 4);
-    await submit(f, taskId, 2, [0, 1, 2, 3]);
+    const hash = await finalize(f, taskId, 1, [3]);
+    // The aggregator is the slasher: it named the member that missed the round.
+    await f.viem.assertions.emitWithArgs(hash, f.tasks, "MemberSlashed", [taskId, addr(f.nodes[3]), 1, STAKE, addr(f.aggregator)]);
+    // Round 2 waits only for the 3 members left, and every one of them submits.
+    assert.equal((await f.tasks.read.getRound([taskId, 2])).members, 3);
+    await submit(f, taskId, 2, [0, 1, 2]);
     await finalize(f, taskId, 2);
     assert.equal((await f.tasks.read.getTaskState([taskId]))[1], STATUS.Finished);
-    for (const i of [0, 1, 2]) await notSlashable(f, taskId, i, 1);
-    for (const i of [0, 1, 2, 3]) await notSlashable(f, taskId, i, 2);
-    const hash = await slash(f, taskId, 3, 1);
-    await f.viem.assertions.emitWithArgs(hash, f.tasks, "MemberSlashed", [taskId, addr(f.nodes[3]), 1, STAKE, addr(f.outsider)]);
+    for (const round of [1, 2]) for (const i of [0, 1, 2]) await notSlashable(f, taskId, i, round);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(slash(f, taskId, 3, 1), f.tasks, "TrainingTasksNotMember", [taskId, addr(f.nodes[3])]);
+    assert.equal((await funds(f, taskId)).slashed, STAKE);
+    await assertMoneyInvariant(f);
   });
 
   it("a slashed member is left out of the next attempt and cannot submit", async () => {
     const { f, taskId, d } = await load();
-    await submit(f, taskId, 1, [0, 1]);
+    await submit(f, taskId, 1, [0, 1, 2]);
     await goTo(f, d.submit + 1n);
     await slash(f, taskId, 3, 1);
+    for (const i of [0, 1, 2]) await f.tasks.write.revealSeeds([taskId, 1, revealRoot(taskId, 1, 0, i)], { account: f.nodes[i].account });
     await goTo(f, d.reveal + 1n);
-    await f.tasks.write.restartRound([taskId], { account: f.aggregator.account });
+    // Already slashed: the restart has nobody left to drop.
+    await f.tasks.write.restartRound([taskId, []], { account: f.aggregator.account });
     assert.equal((await f.tasks.read.getRound([taskId, 1])).members, 3);
     await f.viem.assertions.revertWithCustomErrorWithArgs(submit(f, taskId, 1, [3]), f.tasks, "TrainingTasksNotMember", [taskId, addr(f.nodes[3])]);
     // Every remaining member submits: the round finalizes at once.
@@ -101,21 +107,20 @@ describe("slash: missed reveal", () => {
 });
 
 describe("slash: liveness", () => {
-  it("a submitter slashed mid-round (for an earlier miss) can still reveal, so the round still finalizes", async () => {
+  it("a member anyone slashed before the finalize is not named again: the round finalizes with the rest", async () => {
     const { f, taskId, d } = await load();
-    // Round 1: node 3 drops; the other three reveal and the round finalizes without slashing node 3.
     await submit(f, taskId, 1, [0, 1, 2]);
     await goTo(f, d.submit + 1n);
-    for (const i of [0, 1, 2]) await f.tasks.write.revealSeeds([taskId, 1, revealRoot(taskId, 1, 0, i)], { account: f.nodes[i].account });
-    await finalize(f, taskId, 1);
-    // Round 2: node 3 submits, node 2 drops; then node 3 is slashed for round 1 but its update is in the sum.
-    await submit(f, taskId, 2, [0, 1, 3]);
-    const d2 = await roundDeadlines(f, taskId, 2);
-    await goTo(f, d2.submit + 1n);
     await slash(f, taskId, 3, 1);
-    for (const i of [0, 1, 3]) await f.tasks.write.revealSeeds([taskId, 2, revealRoot(taskId, 2, 0, i)], { account: f.nodes[i].account });
-    const hash = await finalize(f, taskId, 2);
-    await f.viem.assertions.emit(hash, f.tasks, "TaskFinished");
+    for (const i of [0, 1, 2]) await f.tasks.write.revealSeeds([taskId, 1, revealRoot(taskId, 1, 0, i)], { account: f.nodes[i].account });
+    await f.viem.assertions.revertWithCustomErrorWithArgs(finalize(f, taskId, 1, [3]), f.tasks, "TrainingTasksNotMember", [taskId, addr(f.nodes[3])]);
+    const hash = await finalize(f, taskId, 1);
+    await f.viem.assertions.emitWithArgs(hash, f.tasks, "RoundFinalized", [
+      taskId, 1, 0, modelRoot(taskId, 1), 3, (await f.tasks.read.getRound([taskId, 1])).samples, 1, 1,
+    ]);
+    assert.equal((await funds(f, taskId)).slashed, STAKE);
+    await submit(f, taskId, 2, [0, 1, 2]);
+    await f.viem.assertions.emit(await finalize(f, taskId, 2), f.tasks, "TaskFinished");
   });
 });
 
@@ -128,13 +133,13 @@ describe("slash: not slashable", () => {
     await notSlashable(f, taskId, 0, 0);
     await notSlashable(f, taskId, 0, 2);
 
-    // Second task: node 3 misses attempt 0, the aggregator restarts before anyone slashed it; only the final
-    // attempt counts, so node 3 is slashable again only if it also misses attempt 1.
+    // Second task: everyone submits attempt 0, the aggregator re-runs the round (a corrupt update); only the final
+    // attempt counts, so node 3 is not slashable before attempt 1's submit deadline nor after it submitted there.
     const { taskId: t2 } = await runningFlTask(f);
     const d2 = await roundDeadlines(f, t2, 1);
-    await submit(f, t2, 1, [0]);
+    await submit(f, t2, 1, [0, 1, 2, 3]);
     await goTo(f, d2.reveal + 1n);
-    await f.tasks.write.restartRound([t2], { account: f.aggregator.account });
+    await f.tasks.write.restartRound([t2, []], { account: f.aggregator.account });
     await notSlashable(f, t2, 3, 1);
     await submit(f, t2, 1, [0, 1, 2, 3]);
     await finalize(f, t2, 1);
@@ -164,11 +169,11 @@ describe("slash: not slashable", () => {
     const d3 = await roundDeadlines(f, t3, 1);
     await goTo(f, d3.submit + 1n);
     for (const i of [0, 1, 2]) await f.tasks.write.revealSeeds([t3, 1, revealRoot(t3, 1, 0, i)], { account: f.nodes[i].account });
-    await finalize(f, t3, 1);
+    await finalize(f, t3, 1, [3]);
     await f.tasks.write.settle([t3, b32("payout"), 1n], { account: f.aggregator.account });
-    // Node 3 missed round 1 but the task is settled: too late to slash.
+    // The task is settled: too late to slash anyone.
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      f.tasks.write.slash([t3, f.nodes[3].account.address, 1]),
+      f.tasks.write.slash([t3, f.nodes[0].account.address, 1]),
       f.tasks,
       "TrainingTasksWrongStatus",
       [t3, STATUS.Settled],
