@@ -34,7 +34,7 @@ test("no relation shadows a column in GraphQL (Ponder silently lets the relation
   const { tables } = extractTablesRelationalConfig(ponderSchema, createTableRelationsHelpers);
   const clashes = Object.entries(tables).flatMap(([name, t]) => Object.keys(t.relations).filter((r) => r in t.columns).map((r) => `${name}.${r}`));
   assert.deepEqual(clashes, []);
-  assert.equal(Object.keys(tables).length, 15);
+  assert.equal(Object.keys(tables).length, 16);
 });
 
 test("indexes schemas, datasets, tasks, rounds, members, settlements, claims and slashes exactly (live)", async () => {
