@@ -194,7 +194,10 @@ async function finishWithDropouts(taskId: bigint, members: Member[]): Promise<vo
     await goTo(start + BigInt(ROUND) + 1n);
     for (const m of submitters) await send(m.account, "tasks", "revealSeeds", [taskId, 1, b32(`reveal:${taskId}:${m.account}`)]);
   }
-  await send(aggregator, "tasks", "finalizeRound", [taskId, 1, b32(`model:${taskId}`), 400_000, 900_000, members.slice(3).map((m) => m.account)]);
+  // Members that dropped: in batches (slashMany) where they do not fit the finalize transaction.
+  const dropped = members.slice(3).map((m) => m.account);
+  while (dropped.length > 400) await send(aggregator, "tasks", "slashMany", [taskId, 1, dropped.splice(0, 400)]);
+  await send(aggregator, "tasks", "finalizeRound", [taskId, 1, b32(`model:${taskId}`), 400_000, 900_000, dropped]);
 }
 
 // ─── Storage layout: names for the slots a transaction touches ──────────────────────────────────────────────────

@@ -327,6 +327,15 @@ contract TrainingTasks is ITrainingTasks {
         _slash(taskId, task, node, round);
     }
 
+    /// @inheritdoc ITrainingTasks
+    function slashMany(uint256 taskId, uint16 round, address[] calldata nodes) external {
+        Task storage task = _task(taskId);
+        if (task.status != TaskStatus.Running && task.status != TaskStatus.Finished) {
+            revert TrainingTasksWrongStatus(taskId, task.status);
+        }
+        _dropMembers(taskId, task, round, nodes);
+    }
+
     // ─── Settlement ─────────────────────────────────────────────────────────────────────────────────────────────
 
     /// @inheritdoc ITrainingTasks

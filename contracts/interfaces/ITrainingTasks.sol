@@ -312,6 +312,11 @@ interface ITrainingTasks {
     /// or Finished, member not slashed. Emits {MemberSlashed}.
     function slash(uint256 taskId, address node, uint16 round) external;
 
+    /// @notice {slash} for many members of one round at once: how an aggregator drops more members than fit one
+    /// finalizeRound/restartRound transaction (each costs ~12k gas; a transaction is capped at 2^24 gas).
+    /// @dev Same requirements as {slash} for every node; reverts as a whole. Emits {MemberSlashed} per node.
+    function slashMany(uint256 taskId, uint16 round, address[] calldata nodes) external;
+
     /// @notice Returns the caller's stake.
     /// @dev Requirements: caller is a member, not slashed, stake not withdrawn, task Settled, Disputed, Cancelled or
     /// Abandoned. Emits {StakeWithdrawn}.

@@ -485,7 +485,11 @@ describe("federated learning end to end", () => {
     assert.deepEqual(codes, [0, 0, 0, 0], logs());
     const [final] = await events("RoundFinalized", { taskId, round: 2 });
     assert.equal(Number(final.args.attempt), 1);
-    assert.match(aggregator.output(), /^round 2: restarted as attempt 1$/m);
+    // The restart dropped (and slashed) the dead fourth node: the re-run waited for nobody.
+    assert.match(aggregator.output(), new RegExp(`^round 2: restarted as attempt 1; dropped and slashed \\(missed the round\\): ${addr(FOURTH)}$`, "mi"));
+    const [slashed] = await events("MemberSlashed", { taskId, node: addr(FOURTH) });
+    assert.equal(Number(slashed.args.round), 2);
+    assert.equal((slashed.args.slasher as string).toLowerCase(), addr(AGGREGATOR).toLowerCase());
     // In the re-run everyone submitted again, the excluded node included, with a fresh (attempt-1) update.
     const again = (await events("UpdateSubmitted", { taskId, round: 2, node: addr(NODES[0]) })).filter((u) => Number(u.args.attempt) === 1);
     assert.equal(again.length, 1);

@@ -78,6 +78,23 @@ async function unfinalizable(ctx: ChainContext, taskId: bigint, round: number, i
   return { reason: "survivors missed the reveal window, so the dropped members' masks cannot be removed", excluded };
 }
 
+/** Members one transaction may drop (~12k gas each; transactions are capped at 2^24 gas, EIP-7825). */
+const DROPS_PER_TRANSACTION = 400;
+
+/**
+ * Slashes all but the last DROPS_PER_TRANSACTION of `dropped` with slashMany (a round where most of a large task
+ * dropped), and returns the rest for the finalize/restart transaction itself.
+ */
+async function dropInBatches(ctx: ChainContext, taskId: bigint, round: number, dropped: Address[]): Promise<Address[]> {
+  let rest = dropped;
+  while (rest.length > DROPS_PER_TRANSACTION) {
+    const batch = rest.slice(0, DROPS_PER_TRANSACTION);
+    await taskWrite(ctx, "slashMany", [taskId, round, batch], `drop ${batch.length} members that missed round ${round}`);
+    rest = rest.slice(DROPS_PER_TRANSACTION);
+  }
+  return rest;
+}
+
 /**
  * The aggregator's protocol loop: for the current round attempt, once it is finalizable on chain (every member
  * submitted, or after the submit deadline every submitter revealed), it collects the updates and reveals,
@@ -140,7 +157,8 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
             const modelRoot = await store.put(encodeRoundModel({ taskId, round, attempt: info.attempt, params: result.params, metrics: m, nodes: result.included }));
             // Members without an update are dropped (and slashed) by the protocol here, so no later round waits for them.
             const dropped = await missedMembers(ctx, taskId, round, info.attempt, task.members, { reveals: false, dropouts: false });
-            await taskWrite(ctx, "finalizeRound", [taskId, round, modelRoot, toE6(loss), toE6(accuracy), dropped], `finalize round ${round}`);
+            const rest = await dropInBatches(ctx, taskId, round, dropped);
+            await taskWrite(ctx, "finalizeRound", [taskId, round, modelRoot, toE6(loss), toE6(accuracy), rest], `finalize round ${round}`);
             onEvent({ type: "finalized", round, attempt: info.attempt, submissions: info.submissions, samples: m.samples, loss, accuracy, modelRoot, excluded: result.excluded, dropped });
           } else {
             failed.set(key, true);
@@ -156,7 +174,8 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
           const dropouts = info.submissions < info.members;
           const dropped = await missedMembers(ctx, taskId, round, info.attempt, task.members, { reveals: true, dropouts });
           try {
-            await taskWrite(ctx, "restartRound", [taskId, dropped], `restart round ${round}`);
+            const rest = await dropInBatches(ctx, taskId, round, dropped);
+            await taskWrite(ctx, "restartRound", [taskId, rest], `restart round ${round}`);
           } catch (err) {
             if (err instanceof Error && /TrainingTasksTooManyAttempts/.test(err.message))
               throw new FlError(`Round ${round} could not be aggregated in 3 attempts: the task cannot progress and can be abandoned after the finalize deadline.`, { cause: err });
