@@ -368,9 +368,9 @@ describe("federated learning end to end", () => {
     assert.equal((await readTask(ctx(0), taskId)).members.length, 1);
   });
 
-  test("4 nodes (MLP), one SIGKILLed after round 1: round 2 finalizes through seed reveals and the dead node is slashed", async () => {
+  test("4 nodes (MLP), one SIGKILLed after round 1: round 2 finalizes through seed reveals, drops and slashes the dead node, and round 3 waits for nobody", async () => {
     const mlp = parseModelSpec(await readFile(path.join(projectRoot, "specs/penguins-mlp.json")));
-    const taskId = await createTask(2, 4, "specs/penguins-mlp.json");
+    const taskId = await createTask(3, 4, "specs/penguins-mlp.json");
     const aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
     const all = [...NODES, FOURTH];
     const nodes = new Map(all.map((i) => [i, start(nodeArgs(taskId, i))]));
@@ -434,14 +434,23 @@ describe("federated learning end to end", () => {
     const r = correlation(stripped.flatMap((v) => [...v]), truth.flatMap((v) => [...v]));
     assert.ok(Math.abs(r) < 5 / Math.sqrt(3 * stripped[0].length), `corr = ${r}`);
 
-    // The dead node missed round 2 (no update on chain): anyone may slash it, here an account with no role.
-    await taskWrite(ctx(8), "slash", [taskId, addr(FOURTH), 2], "slash");
+    // The dead node missed round 2 (no update on chain): the aggregator's finalization dropped and slashed it, so
+    // nobody has to send a transaction per node, and nobody can slash it twice.
     const [slashed] = await events("MemberSlashed", { taskId, node: addr(FOURTH) });
     assert.equal(Number(slashed.args.round), 2);
-    assert.equal((slashed.args.slasher as string).toLowerCase(), addr(8).toLowerCase());
+    assert.equal((slashed.args.slasher as string).toLowerCase(), addr(AGGREGATOR).toLowerCase());
+    await assert.rejects(taskWrite(ctx(8), "slash", [taskId, addr(FOURTH), 2], "slash"), /TrainingTasksNotMember/);
+    // Round 3 counted only the three live members and was finalized as soon as they submitted: before its submit
+    // deadline, i.e. without waiting out the window for the dead node.
+    const [started3] = await events("RoundStarted", { taskId, round: 3 });
+    assert.equal(Number(started3.args.members), 3);
+    const [final3] = await events("RoundFinalized", { taskId, round: 3 });
+    const finalizedAt = (await chain.publicClient.getBlock({ blockNumber: final3.blockNumber! })).timestamp;
+    assert.ok(finalizedAt <= (started3.args.submitDeadline as bigint), `round 3 finalized at ${finalizedAt}, after its submit deadline ${started3.args.submitDeadline}`);
     const show = expectExit(await cli("task", "show", "--task", String(taskId)));
     assert.match(show.stdout, new RegExp(`${addr(FOURTH)} dataset \\d+ \\(slashed for round 2\\)`));
     assert.match(show.stdout, /round 2 attempt 0: 3\/4 updates, 3 reveals; finalized/);
+    assert.match(show.stdout, /round 3 attempt 0: 3\/3 updates, 0 reveals; finalized/);
   });
 
   // A dead fourth node keeps round 2 open past its submit deadline (otherwise the aggregator would finalize as soon as
