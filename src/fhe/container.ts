@@ -147,7 +147,7 @@ export function parseContainer(bytes: Uint8Array, kind: ContainerKind): ParsedCo
   const prefix = parsePrefix(bytes, bytes.length, kind);
   const { offsets, digests } = prefix;
   const count = offsets.length - 1;
-  // Every blob up front (~1 GB/s): corruption is reported as such before any work, never as a wrong key later.
+  // Every blob up front (SHA-256, ~400 MB/s here): corruption is reported as such before any work, never as a wrong key later.
   digests?.forEach((digest, i) => {
     if (!sameBytes(sha256(bytes.subarray(offsets[i], offsets[i + 1])), digest)) corrupt(kind, `${PART[kind]} ${i}`);
   });
