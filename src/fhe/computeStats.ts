@@ -396,7 +396,10 @@ function assertScoresFit(
       const reach = scoreBound(weights, model.bias[o], maxAbs);
       if (reach > room) {
         throw new FheError(
-          `The model's scores could reach ±${reach.toPrecision(3)} on input ${d} (Σ|w|·${maxAbs.toPrecision(3)} + |bias|, output ${o}), beyond the ±${room} its ${header.level} ciphertexts hold without overflowing; use smaller weights${header.level === "compact" ? ' or encrypt the data with level "full"' : ""}.`,
+          `The model's scores could reach ±${reach.toPrecision(3)} on input ${d} ` +
+            `(Σ|w|·${maxAbs.toPrecision(3)} + |bias|, output ${o}), beyond the ±${room} its ${header.level} ciphertexts ` +
+            `hold without overflowing; use smaller weights` +
+            `${header.level === "compact" ? ' or encrypt the data with level "full"' : ""}.`,
         );
       }
     }

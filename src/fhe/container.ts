@@ -102,7 +102,8 @@ export function parsePrefix(bytes: Uint8Array, totalLength: number, kind: Contai
   if (!READABLE_VERSIONS.includes(version)) {
     fail(
       kind,
-      `format version ${version} is not supported (this library reads versions ${READABLE_VERSIONS.join(" and ")}); upgrade 2pm`,
+      `format version ${version} is not supported (this library reads versions ${READABLE_VERSIONS.join(" and ")}); ` +
+        "upgrade 2pm",
     );
   }
   const headerLength = view.getUint32(10, true);
@@ -147,7 +148,8 @@ export function parseContainer(bytes: Uint8Array, kind: ContainerKind): ParsedCo
   const prefix = parsePrefix(bytes, bytes.length, kind);
   const { offsets, digests } = prefix;
   const count = offsets.length - 1;
-  // Every blob up front (SHA-256, ~400 MB/s here): corruption is reported as such before any work, never as a wrong key later.
+  // Every blob up front (SHA-256, ~400 MB/s here): corruption is reported as such before any work, never as a
+  // wrong key or wrong numbers later.
   digests?.forEach((digest, i) => {
     if (!sameBytes(sha256(bytes.subarray(offsets[i], offsets[i + 1])), digest)) corrupt(kind, `${PART[kind]} ${i}`);
   });
@@ -197,7 +199,12 @@ function encodePrefix(kind: ContainerKind, header: unknown, count: number): { by
  * Fills the offsets and digests into `prefix` (the encoded prefix, tables zeroed): the offsets first, since
  * digest 0 covers them.
  */
-function fillTables(prefix: Uint8Array, tableStart: number, offsets: readonly number[], blobDigests: readonly Uint8Array[]): void {
+function fillTables(
+  prefix: Uint8Array,
+  tableStart: number,
+  offsets: readonly number[],
+  blobDigests: readonly Uint8Array[],
+): void {
   const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
   offsets.forEach((offset, i) => view.setBigUint64(tableStart + 8 * i, BigInt(offset), true));
   const digestStart = tableStart + 8 * offsets.length;

@@ -22,7 +22,8 @@ const within = (value: number, bound: number): boolean => Math.abs(value) <= bou
 
 function impossible(problem: string): FheError {
   return new FheError(
-    `This result cannot be right: ${problem}; the file is corrupt or its computation overflowed (CKKS overflow is silent).`,
+    `This result cannot be right: ${problem}; the file is corrupt or its computation overflowed ` +
+      "(CKKS overflow is silent).",
   );
 }
 
@@ -76,7 +77,8 @@ export async function decryptResult(
     const bound = entry.op === "sum" ? Math.sqrt(rows * groups * limit) : limit;
     if (!within(value, bound)) {
       throw impossible(
-        `${entry.op === "sum" ? "the sum" : "a sum of squares"} of column "${name}" over dataset ${entry.dataset} is ${value}, beyond the ±${bound.toPrecision(6)} its ${rows} rows allow`,
+        `${entry.op === "sum" ? "the sum" : "a sum of squares"} of column "${name}" over dataset ${entry.dataset} ` +
+          `is ${value}, beyond the ±${bound.toPrecision(6)} its ${rows} rows allow`,
       );
     }
     return value;
@@ -96,12 +98,15 @@ export async function decryptResult(
         if (used <= 0) throw noiseError("result");
         const limit = header.datasets[entry.dataset].sumOfSquaresLimit;
         const { weights, bias } = header.model!;
-        const bound = limit === undefined ? Infinity : scoreBound(weights[entry.output], bias[entry.output], Math.sqrt(limit));
+        const bound =
+          limit === undefined ? Infinity : scoreBound(weights[entry.output], bias[entry.output], Math.sqrt(limit));
         for (let s = 0; s < used; s++) {
           if (!Number.isFinite(values[s])) throw noiseError("result");
           const row = firstRow[entry.dataset] + start + s;
           if (!within(values[s], bound)) {
-            throw impossible(`score ${entry.output} of row ${row} is ${values[s]}, beyond the ±${bound.toPrecision(6)} the model allows on this data`);
+            throw impossible(
+              `score ${entry.output} of row ${row} is ${values[s]}, beyond the ±${bound.toPrecision(6)} the model allows on this data`,
+            );
           }
           scores![row * outputs + entry.output] = values[s];
         }
@@ -121,7 +126,8 @@ export async function decryptResult(
         for (let j = 0; j < entry.columns; j++) {
           const value = values[j * block];
           if (!Number.isFinite(value)) throw noiseError("result");
-          (entry.op === "sum" ? sums : sumsq)[entry.column + j] += total(entry, header.columns[entry.column + j], value);
+          const column = entry.column + j;
+          (entry.op === "sum" ? sums : sumsq)[column] += total(entry, header.columns[column], value);
         }
       }
       onProgress?.(i + 1, header.ciphertexts);
