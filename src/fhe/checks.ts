@@ -72,6 +72,6 @@ export function decryptValues(ctx: FheContext, scope: SealScope, decryptor: Decr
 
 export function noiseError(what: string): FheKeyMismatchError {
   return new FheKeyMismatchError(
-    `Decrypting this ${what} gives noise: the secret key does not belong to it (or the file is corrupt).`,
+    `Decrypting this ${what} gives noise: it is corrupt, or the secret key does not belong to it.`,
   );
 }

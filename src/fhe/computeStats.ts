@@ -9,7 +9,7 @@ import { FheError, FheKeyMismatchError } from "./errors.ts";
 import { layoutOf, openFhed } from "./fhedHeader.ts";
 import type { FhedHeader } from "./fhedHeader.ts";
 import { computeKeyId } from "./generateKeys.ts";
-import { productLimit, valueLimit } from "./headroom.ts";
+import { productLimit, scoreBound, valueLimit } from "./headroom.ts";
 import { STAT_OPS } from "./resultHeader.ts";
 import type { FherHeader, LinearModel, ResultEntry, StatOp } from "./resultHeader.ts";
 import { SealScope, makeYielder, plainBytes, sealTry, withScope, withScopeAsync } from "./seal.ts";
@@ -99,6 +99,9 @@ export async function computeStats(
       );
     }
   }
+
+  const bounds = inputs.map(({ header }) => squaresBound(ctx, header));
+  if (model) assertScoresFit(ctx, model, inputs.map(({ header }) => header), bounds);
 
   const { seal, evaluator } = ctx;
   const slots = ctx.slots;
@@ -354,13 +357,53 @@ export async function computeStats(
     columns: [...first.columns],
     rows: inputs.reduce((sum, { header }) => sum + header.rows, 0),
     slotsPerCiphertext: slots,
-    datasets: inputs.map(({ header }: { header: FhedHeader }) => ({ rows: header.rows })),
+    datasets: inputs.map(({ header }: { header: FhedHeader }, d) => ({ rows: header.rows, ...bounds[d] })),
     ops,
     model,
     entries,
     ciphertexts: blobs.length,
   };
   return buildContainer("result", header, blobs);
+}
+
+/**
+ * What the encryptor guaranteed about a column of `header` (it refuses to encrypt otherwise): Σx² <= limit over each
+ * of `groups` groups of blocks. Undefined for data without a multiplication level (only |x| was checked there).
+ */
+function squaresBound(
+  ctx: FheContext,
+  header: FhedHeader,
+): { sumOfSquaresLimit: number; sumOfSquaresGroups: number } | undefined {
+  if (header.ciphertextPrimes < 2) return undefined;
+  const groups = layoutOf(header).packed ? 1 : Math.ceil(header.ciphertextsPerColumn / header.sumOfSquaresGroup);
+  return { sumOfSquaresLimit: productLimit(ctx, header.ciphertextPrimes), sumOfSquaresGroups: groups };
+}
+
+/**
+ * Refuses a model whose scores could overflow (CKKS overflow is silent garbage): every |x| <= √limit, so
+ * |w·x + b| <= Σ|w_c|·√limit + |b|, which must stay within what the score ciphertext (one prime fewer) holds.
+ */
+function assertScoresFit(
+  ctx: FheContext,
+  model: LinearModel,
+  headers: readonly FhedHeader[],
+  bounds: readonly ({ sumOfSquaresLimit: number } | undefined)[],
+): void {
+  for (const [d, header] of headers.entries()) {
+    const room = productLimit(ctx, header.ciphertextPrimes);
+    const maxAbs = Math.sqrt(bounds[d]!.sumOfSquaresLimit);
+    for (const [o, weights] of model.weights.entries()) {
+      const reach = scoreBound(weights, model.bias[o], maxAbs);
+      if (reach > room) {
+        throw new FheError(
+          `The model's scores could reach ±${reach.toPrecision(3)} on input ${d} ` +
+            `(Σ|w|·${maxAbs.toPrecision(3)} + |bias|, output ${o}), beyond the ±${room} its ${header.level} ciphertexts ` +
+            `hold without overflowing; use smaller weights` +
+            `${header.level === "compact" ? ' or encrypt the data with level "full"' : ""}.`,
+        );
+      }
+    }
+  }
 }
 
 /**

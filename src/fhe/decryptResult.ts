@@ -1,6 +1,8 @@
 import { assertUsable } from "./createFheContext.ts";
 import type { FheContext } from "./createFheContext.ts";
 import { assertKey, assertParams, decryptValues, loadCiphertext, noiseError, secretKeyDecryptor } from "./checks.ts";
+import { FheError } from "./errors.ts";
+import { scoreBound } from "./headroom.ts";
 import { openFher } from "./resultHeader.ts";
 import type { FherHeader } from "./resultHeader.ts";
 import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
@@ -11,6 +13,19 @@ import type { Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
  * (one 60-bit prime at scale 2^40), so it passes with a chance of ~1e-8 per block.
  */
 const PACKED_ZERO_TOLERANCE = 1e-2;
+
+/** Relative error allowed when checking results against their bounds (CKKS errors here are ~1e-7 relative). */
+const ROUNDING = 1e-6;
+
+/** Whether |value| <= bound, up to rounding. */
+const within = (value: number, bound: number): boolean => Math.abs(value) <= bound * (1 + ROUNDING) + ROUNDING;
+
+function impossible(problem: string): FheError {
+  return new FheError(
+    `This result cannot be right: ${problem}; the file is corrupt or its computation overflowed ` +
+      "(CKKS overflow is silent).",
+  );
+}
 
 export type DecryptResultReturnType = {
   header: FherHeader;
@@ -51,6 +66,23 @@ export async function decryptResult(
   const sumsq = new Float64Array(cols);
   const scores = outputs > 0 ? new Float64Array(header.rows * outputs) : undefined;
   const firstRow = header.datasets.map((_, d) => header.datasets.slice(0, d).reduce((sum, x) => sum + x.rows, 0));
+  // What the encryptor guaranteed (per dataset: Σx² <= limit per group of blocks, so |x| <= √limit) bounds every
+  // total: |Σx| <= √(rows · Σx²) (Cauchy–Schwarz), 0 <= Σx² <= limit, |score| <= Σ|w|·√limit + |b|.
+  const total = (entry: { op: "sum" | "sumsq"; dataset: number }, name: string, value: number): number => {
+    const { rows, sumOfSquaresLimit: limit, sumOfSquaresGroups: groups } = header.datasets[entry.dataset];
+    if (entry.op === "sumsq" && value < -ROUNDING * rows) {
+      throw impossible(`a sum of squares of column "${name}" is ${value}`);
+    }
+    if (limit === undefined || groups === undefined) return value;
+    const bound = entry.op === "sum" ? Math.sqrt(rows * groups * limit) : limit;
+    if (!within(value, bound)) {
+      throw impossible(
+        `${entry.op === "sum" ? "the sum" : "a sum of squares"} of column "${name}" over dataset ${entry.dataset} ` +
+          `is ${value}, beyond the ±${bound.toPrecision(6)} its ${rows} rows allow`,
+      );
+    }
+    return value;
+  };
   const pause = makeYielder();
   await withScopeAsync(async (outer) => {
     const decryptor = secretKeyDecryptor(ctx, outer, keys.secretKey);
@@ -64,25 +96,38 @@ export async function decryptResult(
         const start = entry.block * slots;
         const used = Math.min(slots, rows - start);
         if (used <= 0) throw noiseError("result");
+        const limit = header.datasets[entry.dataset].sumOfSquaresLimit;
+        const { weights, bias } = header.model!;
+        const bound =
+          limit === undefined ? Infinity : scoreBound(weights[entry.output], bias[entry.output], Math.sqrt(limit));
         for (let s = 0; s < used; s++) {
           if (!Number.isFinite(values[s])) throw noiseError("result");
-          scores![(firstRow[entry.dataset] + start + s) * outputs + entry.output] = values[s];
+          const row = firstRow[entry.dataset] + start + s;
+          if (!within(values[s], bound)) {
+            throw impossible(
+              `score ${entry.output} of row ${row} is ${values[s]}, beyond the ±${bound.toPrecision(6)} the model allows on this data`,
+            );
+          }
+          scores![row * outputs + entry.output] = values[s];
         }
       } else if (entry.columns === undefined) {
         // A slot sum is replicated in every slot: slots that disagree mean a wrong key or an overflow.
         const value = values[0];
         const tolerance = 1e-4 * Math.max(1, Math.abs(value));
         for (let s = 1; s < slots; s++) if (!(Math.abs(values[s] - value) <= tolerance)) throw noiseError("result");
-        (entry.op === "sum" ? sums : sumsq)[entry.column] += value;
+        (entry.op === "sum" ? sums : sumsq)[entry.column] += total(entry, header.columns[entry.column], value);
       } else {
         // Packed: block j's sum sits in slot j·blockSlots; blocks past the columns summed zeros (at least one
         // exists), so anything else there means a wrong key or an overflow.
         const block = entry.blockSlots!;
-        for (let j = 0; j < slots / block; j++) {
+        for (let j = entry.columns; j < slots / block; j++) {
+          if (!(Math.abs(values[j * block]) <= PACKED_ZERO_TOLERANCE)) throw noiseError("result");
+        }
+        for (let j = 0; j < entry.columns; j++) {
           const value = values[j * block];
           if (!Number.isFinite(value)) throw noiseError("result");
-          if (j < entry.columns) (entry.op === "sum" ? sums : sumsq)[entry.column + j] += value;
-          else if (!(Math.abs(value) <= PACKED_ZERO_TOLERANCE)) throw noiseError("result");
+          const column = entry.column + j;
+          (entry.op === "sum" ? sums : sumsq)[column] += total(entry, header.columns[column], value);
         }
       }
       onProgress?.(i + 1, header.ciphertexts);
@@ -94,8 +139,15 @@ export async function decryptResult(
   if (header.ops.includes("sum")) result.sums = Array.from(sums);
   if (header.ops.includes("mean")) result.means = means;
   if (header.ops.includes("variance")) {
-    // Clamp tiny negative values (CKKS noise on a constant column) to 0.
-    result.variances = Array.from(sumsq, (sq, c) => Math.max(0, sq / header.rows - means[c] * means[c]));
+    // Clamp tiny negative values (CKKS noise on a constant column) to 0; beyond rounding, Σx² < (Σx)²/rows breaks
+    // Cauchy–Schwarz: the numbers are wrong.
+    result.variances = Array.from(sumsq, (sq, c) => {
+      const variance = sq / header.rows - means[c] * means[c];
+      if (variance < -ROUNDING * Math.max(1, sq / header.rows)) {
+        throw impossible(`the variance of column "${header.columns[c]}" is ${variance} (negative beyond rounding)`);
+      }
+      return Math.max(0, variance);
+    });
   }
   if (scores) result.scores = { rows: header.rows, cols: outputs, data: scores };
   return result;

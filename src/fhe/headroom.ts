@@ -22,3 +22,8 @@ export function valueLimit(ctx: FheContext, primes: number): number {
 export function productLimit(ctx: FheContext, primes: number): number {
   return primes < 2 ? 0 : 2 ** limitBits(ctx, primes - 1);
 }
+
+/** Largest |w·x + b| when every |x_c| <= maxAbs (what a linear score can reach). */
+export function scoreBound(weights: readonly number[], bias: number, maxAbs: number): number {
+  return weights.reduce((sum, w) => sum + Math.abs(w), 0) * maxAbs + Math.abs(bias);
+}

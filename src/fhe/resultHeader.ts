@@ -24,6 +24,13 @@ export type ResultEntry =
   | { op: "sumsq"; dataset: number; column: number; group: number; columns?: number; blockSlots?: number }
   | { op: "score"; dataset: number; output: number; block: number };
 
+/**
+ * One input of a result. `sumOfSquaresLimit` bounds a column's Σx² over one group of blocks (what the encryptor
+ * checked; so |x| <= its square root) and `sumOfSquaresGroups` counts the groups: the decryptor refuses sums,
+ * squares and scores beyond what these allow (absent in results written before they existed).
+ */
+export type ResultDataset = { rows: number; sumOfSquaresLimit?: number; sumOfSquaresGroups?: number };
+
 /** Header of an encrypted result (`.fher`). */
 export type FherHeader = {
   kind: "result";
@@ -35,7 +42,7 @@ export type FherHeader = {
   /** Total rows over all input datasets. */
   rows: number;
   slotsPerCiphertext: number;
-  datasets: { rows: number }[];
+  datasets: ResultDataset[];
   ops: StatOp[];
   model: LinearModel | null;
   entries: ResultEntry[];
@@ -53,7 +60,15 @@ const resultHeaderSchema = z.object({
   columns: z.array(z.string()).min(1),
   rows: z.number().int().positive(),
   slotsPerCiphertext: z.number().int().positive(),
-  datasets: z.array(z.object({ rows: z.number().int().positive() })).min(1),
+  datasets: z
+    .array(
+      z.object({
+        rows: z.number().int().positive(),
+        sumOfSquaresLimit: z.number().positive().optional(),
+        sumOfSquaresGroups: z.number().int().positive().optional(),
+      }),
+    )
+    .min(1),
   ops: z.array(z.enum(["sum", "mean", "variance", "scores"])).min(1),
   model: z.object({ weights: z.array(z.array(z.number())), bias: z.array(z.number()) }).nullable(),
   entries: z.array(

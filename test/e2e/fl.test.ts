@@ -31,7 +31,10 @@ const AGGREGATOR = 2;
 const NODES = [3, 4, 5];
 const FOURTH = 6;
 const OTHER_SCHEMA_OWNER = 7;
-const ROUND_S = 15;
+// Submit and reveal windows in chain seconds. Block timestamps follow the wall clock, so a window must outlast
+// what the nodes (and the test, before it tampers) do in it on a loaded machine; the tests never wait for one to
+// pass: they move chain time with increaseTime(ROUND_S + 1).
+const ROUND_S = 120;
 
 let chain: LocalChain;
 let home: string;
@@ -145,19 +148,23 @@ describe("federated learning end to end", () => {
     assert.equal(shown.status, "Open");
     assert.equal(Number(shown.params.schemaId), 1);
 
-    const aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
     const nodes = NODES.map((i) => start(nodeArgs(taskId, i)));
     const restarted = NODES[2];
-    const logs = () => [aggregator, ...nodes].map((p) => p.output().slice(-3000)).join("\n---\n");
+    let aggregator: ReturnType<typeof start> | undefined;
+    const logs = () => [...(aggregator ? [aggregator] : []), ...nodes].map((p) => p.output().slice(-3000)).join("\n---\n");
 
-    // SIGKILL one node right after its round-1 update is on chain and start it again: it resumes from its key and
-    // state files (no second join, no second submission) and takes part in the remaining rounds.
-    await waitFor("the third node's round 1 update", async () =>
-      (await events("UpdateSubmitted", { taskId, round: 1, node: addr(restarted) })).length > 0 || undefined, 60_000, 100)
+    // SIGKILL one node once its round-1 update is on chain and reported, and start it again: it resumes from its key
+    // and state files (no second join, no second submission) and takes part in the remaining rounds. The aggregator
+    // starts after the kill, so round 1 cannot end (and the node cannot move on to round 2) before it; the kill waits
+    // for the node's line, which it prints after the update is on chain.
+    const roundLine = /^round 1 attempt 0: trained on \d+ rows, .*; submitted 0x[0-9a-f]{64}$/m;
+    await waitFor("the third node's round 1 update and line", async () =>
+      ((await events("UpdateSubmitted", { taskId, round: 1, node: addr(restarted) })).length > 0 && roundLine.test(nodes[2].output())) || undefined, 60_000, 100)
       .catch((err) => assert.fail(`${err}\n${logs()}`));
     await nodes[2].stop("SIGKILL");
     const first = nodes[2].output();
     nodes[2] = start(nodeArgs(taskId, restarted));
+    aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
     const codes = await withTimeout("the 3-node task", Promise.all([aggregator.exited, ...nodes.map((n) => n.exited)]), 90_000, logs);
     assert.deepEqual(codes, [0, 0, 0, 0], logs());
     assert.match(first, /joined task/);
@@ -371,16 +378,18 @@ describe("federated learning end to end", () => {
   test("4 nodes (MLP), one SIGKILLed after round 1: round 2 finalizes through seed reveals, drops and slashes the dead node, and round 3 waits for nobody", async () => {
     const mlp = parseModelSpec(await readFile(path.join(projectRoot, "specs/penguins-mlp.json")));
     const taskId = await createTask(3, 4, "specs/penguins-mlp.json");
-    const aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
     const all = [...NODES, FOURTH];
     const nodes = new Map(all.map((i) => [i, start(nodeArgs(taskId, i))]));
-    const logs = () => [aggregator, ...nodes.values()].map((p) => p.output().slice(-3000)).join("\n---\n");
+    let aggregator: ReturnType<typeof start> | undefined;
+    const logs = () => [...(aggregator ? [aggregator] : []), ...nodes.values()].map((p) => p.output().slice(-3000)).join("\n---\n");
 
-    // Kill the fourth node as soon as its round-1 update is on chain.
+    // Kill the fourth node once its round-1 update is on chain. The aggregator starts after the kill: round 1
+    // cannot end before it, so the node cannot have reached round 2.
     await waitFor("the fourth node's round 1 update", async () =>
       (await events("UpdateSubmitted", { taskId, round: 1, node: addr(FOURTH) })).length > 0 || undefined, 60_000, 100)
       .catch((err) => assert.fail(`${err}\n${logs()}`));
     await nodes.get(FOURTH)!.stop("SIGKILL");
+    aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
     await waitFor("round 2 with 3 updates", async () => {
       const t = await readTask(ctx(0), taskId);
       if (t.currentRound !== 2) return undefined;
@@ -457,13 +466,15 @@ describe("federated learning end to end", () => {
   // everyone submitted), which leaves time to tamper with a stored update before the aggregator reads it.
   test("a corrupted stored update is excluded, the round is re-run with fresh seeds and the task completes", async () => {
     const taskId = await createTask(2, 4);
-    const aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
     const nodes = new Map([...NODES, FOURTH].map((i) => [i, start(nodeArgs(taskId, i))]));
-    const logs = () => [aggregator, ...nodes.values()].map((p) => p.output().slice(-3000)).join("\n---\n");
+    let aggregator: ReturnType<typeof start> | undefined;
+    const logs = () => [...(aggregator ? [aggregator] : []), ...nodes.values()].map((p) => p.output().slice(-3000)).join("\n---\n");
+    // As above: the aggregator starts after the kill, so the fourth node cannot reach round 2.
     await waitFor("the fourth node's round 1 update", async () =>
       (await events("UpdateSubmitted", { taskId, round: 1, node: addr(FOURTH) })).length > 0 || undefined, 60_000, 100)
       .catch((err) => assert.fail(`${err}\n${logs()}`));
     await nodes.get(FOURTH)!.stop("SIGKILL");
+    aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
     const threeIn = (attempt: number) => waitFor(`round 2 attempt ${attempt} with 3 updates`, async () => {
       const t = await readTask(ctx(0), taskId);
       if (t.currentRound !== 2) return undefined;

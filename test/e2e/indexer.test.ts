@@ -8,6 +8,7 @@ import path from "node:path";
 import { createTableRelationsHelpers, extractTablesRelationalConfig } from "drizzle-orm";
 import * as ponderSchema from "../../indexer/ponder.schema.ts";
 import { startLocalChain, type LocalChain } from "../helpers/localChain.ts";
+import { waitFor } from "../helpers/processes.ts";
 import {
   actor, assertCrashRecovered, crashWhileProducing, expectedExamples, expectedState, graphqlExamples, h, runScenario,
   startIndexer, stateQuery, type Indexer, type Scenario,
@@ -62,8 +63,13 @@ test("a repeated query is answered from the response cache until the indexed dat
   assert.deepEqual(await again.json(), firstAnswer);
   const receipt = await actor(chain, 6).registerDataset({ schemaId: 2n, root: h("root:cache"), manifestRoot: h("manifest:cache"), rows: 1n, uri: "0g://cache" });
   await indexer.waitForBlock(receipt.blockNumber);
-  await new Promise((r) => setTimeout(r, 30)); // the checkpoint is re-read at most every 25 ms
-  assert.deepEqual(await (await post()).json(), { data: { schema: { datasetCount: 2 } } });
+  // The checkpoint is re-read at most every 25 ms: poll (no sleep) until the answer changes; a cache that kept the
+  // stale answer never does.
+  const fresh = await waitFor("the cached answer to follow the new dataset", async () => {
+    const answer = await (await post()).json();
+    return answer.data?.schema?.datasetCount === 2 ? answer : undefined;
+  }, 10_000, 10);
+  assert.deepEqual(fresh, { data: { schema: { datasetCount: 2 } } });
 });
 
 test("a SIGKILLed indexer restarted while events are produced loses and duplicates nothing", async () => {

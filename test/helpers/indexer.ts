@@ -11,7 +11,13 @@ import { createPublicClient, createWalletClient, http, keccak256, toHex, zeroHas
 import { hardhat } from "viem/chains";
 import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
 import type { LocalChain } from "./localChain.ts";
-import { freePort, spawnGroup, type Spawned } from "./processes.ts";
+import { freePort, spawnGroup, waitFor, type Spawned } from "./processes.ts";
+
+/**
+ * Upper bound for Ponder to start or catch up. Measured: ~6 s idle, over 60 s on this 2-core machine under a load
+ * average of 16 (a 60 s bound failed there); only a failing run waits this long.
+ */
+const SLOW_START_MS = 180_000;
 
 export const indexerDir = path.resolve(import.meta.dirname, "../../indexer");
 const ponderBin = path.resolve(import.meta.dirname, "../../node_modules/ponder/dist/esm/bin/ponder.js");
@@ -69,7 +75,7 @@ export function uniqueSchema(prefix = "t"): string {
  * Starts `ponder start` (cwd indexer/) and waits for /ready and, by default, for the chain head.
  * @example const indexer = await startIndexer({ chain }); await indexer.query("{ datasets { totalCount } }")
  */
-export async function startIndexer(options: StartIndexerOptions): Promise<Indexer> {
+export async function startIndexer(options: StartIndexerOptions, attempt = 1): Promise<Indexer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const schema = options.schema ?? uniqueSchema();
@@ -126,7 +132,7 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Indexe
     }
     throw new Error(`timed out waiting for ${what}${lastError ? ` (${String(lastError)})` : ""}:\n${child.output().slice(-4000)}`);
   };
-  const waitForBlock = async (n?: number | bigint, timeoutMs = 30_000) => {
+  const waitForBlock = async (n?: number | bigint, timeoutMs = SLOW_START_MS) => {
     // cacheTime 0: viem would otherwise answer from a block number cached for 4 s.
     const target = Number(n ?? (await client.getBlockNumber({ cacheTime: 0 })));
     await poll(`the indexer to reach block ${target}`, async () => ((await indexedBlock()) ?? -1) >= target, timeoutMs);
@@ -140,9 +146,19 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Indexe
       if (ownDir) await rm(path.dirname(ownDir), { recursive: true, force: true });
     },
   };
+  // Another process can take the port between freePort() and Ponder's listen; Ponder then moves to the next port
+  // ("Port in use") and /ready on ours would be someone else's answer: wait for this process's own server line.
+  const portTaken = () => child.output().includes("Port in use");
   try {
-    await poll("the indexer to be ready", async () => (await fetch(`${url}/ready`)).ok, options.timeoutMs ?? 60_000);
-    if (options.waitUntilSynced ?? true) await waitForBlock(undefined, options.timeoutMs ?? 60_000);
+    await poll("the indexer to be ready", async () =>
+      portTaken() || (child.output().includes("Created HTTP server") && (await fetch(`${url}/ready`)).ok), options.timeoutMs ?? SLOW_START_MS);
+    if (portTaken()) {
+      await child.stop("SIGINT");
+      await indexer.cleanup();
+      if (attempt < 3) return startIndexer(options, attempt + 1);
+      throw new Error(`port ${port} was taken while the indexer started (3 attempts):\n${child.output().slice(-2000)}`);
+    }
+    if (options.waitUntilSynced ?? true) await waitForBlock(undefined, options.timeoutMs ?? SLOW_START_MS);
   } catch (err) {
     await child.stop("SIGKILL");
     await indexer.cleanup();
@@ -553,15 +569,17 @@ export async function crashWhileProducing(chain: ScenarioChain & { env: Record<s
   })();
   const indexedByProducer = async () =>
     (await indexer.query<{ datasets: { totalCount: number } }>(`{ datasets(where: { owner: "${producer.address}" }) { totalCount } }`)).datasets.totalCount;
-  while ((await indexedByProducer()) < 3) await new Promise((r) => setTimeout(r, 50));
+  await waitFor("the indexer to index 3 of the producer's datasets", async () => (await indexedByProducer()) >= 3 || undefined, 60_000, 50);
   await indexer.stop("SIGKILL");
   const producedAtKill = produced;
+  // At least one registration while the indexer is down, whatever the load (the producer is its own loop).
+  await waitFor("a registration while the indexer is down", async () => produced > producedAtKill || undefined, 60_000, 20);
   const restarted = await startIndexer({ chain, database: indexer.database, schema: indexer.schema, waitUntilSynced: false });
   const producedAtRestart = produced;
   stopAt = produced + 5;
   try {
     await production;
-    await restarted.waitForBlock(undefined, 60_000);
+    await restarted.waitForBlock();
   } catch (err) {
     await restarted.stop("SIGKILL");
     throw err;

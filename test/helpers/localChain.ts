@@ -58,18 +58,28 @@ export const hardhatCli = path.join(projectRoot, "node_modules/hardhat/dist/src/
 
 /** A bare `npx hardhat node` on a free port of 127.0.0.1, answering (no contracts). */
 export async function startHardhatNode(): Promise<{ rpcUrl: string; port: number; node: Spawned; publicClient: PublicClient }> {
-  const port = await freePort();
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  const node = spawnGroup(process.execPath, [hardhatCli, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: projectRoot });
-  const chain = { ...hardhat, rpcUrls: { default: { http: [rpcUrl] } } };
-  const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 100 }) as PublicClient;
-  try {
-    await waitFor("hardhat node", async () => (await publicClient.getChainId()) === 31337 || undefined, 60_000);
-  } catch (err) {
-    await node.stop("SIGKILL");
-    throw new Error(`could not start a hardhat node: ${String(err)}\n${node.output().slice(-2000)}`);
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const rpcUrl = `http://127.0.0.1:${port}`;
+    const node = spawnGroup(process.execPath, [hardhatCli, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: projectRoot });
+    const chain = { ...hardhat, rpcUrls: { default: { http: [rpcUrl] } } };
+    const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 100 }) as PublicClient;
+    try {
+      // Wait for this node's own "listening" line, not for any answer on the port: another process (another test's
+      // or user's Hardhat node, which answers chain id 31337 too) can take the port between freePort() and listen.
+      const state = await waitFor("hardhat node", async () => {
+        if (node.child.exitCode !== null || node.child.signalCode !== null) return "exited";
+        return node.output().includes(`JSON-RPC server at ${rpcUrl}/`) ? "listening" : undefined;
+      }, 180_000, 100); // an upper bound only: ~3 s idle, much more under a heavy shared load
+      if (state === "exited" && attempt < 3) continue; // the port was taken: try another one
+      if (state === "exited") throw new Error("the node exited");
+      await publicClient.getChainId();
+    } catch (err) {
+      await node.stop("SIGKILL");
+      throw new Error(`could not start a hardhat node: ${String(err)}\n${node.output().slice(-2000)}`);
+    }
+    return { rpcUrl, port, node, publicClient };
   }
-  return { rpcUrl, port, node, publicClient };
 }
 
 /** Starts a hardhat node and deploys DatasetIndex, TrainingTasks and RewardToken from account 0. */

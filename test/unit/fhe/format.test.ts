@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +21,7 @@ import {
   readFhedHeader,
 } from "../../../src/fhe/index.ts";
 import type { FheContext, FhedHeader, FheKeys } from "../../../src/fhe/index.ts";
-import { SCHEMA_HASH, synthetic } from "./helpers.ts";
+import { SCHEMA_HASH, asVersion1, resealed, synthetic } from "./helpers.ts";
 
 /** Every failure must be a TwoPmError with a one-line shortMessage — never a raw WebAssembly.Exception. */
 function isCleanError(pattern: RegExp) {
@@ -51,18 +52,52 @@ describe(".fhed format", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("lays out magic, version, header length, JSON header, offset table, blobs", () => {
+  it("lays out magic, version, header length, JSON header, offset table, SHA-256 table, blobs", () => {
     assert.equal(Buffer.from(fhed.subarray(0, 8)).toString("latin1"), "2PMFHED\0");
     const view = new DataView(fhed.buffer, fhed.byteOffset);
-    assert.equal(view.getUint16(8, true), 1);
+    assert.equal(view.getUint16(8, true), 2);
     const headerLength = view.getUint32(10, true);
     const header = JSON.parse(Buffer.from(fhed.subarray(14, 14 + headerLength)).toString("utf8"));
     assert.equal(header.ciphertexts, 4);
     const table = 14 + headerLength;
     const offsets = Array.from({ length: 5 }, (_, i) => Number(view.getBigUint64(table + 8 * i, true)));
-    assert.equal(offsets[0], table + 40);
+    const digests = table + 40;
+    assert.equal(offsets[0], digests + 5 * 32);
     assert.equal(offsets[4], fhed.length);
-    for (let i = 0; i < 4; i++) assert.equal(fhed[offsets[i]], 1, "bit-packed codec");
+    const sha = (b: Uint8Array) => createHash("sha256").update(b).digest();
+    assert.deepEqual(sha(fhed.subarray(0, digests)), Buffer.from(fhed.subarray(digests, digests + 32)), "digest 0: the prefix");
+    for (let i = 0; i < 4; i++) {
+      assert.equal(fhed[offsets[i]], 1, "bit-packed codec");
+      const digest = fhed.subarray(digests + 32 * (i + 1), digests + 32 * (i + 2));
+      assert.deepEqual(sha(fhed.subarray(offsets[i], offsets[i + 1])), Buffer.from(digest), `digest of blob ${i}`);
+    }
+  });
+
+  it("says a file with any flipped bit is corrupt, before decrypting or blaming the key", async () => {
+    const evalKeys = evaluationKeysOf(keys);
+    // One bit in every 7,919th byte (a prime stride: headers, tables, codec fields, coefficients, seeds).
+    for (let at = 20; at < fhed.length; at += 7919) {
+      const bad = fhed.slice();
+      bad[at] ^= 1 << at % 8;
+      const corrupt = isCleanError(/^This encrypted data file \(\.fhed\) is corrupt: (its header|ciphertext \d) does not match its SHA-256|offset table is corrupt/);
+      await assert.rejects(decryptTable(ctx, bad, keys), corrupt, `byte ${at}`);
+      await assert.rejects(decryptTable(ctx, bad, other), corrupt, `byte ${at}, other key`);
+      await assert.rejects(computeStats(ctx, bad, evalKeys, { ops: ["sum"] }), corrupt, `byte ${at}, compute`);
+    }
+    const path = join(dir, "flipped.fhed");
+    const header = fhed.slice();
+    header[30] ^= 4;
+    await writeFile(path, header);
+    await assert.rejects(readFhedHeader(path), isCleanError(/is corrupt: its header does not match/));
+  });
+
+  it("still reads version 1 files (no checksums)", async () => {
+    const old = asVersion1(fhed);
+    assert.equal(old.length, fhed.length - 5 * 32);
+    const { features } = await decryptTable(ctx, old, keys);
+    const { features: current } = await decryptTable(ctx, fhed, keys);
+    assert.deepEqual(features, current);
+    assert.equal((await readFhedHeader(old)).rows, 5000);
   });
 
   it("names both keys when the file belongs to another key", async () => {
@@ -132,12 +167,12 @@ describe(".fhed format", () => {
         copy((b) => (b[8] = 9)),
         keys,
       ),
-      isCleanError(/version 9 is not supported/),
+      isCleanError(/version 9 is not supported \(this library reads versions 1 and 2\)/),
     );
     await assert.rejects(
       decryptTable(
         ctx,
-        copy((b) => (b[14] = 0x5b)),
+        resealed(copy((b) => (b[14] = 0x5b))),
         keys,
       ),
       isCleanError(/not valid JSON/),
@@ -147,7 +182,7 @@ describe(".fhed format", () => {
     await assert.rejects(
       decryptTable(
         ctx,
-        copy((b) => (b[at] = 0x39)),
+        resealed(copy((b) => (b[at] = 0x39))),
         keys,
       ),
       isCleanError(/ciphertextsPerColumn does not match rows/),
@@ -167,15 +202,16 @@ describe(".fhed format", () => {
       ["SEAL header", (b) => (b[blob + 1 + 18 + 2 + 1] ^= 0xff)],
       ["SEAL parms_id", (b) => (b[blob + 1 + 18 + 2 + 20] ^= 0xff)],
     ];
+    // Checksums recomputed (a writer's bug): the structural checks behind them still hold.
     for (const [name, edit] of cases) {
       const bad = fhed.slice();
       edit(bad);
-      await assert.rejects(decryptTable(ctx, bad, keys), isCleanError(/corrupt|Corrupt|noise/), name);
+      await assert.rejects(decryptTable(ctx, resealed(bad), keys), isCleanError(/corrupt|Corrupt|noise/), name);
     }
-    // a flipped coefficient bit still decrypts (CKKS has no integrity): files are authenticated by their 0G root
+    // Under a valid checksum a flipped coefficient bit can decrypt (CKKS has no integrity of its own).
     const flipped = fhed.slice();
     flipped[blob + 400] ^= 0x01;
-    await decryptTable(ctx, flipped, keys).catch((error: unknown) => assert.ok(error instanceof TwoPmError));
+    await decryptTable(ctx, resealed(flipped), keys).catch((error: unknown) => assert.ok(error instanceof TwoPmError));
   });
 
   it("reads the header from a path without reading the ciphertexts", async () => {

@@ -1,4 +1,5 @@
 // Test helpers: the library's own minimal matrix extraction (no dependency on src/data).
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -118,4 +119,40 @@ export function standardize(m: Matrix): Matrix {
       data[r * m.cols + c] = (m.data[r * m.cols + c] - means[c]) / Math.sqrt(variances[c]);
   }
   return { rows: m.rows, cols: m.cols, data };
+}
+
+/** The container's layout (version 2): where its offsets, digests and blobs are. */
+function containerLayout(bytes: Uint8Array) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tableStart = 14 + view.getUint32(10, true);
+  const first = Number(view.getBigUint64(tableStart, true));
+  const entries = (first - tableStart) / 40;
+  const offsets = Array.from({ length: entries }, (_, i) => Number(view.getBigUint64(tableStart + 8 * i, true)));
+  return { view, tableStart, entries, offsets, digestStart: tableStart + 8 * entries };
+}
+
+/**
+ * Recomputes the SHA-256 table of an edited version-2 container: the file a buggy or lying writer would produce,
+ * so that the checks behind the checksums can be tested.
+ */
+export function resealed(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice();
+  const { entries, offsets, digestStart } = containerLayout(out);
+  const sha = (b: Uint8Array) => createHash("sha256").update(b).digest();
+  out.set(sha(out.subarray(0, digestStart)), digestStart);
+  for (let i = 0; i + 1 < entries; i++) out.set(sha(out.subarray(offsets[i], offsets[i + 1])), digestStart + 32 * (i + 1));
+  return out;
+}
+
+/** The same container in format version 1 (no digest table), as files written before version 2 are. */
+export function asVersion1(bytes: Uint8Array): Uint8Array {
+  const { tableStart, entries, offsets, digestStart } = containerLayout(bytes);
+  const shift = 32 * entries;
+  const out = new Uint8Array(bytes.length - shift);
+  out.set(bytes.subarray(0, digestStart));
+  out.set(bytes.subarray(digestStart + shift), digestStart);
+  const view = new DataView(out.buffer);
+  view.setUint16(8, 1, true);
+  offsets.forEach((offset, i) => view.setBigUint64(tableStart + 8 * i, BigInt(offset - shift), true));
+  return out;
 }

@@ -13,7 +13,7 @@ import {
   saveKeys,
 } from "../../../src/fhe/index.ts";
 import type { FheContext, FheKeys } from "../../../src/fhe/index.ts";
-import { fheFixture } from "./helpers.ts";
+import { fheFixture, resealed } from "./helpers.ts";
 
 describe("keys", () => {
   const fixture = fheFixture("2pm-fhe-keys-");
@@ -84,7 +84,7 @@ describe("keys", () => {
         2 +
         4 +
         new DataView(bundle.buffer).getUint32(10, true) +
-        8 * 4 +
+        (8 + 32) * 4 + // offsets and SHA-256 digests: header + 3 parts
         keys.publicKey.length +
         keys.relinKeys.length +
         keys.galoisKeys.length,
@@ -106,6 +106,8 @@ describe("keys", () => {
     const text = Buffer.from(bundle);
     const at = text.indexOf(keys.keyId.slice(2, 20));
     text[at] = text[at] === 0x30 ? 0x31 : 0x30;
-    assert.throws(() => importEvaluationKeys(ctx, new Uint8Array(text)), /does not hash to/);
+    // The edit breaks the header's checksum; a writer that labelled the bundle wrongly is caught by the key hash.
+    assert.throws(() => importEvaluationKeys(ctx, new Uint8Array(text)), /evaluation key bundle is corrupt: its header/);
+    assert.throws(() => importEvaluationKeys(ctx, resealed(new Uint8Array(text))), /does not hash to/);
   });
 });
