@@ -14,7 +14,7 @@ export type QueryLimits = {
    * The most rows one request may read, estimated from the nested `limit`s before it runs (a list field costs
    * `limit × (1 + what each item selects)`, a to-one relation 1 + what it selects, `totalCount` 1). Default 20,000:
    * a full page of 1,000 with a relation and a short nested list per item (`limit: 1000` × 1 + 1 + 10), or three
-   * levels of 25; every query of docs/graphql.md costs at most ~5,200. `INDEXER_MAX_QUERY_ROWS`.
+   * levels of 25; every query of docs/graphql.md costs at most 2,755. `INDEXER_MAX_QUERY_ROWS`.
    */
   maxRows: number;
   /**
