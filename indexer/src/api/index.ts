@@ -66,7 +66,10 @@ let analyzedAt = 0;
 let analyzeCostMs = 0;
 let analyzeRuns = 0;
 let analyzeWarned = false;
+// `ponder serve` replicas only read (and may read views): the `ponder start` instance analyzes.
+const serving = (globalThis as { PONDER_COMMON?: { options: { command: string } } }).PONDER_COMMON?.options.command === "serve";
 const analyzer = setInterval(async () => {
+  if (serving) return;
   const interval = Math.max(Math.min(ANALYZE_MIN_MS * 2 ** analyzeRuns, ANALYZE_MAX_MS), 50 * analyzeCostMs);
   if (Date.now() - analyzedAt < interval) return;
   try {
@@ -135,6 +138,12 @@ const cachedGraphql: MiddlewareHandler = async (c, next) => {
 };
 
 const app = new Hono();
+// Under `npm run indexer:serve` (lib/replicas.ts), which replica answered.
+const replica = process.env.INDEXER_REPLICA;
+if (replica) app.use("*", async (c, next) => {
+  await next();
+  c.header("x-indexer-replica", replica);
+});
 app.use("/graphql", cachedGraphql);
 app.use("/", cachedGraphql);
 
