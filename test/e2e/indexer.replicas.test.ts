@@ -5,13 +5,18 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import {
-  actor, expectedExamples, expectedState, graphqlExamples, h, indexerDir, runScenario, startIndexer, stateQuery, uniqueSchema,
-  type GraphQLResult, type Indexer, type Scenario,
+  actor, expectedExamples, expectedState, graphqlExamples, h, indexerDir, runScenario, startIndexer, startServeReplicas, stateQuery,
+  uniqueSchema, type GraphQLResult, type Indexer, type Scenario, type ServeReplicas,
 } from "../helpers/indexer.ts";
-import { freePort, spawnGroup, waitFor, type Spawned } from "../helpers/processes.ts";
+import { freePort, spawnGroup } from "../helpers/processes.ts";
+
+// pg ships without types (and @types/pg is not installed): only Client.connect/query/end are used.
+type PgClient = { connect(): Promise<void>; query(text: string): Promise<unknown>; end(): Promise<void> };
+const pg = createRequire(import.meta.url)("pg") as { Client: new (options: { connectionString?: string }) => PgClient };
 
 const url = process.env.TEST_DATABASE_URL;
 const skip = url ? false : "TEST_DATABASE_URL is not set: the `ponder serve` replica tests need PostgreSQL (.ci/run starts one)";
@@ -19,23 +24,16 @@ if (!url) console.log(`# skipped: ${skip}`);
 
 let chain: LocalChain;
 let indexer: Indexer | undefined;
-let replicas: Spawned | undefined;
-let replicasUrl: string;
+let replicas: ServeReplicas | undefined;
 let scenario: Scenario;
 const schema = uniqueSchema("it_rep");
 const views = uniqueSchema("it_views");
 
-function startReplicas(env: Record<string, string>, port: number): Spawned {
-  return spawnGroup(process.execPath, [path.join(indexerDir, "lib/replicas.ts")], {
-    cwd: indexerDir,
-    env: { ...(process.env as Record<string, string>), ...chain.env, DATABASE_URL: url!, INDEXER_REPLICAS: "2", PORT: String(port), ...env },
-  });
-}
 
 /** POSTs a query on a fresh connection (the cluster primary hands each connection to the next replica). */
 function post(body: string): Promise<{ replica: string | undefined; result: GraphQLResult<any> }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${replicasUrl}/graphql`, { method: "POST", agent: false, headers: { "content-type": "application/json" } }, (res) => {
+    const req = request(`${replicas!.url}/graphql`, { method: "POST", agent: false, headers: { "content-type": "application/json" } }, (res) => {
       let text = "";
       res.setEncoding("utf8").on("data", (d) => (text += d)).on("end", () => {
         try {
@@ -67,20 +65,13 @@ before(async () => {
   scenario = await runScenario(chain);
   indexer = await startIndexer({ chain, database: { kind: "postgres", url }, schema, env: { DATABASE_VIEWS_SCHEMA: views } });
   assert.match(indexer.output(), /Created database views/);
-  const port = await freePort();
-  replicasUrl = `http://127.0.0.1:${port}`;
-  replicas = startReplicas({ PONDER_SCHEMA: views }, port);
-  await waitFor("two ponder serve replicas", async () => {
-    if (replicas!.child.exitCode !== null) throw new Error(`indexer:serve exited:\n${replicas!.output()}`);
-    return /2 ponder serve replicas on http:\/\/127\.0\.0\.1:\d+/.test(replicas!.output()) || undefined;
-  }, 60_000, 100);
+  replicas = await startServeReplicas({ chain, url, schema: views, replicas: 2 });
 });
 after(async () => {
   await replicas?.stop();
   await indexer?.stop();
   await chain?.stop();
   if (url) {
-    const pg = (await import("pg")).default as unknown as { Client: new (o: { connectionString: string }) => { connect(): Promise<void>; query(q: string): Promise<unknown>; end(): Promise<void> } };
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS "${views}" CASCADE`);
@@ -118,8 +109,11 @@ test("the replicas refuse hostile queries like the indexer", { skip }, async () 
 });
 
 test("indexer:serve on a schema that does not exist stops with an error instead of half-starting", { skip }, async () => {
-  const missing = startReplicas({ PONDER_SCHEMA: "no_such_schema_2pm" }, await freePort());
-  const code = await new Promise<number | null>((resolve) => missing.child.once("exit", resolve));
+  const missing = spawnGroup(process.execPath, [path.join(indexerDir, "lib/replicas.ts")], {
+    cwd: indexerDir,
+    env: { ...(process.env as Record<string, string>), ...chain.env, DATABASE_URL: url!, PONDER_SCHEMA: "no_such_schema_2pm", INDEXER_REPLICAS: "2", PORT: String(await freePort()) },
+  });
+  const code = await new Promise<number | null>((resolve) => (missing.child.exitCode !== null ? resolve(missing.child.exitCode) : missing.child.once("exit", resolve)));
   assert.equal(code, 1, missing.output());
   assert.match(missing.output(), /Schema does not exist/);
   assert.match(missing.output(), /a ponder serve replica exited while starting \(code 1\)/);
