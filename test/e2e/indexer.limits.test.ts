@@ -97,6 +97,7 @@ test("malformed bodies are clear errors, not stack traces or JSON parse errors",
     assert.match(result.errors?.[0]?.message ?? "", message, body);
   }
   const large = await post(JSON.stringify({ query: `{ datasets { totalCount } }`, variables: { pad: "x".repeat(70_000) } }));
+  assert.equal(large.status, 413);
   assert.match(large.result.errors?.[0]?.message ?? "", /^request body too large: over 65536 bytes \(INDEXER_MAX_BODY_BYTES\)$/);
 });
 

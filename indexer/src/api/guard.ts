@@ -17,7 +17,6 @@ const fail = (message: string): GuardResult => ({ ok: false, message });
  * @example const verdict = checkGraphQLRequest(schema, '{"query":"{ datasets { totalCount } }"}', limits)
  */
 export function checkGraphQLRequest(schema: GraphQLSchema, body: string, limits: QueryLimits): GuardResult {
-  if (Buffer.byteLength(body) > limits.maxBodyBytes) return fail(`request body too large: over ${limits.maxBodyBytes} bytes (${limitVariable("maxBodyBytes")})`);
   let request: unknown;
   try {
     request = JSON.parse(body);
@@ -49,6 +48,17 @@ export function checkGraphQLRequest(schema: GraphQLSchema, body: string, limits:
     return fail(`query too expensive: it may read up to ${Math.round(rows).toLocaleString("en")} rows, the limit is ${limits.maxRows.toLocaleString("en")} (${limitVariable("maxRows")}); lower the nested "limit"s (default ${PONDER_DEFAULT_LIMIT}) or split the query`);
   }
   return { ok: true, request: { query, variables: variables ?? undefined, operationName: operationName ?? undefined }, rows };
+}
+
+/**
+ * `work`'s result, or "timeout" when it takes longer than `ms` (the work itself goes on: GraphQL execution in Ponder
+ * 0.17 cannot be cancelled; the cost limit bounds it).
+ * @example const outcome = await withTimeout(gql(c, next), 10_000)
+ */
+export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
+  return Promise.race([work, timedOut]).finally(() => clearTimeout(timer));
 }
 
 // Rows a field may read. Ponder's list fields (root plurals and to-many relations) take `limit` and run one SQL

@@ -14,9 +14,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { db } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { graphql, sql } from "ponder";
 import type { GraphQLSchema } from "graphql";
-import { checkGraphQLRequest } from "./guard.ts";
+import { checkGraphQLRequest, withTimeout } from "./guard.ts";
 import { limitVariable, queryLimitsFromEnv } from "./limits.ts";
 import { queryPage } from "./queryPage.ts";
 
@@ -121,9 +122,7 @@ const cachedGraphql: MiddlewareHandler = async (c, next) => {
   // Refused before anything runs: 200 with a GraphQL error, as Ponder answers the errors it finds itself.
   const verdict = checkGraphQLRequest(graphqlSchema, body, limits);
   if (!verdict.ok) return c.body(graphqlError(verdict.message), 200, json);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), limits.timeoutMs)));
-  const outcome = await Promise.race([gql(c, next) as Promise<Response>, timedOut]).finally(() => clearTimeout(timer));
+  const outcome = await withTimeout(gql(c, next) as Promise<Response>, limits.timeoutMs);
   if (outcome === "timeout") {
     return c.body(graphqlError(`query timed out after ${limits.timeoutMs} ms (${limitVariable("timeoutMs")}): the indexer is busy or the query is too slow; retry, or ask for fewer rows`), 503, { ...json, "retry-after": "1" });
   }
@@ -144,7 +143,11 @@ if (replica) app.use("*", async (c, next) => {
   await next();
   c.header("x-indexer-replica", replica);
 });
-app.use("/graphql", cachedGraphql);
-app.use("/", cachedGraphql);
+// Bodies are read only up to the limit (a declared or streamed larger one is refused unread).
+const limitBody = bodyLimit({
+  maxSize: limits.maxBodyBytes,
+  onError: (c) => c.body(graphqlError(`request body too large: over ${limits.maxBodyBytes} bytes (${limitVariable("maxBodyBytes")})`), 413, json),
+});
+for (const route of ["/graphql", "/"]) app.use(route, limitBody, cachedGraphql);
 
 export default app;

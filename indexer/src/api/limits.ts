@@ -23,7 +23,10 @@ export type QueryLimits = {
    * `INDEXER_QUERY_TIMEOUT_MS`.
    */
   timeoutMs: number;
-  /** The largest request body accepted (bytes). Default 64 KiB (Ponder's 1,000-token limit fits in ~10 KiB). `INDEXER_MAX_BODY_BYTES`. */
+  /**
+   * The largest request body accepted (bytes), refused before it is read past the limit. Default 64 KiB (Ponder's
+   * 1,000-token limit fits in ~10 KiB; the rest is room for variables). `INDEXER_MAX_BODY_BYTES`.
+   */
   maxBodyBytes: number;
 };
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import type { GraphQLSchema } from "graphql";
 import * as ponderSchema from "../../../indexer/ponder.schema.ts";
-import { checkGraphQLRequest } from "../../../indexer/src/api/guard.ts";
+import { checkGraphQLRequest, withTimeout } from "../../../indexer/src/api/guard.ts";
 import { defaultQueryLimits, queryLimitsFromEnv } from "../../../indexer/src/api/limits.ts";
 import { graphqlExamples } from "../../helpers/indexer.ts";
 
@@ -47,4 +47,10 @@ test("the limits come from the environment, and a bad value is a one-line error"
   assert.throws(() => queryLimitsFromEnv({ INDEXER_QUERY_TIMEOUT_MS: "0" }), /INDEXER_QUERY_TIMEOUT_MS must be a positive integer/);
   const verdict = checkGraphQLRequest(schema, JSON.stringify({ query: `{ datasets(limit: 100) { items { id } } }` }), { ...defaultQueryLimits, maxRows: 100 });
   assert.deepEqual(verdict, { ok: false, message: 'query too expensive: it may read up to 101 rows, the limit is 100 (INDEXER_MAX_QUERY_ROWS); lower the nested "limit"s (default 50) or split the query' });
+});
+
+test("withTimeout answers \"timeout\" for work that does not finish, and the work's result otherwise", async () => {
+  assert.equal(await withTimeout(new Promise(() => {}), 5), "timeout");
+  assert.deepEqual(await withTimeout(Promise.resolve({ data: 1 }), 60_000), { data: 1 });
+  await assert.rejects(withTimeout(Promise.reject(new Error("boom")), 60_000), /boom/);
 });
