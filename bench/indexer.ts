@@ -148,12 +148,12 @@ async function concurrency(url: string, target: string): Promise<Concurrency[]> 
   return out;
 }
 
-// The most expensive queries the default cost limit (20,000 rows) accepts, one client at a time: their time and how
+// The most expensive queries the default cost limit (10,000 rows) accepts, one client at a time: their time and how
 // much the indexer process's resident memory grew while they ran (sampled from /proc every 5 ms).
 const worstQueries: [string, string][] = [
-  ["a full page, each item with its schema and 16 versions (19,001 rows estimated)", `{ datasets(limit: 1000) { items { ${fields} schema { id } versions(limit: 16) { items { version rows uri } } } } }`],
-  ["three levels of 25 through dataset → schema → datasets (17,576)", `{ datasets(limit: 25) { items { id schema { datasets(limit: 25) { items { id schema { datasets(limit: 25) { items { ${fields} } } } } } } } } }`],
-  ["19 aliased full pages (19,019)", `{ ${Array.from({ length: 19 }, (_, i) => `p${i}: datasets(limit: 1000, offset: ${i * 1000}) { items { ${fields} } }`).join(" ")} }`],
+  ["a full page, each item with its schema and 6 versions (9,001 rows estimated)", `{ datasets(limit: 1000) { items { ${fields} schema { id } versions(limit: 6) { items { version rows uri } } } } }`],
+  ["three levels of 20 through dataset → schema → datasets (9,261)", `{ datasets(limit: 20) { items { id schema { datasets(limit: 20) { items { id schema { datasets(limit: 20) { items { ${fields} } } } } } } } } }`],
+  ["9 aliased full pages (9,009)", `{ ${Array.from({ length: 9 }, (_, i) => `p${i}: datasets(limit: 1000, offset: ${i * 1000}) { items { ${fields} } }`).join(" ")} }`],
 ];
 
 function rssKiB(pid: number): number {
@@ -328,7 +328,7 @@ ${results.flatMap((r) => r.concurrency).map((c) => `| ${c.target} | ${c.shape} |
 
 ### The worst queries the cost limit accepts
 
-The default limit (\`INDEXER_MAX_QUERY_ROWS\` = 20,000 rows, estimated from the nested \`limit\`s before the query
+The default limit (\`INDEXER_MAX_QUERY_ROWS\` = 10,000 rows, estimated from the nested \`limit\`s before the query
 runs) on ${EVENTS.toLocaleString("en")} datasets; one client, three runs each; memory is the growth of the indexer process's
 resident set while the query ran (peak − before, sampled every 5 ms). Rejected before running (e.g. the issue's
 \`datasets(limit:1000){items{schema{datasets(limit:1000)…\`, ~10⁶ rows per level): a parse, well under a millisecond.

@@ -47,7 +47,7 @@ test("the issue's hostile queries are refused before they run, with a clear Grap
     const { status, result } = await ask(query);
     assert.equal(status, 200, name);
     assert.equal(result.data, undefined, `${name}: nothing is executed`);
-    assert.match(result.errors?.[0]?.message ?? "", /^query too expensive: it may read up to [\d,]+ rows, the limit is 20,000 \(INDEXER_MAX_QUERY_ROWS\); lower the nested "limit"s/, name);
+    assert.match(result.errors?.[0]?.message ?? "", /^query too expensive: it may read up to [\d,]+ rows, the limit is 10,000 \(INDEXER_MAX_QUERY_ROWS\); lower the nested "limit"s/, name);
   }
   // The same limits through variables are priced the same way.
   const viaVariables = await ask(`query($n: Int) { datasets(limit: $n) { items { schema { datasets(limit: $n) { items { id } } } } } }`, { n: 1000 });

@@ -12,9 +12,10 @@ export const PONDER_MAX_LIMIT = 1_000;
 export type QueryLimits = {
   /**
    * The most rows one request may read, estimated from the nested `limit`s before it runs (a list field costs
-   * `limit × (1 + what each item selects)`, a to-one relation 1 + what it selects, `totalCount` 1). Default 20,000:
-   * a full page of 1,000 with a relation and a short nested list per item (`limit: 1000` × 1 + 1 + 10), or three
-   * levels of 25; every query of docs/graphql.md costs at most 2,755. `INDEXER_MAX_QUERY_ROWS`.
+   * `1 + limit × (1 + what each item selects)`, a to-one relation 1 + what it selects, `totalCount` 1). Default
+   * 10,000: a full page of 1,000 items, each with a relation and a nested list of 6, or three levels of 20; every
+   * query of docs/graphql.md costs at most 2,755, the dashboard's ~1,200. The worst accepted queries take seconds of
+   * CPU on a busy machine (bench/results/indexer.md). `INDEXER_MAX_QUERY_ROWS`.
    */
   maxRows: number;
   /**
@@ -30,7 +31,7 @@ export type QueryLimits = {
   maxBodyBytes: number;
 };
 
-export const defaultQueryLimits: QueryLimits = { maxRows: 20_000, timeoutMs: 10_000, maxBodyBytes: 64 * 1024 };
+export const defaultQueryLimits: QueryLimits = { maxRows: 10_000, timeoutMs: 10_000, maxBodyBytes: 64 * 1024 };
 
 const variables: Record<keyof QueryLimits, string> = {
   maxRows: "INDEXER_MAX_QUERY_ROWS",
