@@ -172,7 +172,7 @@ async function worst(url: string, pid: number, database: string): Promise<Worst[
       let peak = before;
       const sampler = setInterval(() => (peak = Math.max(peak, rssKiB(pid))), 5);
       const s = performance.now();
-      bytes = (await gqlAt(url, query)).bytes;
+      bytes = (await gqlAt(url, `${query} # run ${i}`)).bytes; // a distinct body: never answered from the response cache
       ms.push(performance.now() - s);
       clearInterval(sampler);
       peak = Math.max(peak, rssKiB(pid));
@@ -329,7 +329,7 @@ ${results.flatMap((r) => r.concurrency).map((c) => `| ${c.target} | ${c.shape} |
 ### The worst queries the cost limit accepts
 
 The default limit (\`INDEXER_MAX_QUERY_ROWS\` = 10,000 rows, estimated from the nested \`limit\`s before the query
-runs) on ${EVENTS.toLocaleString("en")} datasets; one client, three runs each; memory is the growth of the indexer process's
+runs) on ${EVENTS.toLocaleString("en")} datasets; one client, three runs each (distinct bodies, so never from the response cache); memory is the growth of the indexer process's
 resident set while the query ran (peak − before, sampled every 5 ms). Rejected before running (e.g. the issue's
 \`datasets(limit:1000){items{schema{datasets(limit:1000)…\`, ~10⁶ rows per level): a parse, well under a millisecond.
 
