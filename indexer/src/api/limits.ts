@@ -20,7 +20,8 @@ export type QueryLimits = {
   maxRows: number;
   /**
    * How long a request may take before it is answered with an error (ms). Default 10,000. The cost limit bounds
-   * the work; this bounds the wait when the indexer is busy (a queued request keeps running, its answer is dropped).
+   * the work; this bounds the wait on PostgreSQL (the query keeps running, its answer is dropped). On PGlite a query
+   * runs on this thread and its SQL calls resolve as microtasks, so the timer fires only once it is done.
    * `INDEXER_QUERY_TIMEOUT_MS`.
    */
   timeoutMs: number;
