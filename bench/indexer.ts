@@ -11,13 +11,16 @@ import path from "node:path";
 import { createWalletClient, http, type Hex } from "viem";
 import { hardhat } from "viem/chains";
 import { startLocalChain, type LocalChain } from "../test/helpers/localChain.ts";
-import { actor, h, startIndexer, uniqueSchema, type IndexerDatabase } from "../test/helpers/indexer.ts";
+import { actor, h, startIndexer, startServeReplicas, uniqueSchema, type GraphQLResult, type IndexerDatabase } from "../test/helpers/indexer.ts";
 import { freePort } from "../test/helpers/processes.ts";
 
 const EVENTS = Number(process.argv[2] ?? 20_000);
 const PER_TX = 150; // registerDataset costs ~90k gas: 150 per transaction stays under EDR's 16.7M tx gas cap
 const QUERIES = 1_000;
 const CLIENTS = 10;
+const CONCURRENCY = [10, 50]; // clients, for the p50/p99/throughput table
+const REPLICAS = 2; // `ponder serve` replicas in the PostgreSQL run
+const PHASE_SECONDS = 30; // every load phase stops after QUERIES queries or this long, whichever comes first
 const LIVE_SAMPLES = 20;
 const require = createRequire(import.meta.url);
 
@@ -105,11 +108,84 @@ const seconds = (line: string | undefined) => {
   return m ? Number(m[1]) / (m[2] === "ms" ? 1000 : 1) : NaN;
 };
 
-type Result = { database: string; boot: number; backfill: number; fetch: number | undefined; caughtUp: number; health: number[]; lookup: number[]; list: number[]; repeated: number[]; single: number[]; singleList: number[]; live: number[] };
+type Concurrency = { target: string; shape: string; clients: number; p50: number; p99: number; perSecond: number; queries: number };
+type Worst = { database: string; name: string; ms: number[]; rssMiB: number; bytes: number };
+type Result = { database: string; boot: number; backfill: number; fetch: number | undefined; caughtUp: number; health: number[]; lookup: number[]; list: number[]; repeated: number[]; single: number[]; singleList: number[]; live: number[]; concurrency: Concurrency[]; worst: Worst[] };
 
-async function measure(chain: LocalChain, database: IndexerDatabase, label: string): Promise<Result> {
+const fields = "id owner schemaId version root manifestRoot rows encryption keyId uri retired";
+const randomLookup = () => `{ dataset(id: "${1 + Math.floor(Math.random() * EVENTS)}") { ${fields} } }`;
+const randomList = () => `{ datasets(where: { schemaId: "1", id_lt: "${51 + Math.floor(Math.random() * (EVENTS - 50))}" }, orderBy: "id", orderDirection: "desc", limit: 50) { items { ${fields} } } }`;
+
+async function gqlAt(url: string, query: string): Promise<{ data: any; bytes: number }> {
+  const response = await fetch(`${url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+  const text = await response.text();
+  const body = JSON.parse(text) as GraphQLResult<any>;
+  if (body.errors?.length) throw new Error(`GraphQL error: ${body.errors.map((e) => e.message).join("; ")}`);
+  return { data: body.data, bytes: text.length };
+}
+
+/** p50/p99 and requests per second of lookups and lists at each client count, against one URL. */
+async function concurrency(url: string, target: string): Promise<Concurrency[]> {
+  const out: Concurrency[] = [];
+  for (const [shape, query] of [["lookup by id", randomLookup], ["list of 50", randomList]] as const) {
+    for (let i = 0; i < 50; i++) await gqlAt(url, query()); // warm up
+    for (const clients of CONCURRENCY) {
+      const times: number[] = [];
+      let next = 0;
+      const stopAt = performance.now() + PHASE_SECONDS * 1000;
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: clients }, async () => {
+        while (next++ < QUERIES && performance.now() < stopAt) {
+          const s = performance.now();
+          await gqlAt(url, query());
+          times.push(performance.now() - s);
+        }
+      }));
+      const seconds = (performance.now() - t0) / 1000;
+      out.push({ target, shape, clients, p50: pct(times, 50), p99: pct(times, 99), perSecond: times.length / seconds, queries: times.length });
+    }
+  }
+  return out;
+}
+
+// The most expensive queries the default cost limit (10,000 rows) accepts, one client at a time: their time and how
+// much the indexer process's resident memory grew while they ran (sampled from /proc every 5 ms).
+const worstQueries: [string, string][] = [
+  ["a full page, each item with its schema and 6 versions (9,001 rows estimated)", `{ datasets(limit: 1000) { items { ${fields} schema { id } versions(limit: 6) { items { version rows uri } } } } }`],
+  ["three levels of 20 through dataset → schema → datasets (9,261)", `{ datasets(limit: 20) { items { id schema { datasets(limit: 20) { items { id schema { datasets(limit: 20) { items { ${fields} } } } } } } } } }`],
+  ["9 aliased full pages (9,009)", `{ ${Array.from({ length: 9 }, (_, i) => `p${i}: datasets(limit: 1000, offset: ${i * 1000}) { items { ${fields} } }`).join(" ")} }`],
+];
+
+function rssKiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) : NaN;
+}
+
+async function worst(url: string, pid: number, database: string): Promise<Worst[]> {
+  const out: Worst[] = [];
+  for (const [name, query] of worstQueries) {
+    const ms: number[] = [];
+    let rssMiB = 0;
+    let bytes = 0;
+    for (let i = 0; i < 3; i++) {
+      const before = rssKiB(pid);
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssKiB(pid))), 5);
+      const s = performance.now();
+      bytes = (await gqlAt(url, `${query} # run ${i}`)).bytes; // a distinct body: never answered from the response cache
+      ms.push(performance.now() - s);
+      clearInterval(sampler);
+      peak = Math.max(peak, rssKiB(pid));
+      rssMiB = Math.max(rssMiB, (peak - before) / 1024);
+    }
+    out.push({ database, name, ms, rssMiB, bytes });
+  }
+  return out;
+}
+
+async function measure(chain: LocalChain, database: IndexerDatabase, label: string, options: { views?: string; databaseUrl?: string } = {}): Promise<Result> {
   const t0 = performance.now();
-  const indexer = await startIndexer({ chain, database, schema: uniqueSchema("bench"), timeoutMs: 600_000 });
+  const indexer = await startIndexer({ chain, database, schema: uniqueSchema("bench"), timeoutMs: 600_000, env: options.views ? { DATABASE_VIEWS_SCHEMA: options.views } : {} });
   const caughtUp = (performance.now() - t0) / 1000;
   try {
     const lines = indexer.output().split("\n");
@@ -123,8 +199,9 @@ async function measure(chain: LocalChain, database: IndexerDatabase, label: stri
       for (let i = 0; i < 50; i++) await request(); // warm up
       const times: number[] = [];
       let next = 0;
+      const stopAt = performance.now() + PHASE_SECONDS * 1000;
       await Promise.all(Array.from({ length: CLIENTS }, async () => {
-        while (next++ < QUERIES) {
+        while (next++ < QUERIES && performance.now() < stopAt) {
           const s = performance.now();
           await request();
           times.push(performance.now() - s);
@@ -139,9 +216,8 @@ async function measure(chain: LocalChain, database: IndexerDatabase, label: stri
       const response = await fetch(`${indexer.url}/health`);
       await response.text();
     });
-    const fields = "id owner schemaId version root manifestRoot rows encryption keyId uri retired";
-    const lookup = await run(() => `{ dataset(id: "${1 + Math.floor(Math.random() * EVENTS)}") { ${fields} } }`);
-    const list = await run(() => `{ datasets(where: { schemaId: "1", id_lt: "${51 + Math.floor(Math.random() * (EVENTS - 50))}" }, orderBy: "id", orderDirection: "desc", limit: 50) { items { ${fields} } } }`);
+    const lookup = await run(randomLookup);
+    const list = await run(randomList);
     const repeated = await run(() => `{ datasets(where: { schemaId: "1" }, orderBy: "id", orderDirection: "desc", limit: 50) { items { ${fields} } } }`);
     // One client at a time: the cost of a query without queueing behind the other clients.
     const single: number[] = [];
@@ -166,7 +242,17 @@ async function measure(chain: LocalChain, database: IndexerDatabase, label: stri
       while (!(await indexer.query<{ dataset: { id: string } | null }>(`{ dataset(id: "${id}") { id } }`)).dataset) await new Promise((r) => setTimeout(r, 5));
       live.push(performance.now() - s);
     }
-    return { database: label, boot, backfill, fetch: fetched, caughtUp, health, lookup, list, repeated, single, singleList, live };
+    const worstAccepted = await worst(indexer.url, indexer.process.child.pid!, label);
+    const loads = await concurrency(indexer.url, `${label} (ponder start)`);
+    if (options.views && options.databaseUrl) {
+      const reads = await startServeReplicas({ chain, url: options.databaseUrl, schema: options.views, replicas: REPLICAS, timeoutMs: 300_000 });
+      try {
+        loads.push(...(await concurrency(reads.url, `${label}, ${REPLICAS} \`ponder serve\` replicas`)));
+      } finally {
+        await reads.stop();
+      }
+    }
+    return { database: label, boot, backfill, fetch: fetched, caughtUp, health, lookup, list, repeated, single, singleList, live, concurrency: loads, worst: worstAccepted };
   } finally {
     await indexer.stop();
     await indexer.cleanup();
@@ -190,7 +276,10 @@ try {
   }
   console.log("PGlite done");
   pgHandle = await throwawayPostgres();
-  if ("url" in pgHandle) results.push(await measure(chain, { kind: "postgres", url: pgHandle.url }, "PostgreSQL"));
+  if ("url" in pgHandle) {
+    const views = uniqueSchema("bench_views");
+    results.push(await measure(chain, { kind: "postgres", url: pgHandle.url }, "PostgreSQL", { views, databaseUrl: pgHandle.url }));
+  }
   else pgNote = `PostgreSQL not measured: ${pgHandle.skipped}.`;
 } finally {
   if (pgHandle && "stop" in pgHandle) pgHandle.stop();
@@ -226,6 +315,27 @@ ${row("list of 50, 1 client p50 / p95", (r) => `${f(pct(r.singleList, 50))} / ${
 ${row("live block → query p50 / p95", (r) => `${f(pct(r.live, 50))} / ${f(pct(r.live, 95))} ms`)}
 
 Goals (PGlite): backfill >= 2,000 events/s, lookup p50 <= 5 ms, list of 50 p50 <= 15 ms.
+
+### Concurrent clients: PGlite, one PostgreSQL instance, \`ponder serve\` replicas
+
+${QUERIES} queries per row (or ${PHASE_SECONDS} s, whichever came first) after 50 warm-up queries; the clients run in the
+benchmark's process, on the same ${cpus().length} cores as the indexer and PostgreSQL. The replicas (\`npm run indexer:serve\`,
+${REPLICAS} processes on one port) read the views schema of the PostgreSQL \`ponder start\` instance, which keeps running.
+
+| target | query | clients | p50 | p99 | requests/s |
+|---|---|---|---|---|---|
+${results.flatMap((r) => r.concurrency).map((c) => `| ${c.target} | ${c.shape} | ${c.clients} | ${f(c.p50)} ms | ${f(c.p99)} ms | **${f(c.perSecond, 0)}**${c.queries < QUERIES ? ` (${c.queries} queries)` : ""} |`).join("\n")}
+
+### The worst queries the cost limit accepts
+
+The default limit (\`INDEXER_MAX_QUERY_ROWS\` = 10,000 rows, estimated from the nested \`limit\`s before the query
+runs) on ${EVENTS.toLocaleString("en")} datasets; one client, three runs each (distinct bodies, so never from the response cache); memory is the growth of the indexer process's
+resident set while the query ran (peak − before, sampled every 5 ms). Rejected before running (e.g. the issue's
+\`datasets(limit:1000){items{schema{datasets(limit:1000)…\`, ~10⁶ rows per level): a parse, well under a millisecond.
+
+| database | query | time (3 runs) | RSS growth | response |
+|---|---|---|---|---|
+${results.flatMap((r) => r.worst).map((w) => `| ${w.database} | ${w.name} | ${w.ms.map((m) => f(m, 0)).join(" / ")} ms | ${f(w.rssMiB)} MiB | ${f(w.bytes / 1e6, 1)} MB |`).join("\n")}
 `;
 const out = path.resolve(import.meta.dirname, "results/indexer.md");
 mkdirSync(path.dirname(out), { recursive: true });

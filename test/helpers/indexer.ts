@@ -611,3 +611,30 @@ export async function assertCrashRecovered(run: Awaited<ReturnType<typeof crashW
   assert.deepEqual(state.tasks, expected.tasks);
   assert.deepEqual(state.claims, expected.claims);
 }
+
+export type ServeReplicas = { url: string; port: number; process: Spawned; stop: () => Promise<void> };
+
+/**
+ * Starts `npm run indexer:serve`'s launcher (indexer/lib/replicas.ts) on a free port: `replicas` `ponder serve`
+ * processes reading `schema` (a views schema or the schema of a `ponder start` instance) on PostgreSQL `url`, and
+ * waits until all of them serve. Fails at once with the output when the launcher exits.
+ * @example const reads = await startServeReplicas({ chain, url, schema: "views" }); await fetch(`${reads.url}/graphql`, …)
+ */
+export async function startServeReplicas(options: { chain: { env: Record<string, string> }; url: string; schema: string; replicas?: number; env?: Record<string, string>; timeoutMs?: number }): Promise<ServeReplicas> {
+  const port = await freePort();
+  const replicas = options.replicas ?? 2;
+  const child = spawnGroup(process.execPath, [path.join(indexerDir, "lib/replicas.ts")], {
+    cwd: indexerDir,
+    env: { ...(process.env as Record<string, string>), ...options.chain.env, DATABASE_URL: options.url, PONDER_SCHEMA: options.schema, INDEXER_REPLICAS: String(replicas), PORT: String(port), ...options.env },
+  });
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const ready = new RegExp(`${replicas} ponder serve replicas on http://127\\.0\\.0\\.1:${port}`);
+  while (!ready.test(child.output())) {
+    if (child.child.exitCode !== null || Date.now() > deadline) {
+      await child.stop("SIGKILL");
+      throw new Error(`indexer:serve ${child.child.exitCode !== null ? `exited (code ${child.child.exitCode})` : "did not start in time"}:\n${child.output().slice(-4000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: `http://127.0.0.1:${port}`, port, process: child, stop: () => child.stop("SIGINT") };
+}
