@@ -56,13 +56,23 @@ function run2pm(opts: DemoOptions, args: string[], { json = true, allowFail = fa
     child.stderr.on("data", (d) => (stderr += d));
     child.on("exit", (code) => {
       const result = { code: code ?? 1, stdout, stderr };
-      if (code !== 0 && !allowFail) reject(new Error(`2pm ${args.join(" ")} failed: ${stderr.trim().split("\n").at(-1)}`));
+      if (code !== 0 && !allowFail) reject(new Error(`2pm ${args.join(" ")} failed: ${errorLine(stderr)}`));
       else resolve(result);
     });
   });
 }
 
 const json = (r: Run) => JSON.parse(r.stdout);
+
+/** The error of a failed run: the "error" of its --json error line, else its last stderr line. */
+function errorLine(stderr: string): string {
+  const last = stderr.trim().split("\n").at(-1) ?? "";
+  try {
+    return String((JSON.parse(last) as { error?: unknown }).error ?? last);
+  } catch {
+    return last;
+  }
+}
 
 async function gql(url: string, query: string): Promise<any> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
