@@ -253,6 +253,13 @@ async function main(): Promise<void> {
   await waitUntil("the Hardhat node", async () => node.tail().includes(`127.0.0.1:${rpc.port}`) && (await client.getChainId()) === 31337, node);
   node.process.once("exit", (code, signal) => fail(`the Hardhat node exited (${code ?? signal}); the chain is gone, so everything stops:\n${lastLines(node.tail())}`));
 
+  // The dashboard listens before the (slow) deploy and indexer: a taken port fails in seconds.
+  let indexerPort = indexerSetting.port;
+  const dashboard = dashboardServer(() => indexerPort);
+  servers.push(dashboard);
+  const dashboardPort = await listenDashboard(dashboard, dashboardSetting);
+  const dashboardUrl = `http://127.0.0.1:${dashboardPort}/`;
+
   const deployed = spawnSync(process.execPath, [hardhatCli, "deploy", "--network", "localhost"], { cwd: root, env, encoding: "utf8" });
   if (deployed.status !== 0) throw new Error(`deploy failed:\n${deployed.stdout}\n${deployed.stderr}`);
   const deployments = loadDeployments("localhost", process.env.TWOPM_ROOT ?? root);
@@ -260,9 +267,6 @@ async function main(): Promise<void> {
 
   const indexerDb = path.join(home, "indexer-db");
   const indexerEnv = { ...env, PONDER_PGLITE_DIR: indexerDb, PONDER_TELEMETRY_DISABLED: "true" };
-  let indexerPort = indexerSetting.port;
-  const dashboard = dashboardServer(() => indexerPort);
-  servers.push(dashboard);
   const indexerUrl = () => `http://127.0.0.1:${indexerPort}`;
   let restarts = 0;
   // A dead indexer is restarted on a fresh database at the same port (the local chain re-indexes in seconds; a killed
@@ -288,8 +292,6 @@ async function main(): Promise<void> {
   const indexer = await startIndexer(indexerEnv, indexerSetting, indexerHostname);
   indexerPort = indexer.port;
   pids.indexer = indexer.child.process.pid;
-  const dashboardPort = await listenDashboard(dashboard, dashboardSetting);
-  const dashboardUrl = `http://127.0.0.1:${dashboardPort}/`;
   await writeState(home, { rpcUrl, indexerUrl: indexerUrl(), dashboardUrl, pids });
   // The demo needs the indexer only for its closing GraphQL query, so it starts while Ponder boots (~10 s).
   const indexerReady = waitUntil("the indexer", async () => (await fetch(`${indexerUrl()}/ready`)).ok, indexer.child).then(() => {
