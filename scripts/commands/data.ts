@@ -39,11 +39,11 @@ async function prepare(schemaPath: string, dataPath: string, statsPath?: string)
   return { schema, stats, table: standardize(rows, schema, stats), rowsRead: raw.length, dropped: { rows: raw.length - rows.length, byField } };
 }
 
-/** The dropped-rows note of a command's line: " (11 of 344 rows dropped by the schema's missing policy: Sex 9, …)". */
+/** The dropped-rows note of a command's line: " (11 of 344 rows dropped by the schema's missing policy; missing: Sex 9, …)". */
 function droppedNote(p: Prepared): string {
   if (p.dropped.rows === 0) return "";
   const fields = Object.entries(p.dropped.byField).map(([field, n]) => `${field} ${n}`).join(", ");
-  return ` (${p.dropped.rows} of ${p.rowsRead} rows dropped by the schema's missing policy, for a missing ${fields})`;
+  return ` (${p.dropped.rows} of ${p.rowsRead} rows dropped by the schema's missing policy; missing: ${fields})`;
 }
 
 /** What --json results say about the rows: read, kept, dropped (by field). */

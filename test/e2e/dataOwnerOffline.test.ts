@@ -101,7 +101,7 @@ describe("data owner CLI without a chain: keys, standardize, encrypt, decrypt", 
 
   it("says how many rows the schema's missing policy dropped", async () => {
     const human = expectExit(await runCli(["data", "standardize", "--schema", schema, "--data", penguins, "--out", path.join(home, "d.csv")], { home }));
-    assert.match(human.stdout, /^333 rows × \d+ columns written to .* \(11 of 344 rows dropped by the schema's missing policy, for a missing /);
+    assert.match(human.stdout, /^333 rows × \d+ columns written to .* \(11 of 344 rows dropped by the schema's missing policy; missing: /);
     const json = jsonOf<{ rows: number; rowsRead: number; rowsDropped: number; droppedBy: Record<string, number> }>(
       expectExit(await runCli(["--json", "data", "standardize", "--schema", schema, "--data", penguins, "--out", path.join(home, "d.csv")], { home })));
     assert.deepEqual([json.rows, json.rowsRead, json.rowsDropped], [333, 344, 11]);
