@@ -1,6 +1,6 @@
 // The demo `npm start` plays after the chain and indexer are up: every role of the network as a real `2pm`
 // process, on penguins split by island. It only wires commands together; all logic lives in src/.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { formatUnits, type Address } from "viem";
@@ -46,15 +46,20 @@ export type DemoReport = {
 
 type Run = { code: number; stdout: string; stderr: string };
 
+/** The demo's running `2pm` processes, so that `npm start` can stop them on any exit path. */
+export const runningRoles = new Set<ChildProcess>();
+
 /** Runs `2pm <args> --json` as a child process; fails the demo with its stderr on a non-zero exit. */
 function run2pm(opts: DemoOptions, args: string[], { json = true, allowFail = false } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, "--home", opts.home, ...(json ? ["--json"] : []), ...args], { cwd: root, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+    runningRoles.add(child);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("exit", (code) => {
+      runningRoles.delete(child);
       const result = { code: code ?? 1, stdout, stderr };
       if (code !== 0 && !allowFail) reject(new Error(`2pm ${args.join(" ")} failed: ${errorLine(stderr)}`));
       else resolve(result);

@@ -21,7 +21,7 @@ import { createServer as createNetServer } from "node:net";
 import path from "node:path";
 import { createPublicClient, http } from "viem";
 import { loadDeployments } from "../src/chain/deployments.ts";
-import { formatReport, playDemo } from "./demo.ts";
+import { formatReport, playDemo, runningRoles } from "./demo.ts";
 
 if (Number(process.versions.node.split(".")[0]) < 22) {
   console.error(`error: 2PM needs Node >= 22 (this is ${process.version}); run it with \`npm start\``);
@@ -126,6 +126,13 @@ async function stopChild(child: Child): Promise<void> {
 
 async function stopAll(): Promise<void> {
   for (const server of servers) server.close();
+  // The demo's `2pm` role processes first (they stop between polls on SIGINT), then the chain, indexer, …
+  await Promise.all([...runningRoles].map((role) => new Promise<void>((resolve) => {
+    if (role.exitCode !== null || role.signalCode !== null) return resolve();
+    role.once("exit", () => resolve());
+    role.kill("SIGINT");
+    setTimeout(() => role.kill("SIGKILL"), 5_000).unref();
+  })));
   await Promise.all([...children].map(stopChild));
 }
 
@@ -335,6 +342,7 @@ process.on("uncaughtException", (err) => fail(err.message));
 // Last resort (process.exit from anywhere): no child outlives us.
 process.on("exit", () => {
   for (const child of children) killGroup(child, "SIGKILL");
+  for (const role of runningRoles) role.kill("SIGKILL");
   if (lockHeld) rmSync(lockFile, { force: true });
 });
 
