@@ -257,7 +257,10 @@ async function main(): Promise<void> {
   // Our own node must print that it listens: another process that took the port between the check and the listen
   // would answer eth_chainId too, while ours exits with EADDRINUSE.
   const client = createPublicClient({ transport: http(rpcUrl) });
-  await waitUntil("the Hardhat node", async () => node.tail().includes(`127.0.0.1:${rpc.port}`) && (await client.getChainId()) === 31337, node);
+  await waitUntil("the Hardhat node", async () => node.tail().includes(`127.0.0.1:${rpc.port}`) && (await client.getChainId()) === 31337, node).catch((err) => {
+    if (node.tail().includes("EADDRINUSE")) throw new Error(`port ${rpc.port} is in use (another \`npx hardhat node\`?): stop it or set TWOPM_RPC_PORT`);
+    throw err;
+  });
   node.process.once("exit", (code, signal) => fail(`the Hardhat node exited (${code ?? signal}); the chain is gone, so everything stops:\n${lastLines(node.tail())}`));
 
   // The dashboard listens before the (slow) deploy and indexer: a taken port fails in seconds.
