@@ -25,7 +25,8 @@ const OWNER_OF = { Biscoe: ROLES.biscoe, Dream: ROLES.dream, Torgersen: ROLES.to
 
 export const addressOf = (index: number): Address => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index }).address;
 
-export type DemoOptions = { home: string; env: NodeJS.ProcessEnv; log: (line: string) => void; graphqlUrl: string };
+/** graphqlUrl resolves once the indexer is up: the demo needs it only for its closing query. */
+export type DemoOptions = { home: string; env: NodeJS.ProcessEnv; log: (line: string) => void; graphqlUrl: () => Promise<string> };
 
 export type DemoReport = {
   flTaskId: string;
@@ -173,9 +174,10 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     rounds(orderBy: "round", orderDirection: "asc") { items { round attempt submissions accuracy loss } }
   }
 }`;
-  await waitForIndexed(opts.graphqlUrl, taskId, fheTaskId);
-  const answer = await gql(opts.graphqlUrl, sampleQuery);
-  const claims = await gql(opts.graphqlUrl, `{ claims(orderBy: "taskId", orderDirection: "asc", limit: 100) { items { taskId account amount } } }`);
+  const graphqlUrl = await opts.graphqlUrl();
+  await waitForIndexed(graphqlUrl, taskId, fheTaskId);
+  const answer = await gql(graphqlUrl, sampleQuery);
+  const claims = await gql(graphqlUrl, `{ claims(orderBy: "taskId", orderDirection: "asc", limit: 100) { items { taskId account amount } } }`);
   const roleOf = (a: string) => Object.entries(ROLES).find(([, i]) => addressOf(i).toLowerCase() === a.toLowerCase())?.[0] ?? "?";
   return {
     flTaskId: taskId,

@@ -203,10 +203,11 @@ async function listenDashboard(server: Server, setting: { port: number; explicit
  * Starts Ponder and resolves with the port it really listens on (Ponder moves to the next port when one is taken,
  * even between our check and its listen): read from its "Created HTTP server" log line.
  */
-async function startIndexer(env: NodeJS.ProcessEnv, setting: { port: number; explicit: boolean }, hostname: string): Promise<{ child: Child; port: number }> {
+async function startIndexer(env: NodeJS.ProcessEnv, setting: { port: number; explicit: boolean }, hostname: string, onSpawn: (pid: number) => Promise<void>): Promise<{ child: Child; port: number }> {
   // Ponder's bin through our own Node (its shebang would take whatever `node` is first on PATH).
   const child = startChild("the indexer", process.execPath, [path.join(root, "node_modules/ponder/dist/esm/bin/ponder.js"),
     "start", "--schema", "demo", "--port", String(setting.port), "--hostname", hostname, "--log-format", "json"], { cwd: path.join(root, "indexer"), env });
+  await onSpawn(child.process.pid!);
   let port: number | undefined;
   let partial = "";
   child.process.stdout?.on("data", (d: Buffer) => {
@@ -279,6 +280,10 @@ async function main(): Promise<void> {
   const indexerEnv = { ...env, PONDER_PGLITE_DIR: indexerDb, PONDER_TELEMETRY_DISABLED: "true" };
   const indexerUrl = () => `http://127.0.0.1:${indexerPort}`;
   let restarts = 0;
+  const recordIndexer = (pid: number) => {
+    pids.indexer = pid;
+    return writeState(home, { rpcUrl, indexerUrl: indexerUrl(), dashboardUrl, pids, indexerRestarts: restarts });
+  };
   // A dead indexer is restarted on a fresh database at the same port (the local chain re-indexes in seconds; a killed
   // Ponder leaves its schema locked), at most MAX_INDEXER_RESTARTS times; then everything stops.
   const superviseIndexer = (child: Child) => child.process.once("exit", (code, signal) => {
@@ -289,25 +294,23 @@ async function main(): Promise<void> {
     console.error(`[${elapsed()}] ${why}: restarting it (${restarts}/${MAX_INDEXER_RESTARTS})\n${lastLines(child.tail(), 5)}`);
     void (async () => {
       await rm(indexerDb, { recursive: true, force: true });
-      const again = await startIndexer(indexerEnv, { port: indexerPort, explicit: true }, indexerHostname);
+      const again = await startIndexer(indexerEnv, { port: indexerPort, explicit: true }, indexerHostname, recordIndexer);
       if (stopping) return stopChild(again.child);
       superviseIndexer(again.child);
-      pids.indexer = again.child.process.pid;
-      await writeState(home, { rpcUrl, indexerUrl: indexerUrl(), dashboardUrl, pids, indexerRestarts: restarts });
       await waitUntil("the indexer", async () => (await fetch(`${indexerUrl()}/ready`)).ok, again.child);
       console.log(`[${elapsed()}] Indexer restarted: GraphQL at ${indexerUrl()}/graphql`);
     })().catch((err) => fail(`${why} and could not be restarted: ${(err as Error).message}`));
   });
 
-  const indexer = await startIndexer(indexerEnv, indexerSetting, indexerHostname);
-  indexerPort = indexer.port;
-  pids.indexer = indexer.child.process.pid;
-  await writeState(home, { rpcUrl, indexerUrl: indexerUrl(), dashboardUrl, pids });
   // The demo needs the indexer only for its closing GraphQL query, so it starts while Ponder boots (~10 s).
-  const indexerReady = waitUntil("the indexer", async () => (await fetch(`${indexerUrl()}/ready`)).ok, indexer.child).then(() => {
+  const indexerReady = (async () => {
+    const indexer = await startIndexer(indexerEnv, indexerSetting, indexerHostname, recordIndexer);
+    indexerPort = indexer.port;
+    await writeState(home, { rpcUrl, indexerUrl: indexerUrl(), dashboardUrl, pids, indexerRestarts: restarts });
+    await waitUntil("the indexer", async () => (await fetch(`${indexerUrl()}/ready`)).ok, indexer.child);
     superviseIndexer(indexer.child);
     console.log(`[${elapsed()}] Indexer: GraphQL at ${indexerUrl()}/graphql · dashboard at ${dashboardUrl}`);
-  });
+  })();
 
   if (args.has("--no-demo")) return indexerReady;
   const [, report] = await Promise.all([
@@ -315,7 +318,10 @@ async function main(): Promise<void> {
     playDemo({
       home,
       env,
-      graphqlUrl: `${indexerUrl()}/graphql`,
+      graphqlUrl: async () => {
+        await indexerReady;
+        return `${indexerUrl()}/graphql`;
+      },
       log: (line) => console.log(`[${elapsed()}] ${line}`),
     }),
   ]);
