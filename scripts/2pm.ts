@@ -16,6 +16,16 @@ const program = new Command("2pm")
   .option("--home <dir>", "state directory (keys, local store, node state)", process.env.TWOPM_HOME ?? ".2pm")
   .showHelpAfterError("(run with --help for usage)");
 
+// Under --json, usage errors (unknown option, missing argument…) are JSON too: {"error":"…","kind":"UsageError"}.
+if (process.argv.includes("--json")) {
+  program.showHelpAfterError(false).configureOutput({
+    outputError: (text, write) => {
+      const line = text.trim().split("\n")[0]?.replace(/^error: /, "");
+      if (line) write(JSON.stringify({ error: line, kind: "UsageError" }) + "\n");
+    },
+  });
+}
+
 for (const register of await loadCommands()) register(program);
 
 await program.parseAsync(process.argv);

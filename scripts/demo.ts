@@ -1,6 +1,6 @@
 // The demo `npm start` plays after the chain and indexer are up: every role of the network as a real `2pm`
 // process, on penguins split by island. It only wires commands together; all logic lives in src/.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readFile, symlink } from "node:fs/promises";
 import path from "node:path";
 import { formatUnits, type Address } from "viem";
@@ -25,7 +25,8 @@ const OWNER_OF = { Biscoe: ROLES.biscoe, Dream: ROLES.dream, Torgersen: ROLES.to
 
 export const addressOf = (index: number): Address => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index }).address;
 
-export type DemoOptions = { home: string; env: NodeJS.ProcessEnv; log: (line: string) => void; graphqlUrl: string };
+/** graphqlUrl resolves once the indexer is up: the demo needs it only for its closing query. */
+export type DemoOptions = { home: string; env: NodeJS.ProcessEnv; log: (line: string) => void; graphqlUrl: () => Promise<string> };
 
 export type DemoReport = {
   flTaskId: string;
@@ -46,23 +47,38 @@ export type DemoReport = {
 
 type Run = { code: number; stdout: string; stderr: string };
 
+/** The demo's running `2pm` processes, so that `npm start` can stop them on any exit path. */
+export const runningRoles = new Set<ChildProcess>();
+
 /** Runs `2pm <args> --json` as a child process; fails the demo with its stderr on a non-zero exit. */
 function run2pm(opts: DemoOptions, args: string[], { json = true, allowFail = false } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, "--home", opts.home, ...(json ? ["--json"] : []), ...args], { cwd: root, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+    runningRoles.add(child);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("exit", (code) => {
+      runningRoles.delete(child);
       const result = { code: code ?? 1, stdout, stderr };
-      if (code !== 0 && !allowFail) reject(new Error(`2pm ${args.join(" ")} failed: ${stderr.trim().split("\n").at(-1)}`));
+      if (code !== 0 && !allowFail) reject(new Error(`2pm ${args.join(" ")} failed: ${errorLine(stderr)}`));
       else resolve(result);
     });
   });
 }
 
 const json = (r: Run) => JSON.parse(r.stdout);
+
+/** The error of a failed run: the "error" of its --json error line, else its last stderr line. */
+function errorLine(stderr: string): string {
+  const last = stderr.trim().split("\n").at(-1) ?? "";
+  try {
+    return String((JSON.parse(last) as { error?: unknown }).error ?? last);
+  } catch {
+    return last;
+  }
+}
 
 async function gql(url: string, query: string): Promise<any> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
@@ -158,9 +174,10 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     rounds(orderBy: "round", orderDirection: "asc") { items { round attempt submissions accuracy loss } }
   }
 }`;
-  await waitForIndexed(opts.graphqlUrl, taskId, fheTaskId);
-  const answer = await gql(opts.graphqlUrl, sampleQuery);
-  const claims = await gql(opts.graphqlUrl, `{ claims(orderBy: "taskId", orderDirection: "asc", limit: 100) { items { taskId account amount } } }`);
+  const graphqlUrl = await opts.graphqlUrl();
+  await waitForIndexed(graphqlUrl, taskId, fheTaskId);
+  const answer = await gql(graphqlUrl, sampleQuery);
+  const claims = await gql(graphqlUrl, `{ claims(orderBy: "taskId", orderDirection: "asc", limit: 100) { items { taskId account amount } } }`);
   const roleOf = (a: string) => Object.entries(ROLES).find(([, i]) => addressOf(i).toLowerCase() === a.toLowerCase())?.[0] ?? "?";
   return {
     flTaskId: taskId,

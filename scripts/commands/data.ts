@@ -2,11 +2,13 @@ import path from "node:path";
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { Hex } from "viem";
-import { mkdir, rm } from "node:fs/promises";
-import { requireAccount, type ChainContext } from "../../src/chain/client.ts";
-import { readDataset, registerDataset, retireDataset, updateDataset, type DatasetRecord } from "../../src/chain/tasks.ts";
-import { merkleRoot, putJson, writeFileAtomic } from "../../src/storage/index.ts";
-import { buildManifest, standardizedCsv } from "../../src/data/index.ts";
+import { access, chmod, mkdir, rm } from "node:fs/promises";
+import { datasetIndexAbi } from "../../src/chain/abis.ts";
+import { checkWrite, requireAccount, type ChainContext } from "../../src/chain/client.ts";
+import { getEvents } from "../../src/chain/events.ts";
+import { ENCRYPTION, readDataset, registerDataset, retireDataset, updateDataset, type DatasetRecord } from "../../src/chain/tasks.ts";
+import { merkleRoot, writeFileAtomic, writePrivateFile } from "../../src/storage/index.ts";
+import { buildManifest, canonicalJsonBytes, standardizedCsv } from "../../src/data/index.ts";
 import { DEFAULT_FHE_PARAMS } from "../../src/fhe/index.ts";
 import { fitStandardizer, loadRows, loadSchema, schemaHash, splitBy, standardize, validateRows, writeStandardizedCsv } from "../../src/data/index.ts";
 import { standardizationStatsSchema, type Schema, type StandardizationStats, type StandardizedTable } from "../../src/data/index.ts";
@@ -20,14 +22,32 @@ function keyIdOf(value: string): Hex {
   return value as Hex;
 }
 
+type Prepared = {
+  schema: Schema; stats: StandardizationStats; table: StandardizedTable;
+  /** Rows read from the file, and the rows the schema's "drop" policy left out, counted by the field that dropped them. */
+  rowsRead: number; dropped: { rows: number; byField: Record<string, number> };
+};
+
 /** validate → fit → standardize: the owner's pipeline up to the plaintext table. */
-async function prepare(schemaPath: string, dataPath: string, statsPath?: string): Promise<{ schema: Schema; stats: StandardizationStats; table: StandardizedTable }> {
+async function prepare(schemaPath: string, dataPath: string, statsPath?: string): Promise<Prepared> {
   const schema = await loadSchema(path.resolve(schemaPath));
-  const rows = validateRows(await loadRows(path.resolve(dataPath)), schema);
+  const raw = await loadRows(path.resolve(dataPath));
+  const byField: Record<string, number> = {};
+  const rows = validateRows(raw, schema, { onDrop: (_row, field) => (byField[field] = (byField[field] ?? 0) + 1) });
   // Federated nodes must standardize alike: a task can publish reference stats that every owner reuses.
   const stats = statsPath ? standardizationStatsSchema.parse(JSON.parse(await readFile(path.resolve(statsPath), "utf8"))) : fitStandardizer(rows, schema);
-  return { schema, stats, table: standardize(rows, schema, stats) };
+  return { schema, stats, table: standardize(rows, schema, stats), rowsRead: raw.length, dropped: { rows: raw.length - rows.length, byField } };
 }
+
+/** The dropped-rows note of a command's line: " (11 of 344 rows dropped by the schema's missing policy; missing: Sex 9, …)". */
+function droppedNote(p: Prepared): string {
+  if (p.dropped.rows === 0) return "";
+  const fields = Object.entries(p.dropped.byField).map(([field, n]) => `${field} ${n}`).join(", ");
+  return ` (${p.dropped.rows} of ${p.rowsRead} rows dropped by the schema's missing policy; missing: ${fields})`;
+}
+
+/** What --json results say about the rows: read, kept, dropped (by field). */
+const rowCounts = (p: Prepared) => ({ rowsRead: p.rowsRead, rowsDropped: p.dropped.rows, droppedBy: p.dropped.byField });
 
 export default function register(program: Command): void {
   const data = program.command("data").description("a data owner's datasets: standardize, encrypt (CKKS), decrypt");
@@ -38,12 +58,13 @@ export default function register(program: Command): void {
     .requiredOption("--out <file>", "standardized CSV")
     .option("--stats <file>", "also write the fitted standardization stats as JSON")
     .action(action(async (opts: { schema: string; data: string; out: string; stats?: string }, cmd: Command) => {
-      const { stats, table } = await prepare(opts.schema, opts.data);
+      const prepared = await prepare(opts.schema, opts.data);
+      const { stats, table } = prepared;
       const out = path.resolve(opts.out);
       await writeStandardizedCsv(out, table);
       if (opts.stats) await writeFileAtomic(path.resolve(opts.stats), new TextEncoder().encode(JSON.stringify(stats, null, 2) + "\n"));
-      output(cmd, { out, rows: table.features.rows, columns: table.columns, classes: table.classes, standardization: stats },
-        () => `${table.features.rows} rows × ${table.columns.length} columns written to ${out}`);
+      output(cmd, { out, rows: table.features.rows, ...rowCounts(prepared), columns: table.columns, classes: table.classes, standardization: stats },
+        () => `${table.features.rows} rows × ${table.columns.length} columns written to ${out}${droppedNote(prepared)}`);
     }));
 
   data.command("split").description("split a dataset into one JSON file per value of a field (e.g. penguins by Island: one file per federated node)")
@@ -58,9 +79,9 @@ export default function register(program: Command): void {
       const clash = parts.find((p, i) => parts.findIndex((q) => q.file === p.file) !== i);
       if (clash) throw new Error(`two values of '${opts.by}' map to the file name ${clash.file}`);
       const dir = path.resolve(opts.outDir);
-      await mkdir(dir, { recursive: true });
+      // Raw rows are the owner's private data: 0600 files, 0700 directories (writePrivateFile).
       for (const part of parts)
-        await writeFileAtomic(path.join(dir, part.file), `[\n${part.rows.map((row) => JSON.stringify(row)).join(",\n")}\n]\n`);
+        await writePrivateFile(path.join(dir, part.file), `[\n${part.rows.map((row) => JSON.stringify(row)).join(",\n")}\n]\n`);
       output(cmd, { dir, by: opts.by, parts: parts.map(({ value, file, rows }) => ({ value, file: path.join(dir, file), rows: rows.length })) },
         () => parts.map((p) => `${p.value === "" ? "(missing)" : p.value}: ${p.rows.length} rows → ${path.join(dir, p.file)}`).join("\n"));
     }));
@@ -72,7 +93,8 @@ export default function register(program: Command): void {
     .requiredOption("--out <file>", "output .fhed file")
     .action(action(async (opts: { schema: string; data: string; key: string; out: string }, cmd: Command) => {
       const keyId = keyIdOf(opts.key);
-      const { schema, stats, table } = await prepare(opts.schema, opts.data);
+      const prepared = await prepare(opts.schema, opts.data);
+      const { schema, stats, table } = prepared;
       const keys = await loadKeys(path.join(homeFor(cmd), "keys"), keyId, ["secret"]);
       const ctx = await createFheContext();
       try {
@@ -82,8 +104,8 @@ export default function register(program: Command): void {
           features: table.features, columns: table.columns, keys, schemaHash: schemaHash(schema), standardization: stats,
         }, (done, total) => { bar ??= progress(cmd, "encrypt", total); bar.update(done); });
         bar?.stop();
-        output(cmd, { out, bytes: result.bytes, rows: table.features.rows, columns: table.columns, keyId },
-          () => `${table.features.rows} rows × ${table.columns.length} columns encrypted to ${out} (${result.bytes} bytes)`);
+        output(cmd, { out, bytes: result.bytes, rows: table.features.rows, ...rowCounts(prepared), columns: table.columns, keyId },
+          () => `${table.features.rows} rows × ${table.columns.length} columns encrypted to ${out} (${result.bytes} bytes)${droppedNote(prepared)}`);
       } finally {
         ctx.dispose();
       }
@@ -109,7 +131,7 @@ export default function register(program: Command): void {
           lines.push(row.join(","));
         }
         const out = path.resolve(opts.out);
-        await writeFileAtomic(out, new TextEncoder().encode(lines.join("\n") + "\n"));
+        await writePrivateFile(out, lines.join("\n") + "\n"); // decrypted data: 0600
         output(cmd, { out, rows: features.rows, columns }, () => `${features.rows} rows × ${columns.length} columns decrypted to ${out}`);
       } finally {
         ctx.dispose();
@@ -125,16 +147,23 @@ export default function register(program: Command): void {
     .option("--no-histogram", "omit the label histogram from the manifest")
     .option("--stats <file>", "standardize with these stats (from `data standardize --stats`) instead of fitting them");
 
-  accountOption(storeOptions(data.command("register").description("validate, standardize, (encrypt,) store and register a dataset on chain in one step")))
-    .action(action(async (opts: StoreOptions, cmd: Command) => {
+  accountOption(storeOptions(data.command("register").description("validate, standardize, (encrypt,) store and register a dataset on chain in one step"))
+    .option("--allow-duplicate", "register even when a dataset with the same data root is already registered"))
+    .action(action(async (opts: StoreOptions & { allowDuplicate?: boolean }, cmd: Command) => {
       const ctx = await chainFor(cmd);
-      const stored = await storeDataset(cmd, ctx, opts);
+      const stored = await storeDataset(cmd, ctx, opts, undefined, async (c) => {
+        if (!opts.allowDuplicate) await refuseDuplicateRoot(ctx, c.schemaId, c.root);
+        await checkWrite(ctx, {
+          address: ctx.deployments.datasetIndex.address, abi: datasetIndexAbi, functionName: "registerDataset",
+          args: [c.schemaId, c.root, c.manifestRoot, BigInt(c.rows), ENCRYPTION[c.encryption], c.keyId ?? ZERO_KEY, `0g://${c.manifestRoot}`],
+        }, "register dataset");
+      });
       const { datasetId, transactionHash } = await registerDataset(ctx, {
         schemaId: stored.schemaId, root: stored.root, manifestRoot: stored.manifestRoot, rows: BigInt(stored.rows),
         encryption: stored.encryption, keyId: stored.keyId, uri: `0g://${stored.manifestRoot}`,
-      });
-      output(cmd, { datasetId, root: stored.root, manifestRoot: stored.manifestRoot, rows: stored.rows, encryption: stored.encryption, localPath: stored.localPath, transactionHash },
-        () => `registered dataset ${datasetId}: root ${stored.root}, manifest ${stored.manifestRoot}, ${stored.rows} rows (${stored.encryption})`);
+      }).catch(async (err) => { await stored.undo(); throw err; });
+      output(cmd, { datasetId, root: stored.root, manifestRoot: stored.manifestRoot, rows: stored.rows, ...rowCounts(stored.prepared), encryption: stored.encryption, localPath: stored.localPath, transactionHash },
+        () => `registered dataset ${datasetId}: root ${stored.root}, manifest ${stored.manifestRoot}, ${stored.rows} rows (${stored.encryption})${droppedNote(stored.prepared)}`);
     }));
 
   accountOption(storeOptions(data.command("update").description("publish a new version of one of your datasets (same schema and encryption)")
@@ -145,12 +174,15 @@ export default function register(program: Command): void {
       const current = await ownedActiveDataset(ctx, opts.dataset);
       if ((current.encryption === "ckks") !== Boolean(opts.encrypt))
         throw new Error(`dataset ${opts.dataset} is ${current.encryption === "ckks" ? "CKKS-encrypted: pass --encrypt --key <keyId>" : "not encrypted: drop --encrypt"}`);
-      const stored = await storeDataset(cmd, ctx, opts, current.schemaId);
+      const stored = await storeDataset(cmd, ctx, opts, current.schemaId, (c) => checkWrite(ctx, {
+        address: ctx.deployments.datasetIndex.address, abi: datasetIndexAbi, functionName: "updateDataset",
+        args: [opts.dataset, c.root, c.manifestRoot, BigInt(c.rows), c.keyId ?? ZERO_KEY, `0g://${c.manifestRoot}`],
+      }, `update dataset ${opts.dataset}`));
       const { version, transactionHash } = await updateDataset(ctx, opts.dataset, {
         root: stored.root, manifestRoot: stored.manifestRoot, rows: BigInt(stored.rows), keyId: stored.keyId, uri: `0g://${stored.manifestRoot}`,
-      });
-      output(cmd, { datasetId: opts.dataset, version, root: stored.root, manifestRoot: stored.manifestRoot, rows: stored.rows, encryption: stored.encryption, localPath: stored.localPath, transactionHash },
-        () => `dataset ${opts.dataset} version ${version}: root ${stored.root}, manifest ${stored.manifestRoot}, ${stored.rows} rows (${stored.encryption})`);
+      }).catch(async (err) => { await stored.undo(); throw err; });
+      output(cmd, { datasetId: opts.dataset, version, root: stored.root, manifestRoot: stored.manifestRoot, rows: stored.rows, ...rowCounts(stored.prepared), encryption: stored.encryption, localPath: stored.localPath, transactionHash },
+        () => `dataset ${opts.dataset} version ${version}: root ${stored.root}, manifest ${stored.manifestRoot}, ${stored.rows} rows (${stored.encryption})${droppedNote(stored.prepared)}`);
     }));
 
   accountOption(data.command("retire").description("retire one of your datasets for good (no new tasks can use it)")
@@ -194,23 +226,44 @@ async function ownedActiveDataset(ctx: ChainContext, datasetId: bigint): Promise
   return current;
 }
 
+const ZERO_KEY = `0x${"0".repeat(64)}` as Hex;
+
+/** The commitment a register/update will send, known before anything is stored. */
+type Commitment = { schemaId: bigint; root: Hex; manifestRoot: Hex; rows: number; encryption: "none" | "ckks"; keyId?: Hex };
+
+/** Refuses a data root some dataset of this schema already has (the same data registered again, by anyone). */
+async function refuseDuplicateRoot(ctx: ChainContext, schemaId: bigint, root: Hex): Promise<void> {
+  const address = ctx.deployments.datasetIndex.address;
+  const [registered, updated] = await Promise.all([
+    getEvents(ctx, { address, abi: datasetIndexAbi, eventName: "DatasetRegistered", args: { schemaId } }),
+    getEvents(ctx, { address, abi: datasetIndexAbi, eventName: "DatasetUpdated" }),
+  ]);
+  const same = [...registered, ...updated].find((log) => String(log.args.root).toLowerCase() === root.toLowerCase());
+  if (same) throw new Error(`this data (root ${root}) is already registered as dataset ${same.args.datasetId}: pass --allow-duplicate to register it again`);
+}
+
+const exists = (file: string) => access(file).then(() => true, () => false);
+
 /**
- * validate → standardize → (encrypt →) store the data (or, with --local, keep it on disk) → store the manifest. Checks
- * the options and the schema's registration first (`schemaId` pins it: an update keeps its dataset's schema).
+ * validate → standardize → (encrypt →) compute the data and manifest roots → `check` (every check the chain can make,
+ * before a byte is stored: on 0G an upload costs money) → store the data (or, with --local, keep it on disk, 0600 in
+ * 0700 directories) → store the manifest. `schemaId` pins the schema (an update keeps its dataset's schema).
+ * `undo()` removes what this call wrote locally, for a transaction that fails after all.
  */
-async function storeDataset(cmd: Command, ctx: ChainContext, opts: StoreOptions, schemaId?: bigint) {
+async function storeDataset(cmd: Command, ctx: ChainContext, opts: StoreOptions, schemaId: bigint | undefined, check: (c: Commitment) => Promise<void>) {
   if (opts.encrypt && opts.local) throw new Error("--encrypt and --local exclude each other");
   if (opts.encrypt && !opts.key) throw new Error("--encrypt needs --key <keyId> (create one with `2pm keys new`)");
   const keyId = opts.encrypt ? keyIdOf(opts.key!) : undefined;
-  const { schema, stats, table } = await prepare(opts.schema, opts.data, opts.stats);
+  const prepared = await prepare(opts.schema, opts.data, opts.stats);
+  const { schema, stats, table } = prepared;
   const hash = schemaHash(schema);
   const registered = await ctx.contracts.datasetIndex.read.schemaIdOf([hash]);
   if (registered === 0n) throw new Error(`schema ${hash} is not registered on ${ctx.network.name}; run \`2pm schema register ${opts.schema}\` first`);
   if (schemaId !== undefined && registered !== schemaId) throw new Error(`${opts.schema} is schema ${registered}, but the dataset has schema ${schemaId}`);
   const home = homeFor(cmd);
   const store = storeFor(cmd);
-  let root: Hex;
-  let localPath: string | undefined;
+
+  let bytes: Uint8Array;
   if (keyId) {
     const keys = await loadKeys(path.join(home, "keys"), keyId, ["secret"]);
     const fhe = await createFheContext();
@@ -221,27 +274,46 @@ async function storeDataset(cmd: Command, ctx: ChainContext, opts: StoreOptions,
       await writeFhedFile(fhe, tmp, { features: table.features, columns: table.columns, keys, schemaHash: hash, standardization: stats },
         (done, total) => { bar ??= progress(cmd, "encrypt", total); bar.update(done); });
       bar?.stop();
-      root = await store.put(new Uint8Array(await readFile(tmp)));
+      bytes = new Uint8Array(await readFile(tmp));
     } finally {
       fhe.dispose();
       await rm(tmp, { force: true });
     }
   } else {
-    const bytes = new TextEncoder().encode(standardizedCsv(table));
-    if (opts.local) {
-      root = merkleRoot(bytes);
-      const dir = path.join(home, "datasets", root);
-      await mkdir(dir, { recursive: true });
-      localPath = path.join(dir, "data.csv");
-      await writeFileAtomic(localPath, bytes);
-    } else {
-      root = await store.put(bytes);
-    }
+    bytes = new TextEncoder().encode(standardizedCsv(table));
   }
+  const root = merkleRoot(bytes);
   const encryption = keyId
     ? { scheme: "ckks" as const, polyModulusDegree: DEFAULT_FHE_PARAMS.polyModulusDegree, coeffModulusBits: [...DEFAULT_FHE_PARAMS.coeffModulusBits], scale: DEFAULT_FHE_PARAMS.scale, keyId }
     : { scheme: "none" as const };
   const manifest = buildManifest({ schema, table, standardization: stats, contentRoot: root, encryption, includeLabelHistogram: opts.histogram });
-  const manifestRoot = await putJson(store, manifest);
-  return { schemaId: registered, root, manifestRoot, rows: table.features.rows, encryption: encryption.scheme, keyId, localPath };
+  const manifestBytes = canonicalJsonBytes(manifest); // what putJson stores
+  const manifestRoot = merkleRoot(manifestBytes);
+  await check({ schemaId: registered, root, manifestRoot, rows: table.features.rows, encryption: encryption.scheme, keyId });
+
+  // Only now is anything written. Remember what did not exist before, so a failed transaction can take it back.
+  const created: string[] = [];
+  const localFile = (r: Hex) => (store.kind === "local" ? store.pathOf(r) : undefined);
+  for (const r of [root, manifestRoot]) {
+    const file = localFile(r);
+    if (file && !(r === root && opts.local) && !(await exists(file))) created.push(file);
+  }
+  let localPath: string | undefined;
+  if (opts.local) {
+    const datasets = path.join(home, "datasets");
+    const dir = path.join(datasets, root);
+    if (!(await exists(dir))) created.push(dir);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(datasets, 0o700); // also when an older version created it 0755
+    await chmod(dir, 0o700);
+    localPath = path.join(dir, "data.csv");
+    await writePrivateFile(localPath, bytes);
+  } else {
+    await store.put(bytes);
+  }
+  await store.put(manifestBytes);
+  const undo = async () => {
+    for (const file of created) await rm(file, { recursive: true, force: true });
+  };
+  return { schemaId: registered, root, manifestRoot, rows: table.features.rows, encryption: encryption.scheme, keyId, localPath, prepared, undo };
 }

@@ -64,14 +64,22 @@ export function progress(cmd: Command, label: string, total: number) {
   return { update: (n: number) => bar.update(n), stop: () => bar.stop() };
 }
 
-/** Turns any thrown error into one line on stderr and exit code 1 (a stack only with --verbose). */
-export function reportError(err: unknown, verbose: boolean): never {
+/**
+ * Turns any thrown error into one line on stderr and exit code 1 (a stack only with --verbose). Under --json the line
+ * is a JSON object, `{"error":"…","kind":"ChainError"}` (plus "details" with --verbose).
+ */
+export function reportError(err: unknown, verbose: boolean, json = false): never {
   let line: string;
   if (err instanceof TwoPmError) line = err.shortMessage;
   else if (err && typeof err === "object" && "shortMessage" in err && typeof err.shortMessage === "string")
     line = err.shortMessage; // viem errors
   else if (err instanceof Error) line = err.message.split("\n")[0];
   else line = String(err);
+  if (json) {
+    const details = verbose && err instanceof TwoPmError ? err.details : undefined;
+    process.stderr.write(JSON.stringify({ error: line, kind: err instanceof Error ? err.name : "Error", ...(details ? { details } : {}) }) + "\n");
+    process.exit(1);
+  }
   process.stderr.write(`error: ${line}\n`);
   if (verbose) {
     if (err instanceof TwoPmError && err.details) process.stderr.write(`details: ${err.details}\n`);
@@ -87,7 +95,8 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
     try {
       await fn(...args);
     } catch (err) {
-      reportError(err, Boolean(globalOptions(cmd).verbose));
+      const g = globalOptions(cmd);
+      reportError(err, Boolean(g.verbose), Boolean(g.json));
     }
   };
 }

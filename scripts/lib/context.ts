@@ -2,7 +2,6 @@ import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { connect, type ChainContext } from "../../src/chain/client.ts";
 import { openStore } from "../../src/storage/openStore.ts";
-import type { ContentStore } from "../../src/storage/types.ts";
 import { globalOptions } from "./cli.ts";
 
 /** The `--account <index>` option (local dev accounts) shared by every command that sends transactions. */
@@ -27,6 +26,6 @@ export function homeFor(cmd: Command): string {
 }
 
 /** The content store: 0G when ZG_INDEXER_URL is set, else the local store in <home>/store. */
-export function storeFor(cmd: Command): ContentStore {
+export function storeFor(cmd: Command): ReturnType<typeof openStore> {
   return openStore({ home: homeFor(cmd) });
 }

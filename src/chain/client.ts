@@ -1,4 +1,7 @@
 import {
+  BaseError,
+  HttpRequestError,
+  formatEther,
   createPublicClient,
   createWalletClient,
   getContract,
@@ -82,7 +85,7 @@ export async function connect(options: ConnectOptions = {}): Promise<ChainContex
     try {
       chainId = await publicClient.getChainId();
     } catch (err) {
-      throw new ChainError(`cannot reach the ${network.name} RPC: is the node running? (${explainChainError(err, "getChainId").shortMessage})`);
+      throw unreachable(network, err);
     }
     if (chainId !== network.chain.id) {
       throw new ChainError(`the RPC of '${network.name}' serves chain id ${chainId}, expected ${network.chain.id}: check the RPC URL`);
@@ -102,6 +105,29 @@ export async function connect(options: ConnectOptions = {}): Promise<ChainContex
     ? (createWalletClient({ account, chain: network.chain, transport }) as WalletClient<Transport, Chain, Account>)
     : undefined;
   return { network, deployments, publicClient, walletClient, account, contracts: contractsOf(deployments, publicClient, walletClient) };
+}
+
+/** The environment variable that overrides each network's RPC URL (see getNetwork). */
+const RPC_URL_VARIABLE = { localhost: "LOCALHOST_RPC_URL", hardhat: "LOCALHOST_RPC_URL", zgGalileo: "ZG_GALILEO_RPC_URL", zgMainnet: "ZG_MAINNET_RPC_URL" } as const;
+
+/**
+ * Why the RPC did not answer eth_chainId, in one line naming the URL (its origin only: paths and user info can carry
+ * API keys) and the variable that sets it. An HTTP error status (401, 403, 429…) is the server answering, not a
+ * node that is down.
+ */
+function unreachable(network: NetworkInfo, err: unknown): ChainError {
+  let origin = network.rpcUrl;
+  try {
+    origin = new URL(network.rpcUrl).origin;
+  } catch {}
+  const where = `the ${network.name} RPC at ${origin}`;
+  const http = err instanceof BaseError ? (err.walk((e) => e instanceof HttpRequestError) as HttpRequestError | null) : null;
+  if (http?.status === 401 || http?.status === 403) {
+    return new ChainError(`${where} refused the request: HTTP ${http.status} ${http.status === 401 ? "Unauthorized" : "Forbidden"}: check the credentials (API key) in ${RPC_URL_VARIABLE[network.name]}`, { cause: err });
+  }
+  if (http?.status) return new ChainError(`${where} answered HTTP ${http.status}: check ${RPC_URL_VARIABLE[network.name]}`, { cause: err });
+  const reason = explainChainError(err, "eth_chainId").shortMessage;
+  return new ChainError(`cannot reach ${where}: is the node running? (set ${RPC_URL_VARIABLE[network.name]} for another URL; ${reason})`, { cause: err });
 }
 
 /** The acting account, or a clear error when the command needs one. */
@@ -139,15 +165,45 @@ export async function write(ctx: ChainContext, request: WriteRequest, what: stri
     const estimate = await ctx.publicClient.estimateContractGas({ ...(request as any), account });
     hash = await walletClient.writeContract({ ...simulated, gas: estimate + estimate / 5n + 50_000n });
   } catch (err) {
-    const explained = explainChainError(err, what);
-    // RPCs word "no gas money" differently (Hardhat: "Missing or invalid parameters"): name it when the balance is 0.
-    if (!/the contract refused it/.test(explained.shortMessage)) {
-      const balance = await ctx.publicClient.getBalance({ address: account.address }).catch(() => undefined);
-      if (balance === 0n) throw new ChainError(`${what}: account ${account.address} has no native token to pay for gas; fund it first`, { cause: err });
-    }
-    throw explained;
+    throw await explainWriteError(ctx, account, err, what);
   }
   const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new ChainError(`${what}: transaction ${hash} reverted`);
   return receipt;
+}
+
+async function explainWriteError(ctx: ChainContext, account: Account, err: unknown, what: string): Promise<ChainError> {
+  const explained = explainChainError(err, what);
+  // RPCs word "no gas money" differently (Hardhat: "Missing or invalid parameters"): name it when the balance is 0.
+  if (!/the contract refused it/.test(explained.shortMessage)) {
+    const balance = await ctx.publicClient.getBalance({ address: account.address }).catch(() => undefined);
+    if (balance === 0n) return new ChainError(`${what}: account ${account.address} has no native token to pay for gas; fund it first`, { cause: err });
+  }
+  return explained;
+}
+
+/**
+ * Everything `write` would find out, without sending: the contract accepts the call (simulated) and the account can
+ * pay its gas at today's fees. Run it before work that costs money or leaves files (uploads, stored data).
+ * @example await checkWrite(ctx, { address, abi: datasetIndexAbi, functionName: "registerDataset", args }, "register dataset")
+ */
+export async function checkWrite(ctx: ChainContext, request: WriteRequest, what: string): Promise<void> {
+  const { account } = requireAccount(ctx);
+  let gas: bigint;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await ctx.publicClient.simulateContract({ ...(request as any), account });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    gas = await ctx.publicClient.estimateContractGas({ ...(request as any), account });
+  } catch (err) {
+    throw await explainWriteError(ctx, account, err, what);
+  }
+  const [balance, fees] = await Promise.all([
+    ctx.publicClient.getBalance({ address: account.address }),
+    ctx.publicClient.estimateFeesPerGas().catch(async () => ({ maxFeePerGas: await ctx.publicClient.getGasPrice() })),
+  ]);
+  const cost = gas * (fees.maxFeePerGas ?? 0n);
+  if (balance < cost) {
+    throw new ChainError(`${what}: account ${account.address} has ${formatEther(balance)} native token, the transaction needs about ${formatEther(cost)} for gas; fund it first`);
+  }
 }

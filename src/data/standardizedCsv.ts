@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { writeFileAtomic } from "../storage/atomicWrite.ts";
+import { writePrivateFile } from "../storage/atomicWrite.ts";
 import { DataError } from "./errors.ts";
 import { parseRows } from "./loadRows.ts";
 import type { StandardizedTable } from "./standardize.ts";
@@ -27,9 +27,9 @@ export function standardizedCsv(table: StandardizedTable): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Writes standardizedCsv(table) to `path` atomically. */
+/** Writes standardizedCsv(table) to `path` atomically, private (0600; directories it creates 0700): it is the owner's data. */
 export async function writeStandardizedCsv(path: string, table: StandardizedTable): Promise<void> {
-  await writeFileAtomic(path, standardizedCsv(table));
+  await writePrivateFile(path, standardizedCsv(table));
 }
 
 /**

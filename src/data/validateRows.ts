@@ -68,7 +68,8 @@ export function validateRows(rows: readonly RawRow[], schema: Schema, options: V
       if (field.type === "number") {
         const value = toNumber(raw);
         if (value === null) {
-          at(`${show(raw)} is not a number`);
+          // JSON.parse reads 1e400 as Infinity: say so, instead of "null is not a number".
+          at(typeof raw === "number" ? `a number beyond the float64 range (±1.8e308) is not a usable value` : `${show(raw)} is not a number`);
         } else if (field.min !== undefined && value < field.min) {
           at(`${value} is out of range: below the minimum ${field.min}`);
         } else if (field.max !== undefined && value > field.max) {

@@ -51,3 +51,15 @@ export async function writeAtomic(path: string, write: (handle: FileHandle) => P
     throw error;
   }
 }
+
+/**
+ * Writes a private file (plaintext data, keys): the file 0600 and every directory it creates 0700, so no other
+ * account on the machine can read it. Directories that already exist keep their mode.
+ *
+ * @example
+ * await writePrivateFile(".2pm/datasets/0xab…/data.csv", bytes)
+ */
+export async function writePrivateFile(path: string, data: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeAtomic(path, (handle) => handle.writeFile(data), 0o600);
+}

@@ -1,4 +1,4 @@
-export { writeFileAtomic, type WriteFileAtomicOptions } from "./atomicWrite.ts";
+export { writeFileAtomic, writePrivateFile, type WriteFileAtomicOptions } from "./atomicWrite.ts";
 export { ObjectNotFoundError, RootMismatchError, StorageError } from "./errors.ts";
 export { getJson, putJson, type ParseSchema } from "./json.ts";
 export { assertRoot, localStore, type LocalStore } from "./localStore.ts";

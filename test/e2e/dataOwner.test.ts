@@ -1,8 +1,9 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { generatePrivateKey } from "viem/accounts";
 import path from "node:path";
-import { cliRunner, tempHome, jsonOf, expectExit } from "../helpers/cli.ts";
+import { cliRunner, runCli, tempHome, jsonOf, expectExit } from "../helpers/cli.ts";
 import { projectRoot, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { connect } from "../../src/chain/client.ts";
 import { readDataset } from "../../src/chain/tasks.ts";
@@ -51,11 +52,44 @@ describe("data owner registers penguins on chain with one command", () => {
     assert.ok(manifest.labelHistogram);
   });
 
-  it("registers in --local mode keeping data on disk", async () => {
-    const out = jsonOf<{ datasetId: string; localPath: string }>(
+  it("registers in --local mode keeping data on disk, private (0600 in 0700 directories), and counts dropped rows", async () => {
+    const out = jsonOf<{ datasetId: string; localPath: string; rowsRead: number; rowsDropped: number }>(
       expectExit(await cli("--json", "data", "register", "--schema", schema, "--data", penguins, "--local", "-a", "2")));
     assert.ok(out.localPath.startsWith(path.join(home, "datasets")));
     localDataset = out.datasetId;
+    const mode = async (p: string) => (await stat(p)).mode & 0o777;
+    assert.equal(await mode(out.localPath), 0o600);
+    assert.equal(await mode(path.dirname(out.localPath)), 0o700);
+    assert.equal(await mode(path.join(home, "datasets")), 0o700);
+    assert.deepEqual([out.rowsRead, out.rowsDropped], [344, 11]);
+  });
+
+  it("the same data again is refused without a transaction, unless --allow-duplicate", async () => {
+    const nonce = await chain.publicClient.getTransactionCount({ address: chain.account(3).address });
+    const again = await cli("data", "register", "--schema", schema, "--data", penguins, "--local", "-a", "3");
+    assert.equal(again.code, 1);
+    assert.match(again.stderr.trim(), new RegExp(`^error: this data \\(root 0x[0-9a-f]{64}\\) is already registered as dataset ${localDataset}: pass --allow-duplicate to register it again$`));
+    assert.equal(await chain.publicClient.getTransactionCount({ address: chain.account(3).address }), nonce);
+    expectExit(await cli("data", "register", "--schema", schema, "--data", penguins, "--local", "--allow-duplicate", "-a", "3"));
+  });
+
+  it("an account that cannot pay for gas is refused before a byte is stored (local data, store, manifest)", async () => {
+    const unfunded = { ...chain.env, TWOPM_PRIVATE_KEY: generatePrivateKey() };
+    const fresh = await tempHome("2pm-unfunded-");
+    const subset = path.join(fresh, "..", `${path.basename(fresh)}-rows.json`);
+    await writeFile(subset, JSON.stringify((JSON.parse(await readFile(penguins, "utf8")) as unknown[]).slice(0, 60)));
+    try {
+      for (const mode of [["--local"], []]) {
+        const r = await runCli(["data", "register", "--schema", schema, "--data", subset, ...mode], { env: unfunded, home: fresh });
+        assert.equal(r.code, 1, r.stdout);
+        assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+        assert.match(r.stderr.trim(), /^error: register dataset: account 0x[0-9a-fA-F]{40} has (no native token to pay for gas|0 native token, the transaction needs about [0-9.]+ for gas); fund it first$/);
+        assert.deepEqual(await readdir(fresh), [], `${mode.join(" ") || "store"}: nothing may be written`);
+      }
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+      await rm(subset, { force: true });
+    }
   });
 
   it("the key holder decrypts the registered dataset from storage, by dataset id or by root", async () => {

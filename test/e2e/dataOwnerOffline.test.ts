@@ -1,6 +1,6 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { readFile, writeFile, copyFile, access } from "node:fs/promises";
+import { readFile, writeFile, copyFile, access, stat } from "node:fs/promises";
 import path from "node:path";
 import { runCli, tempHome, jsonOf, expectExit } from "../helpers/cli.ts";
 
@@ -84,6 +84,39 @@ describe("data owner CLI without a chain: keys, standardize, encrypt, decrypt", 
     assert.equal(wrong.code, 1);
     assert.match(wrong.stderr, /encrypted under key/);
     assert.ok(await missing(path.join(home, "w.csv")));
+  });
+
+  it("private outputs are 0600 in 0700 directories: standardize --out, decrypt --out, split", async () => {
+    const dir = path.join(home, "private", "nested");
+    const csv = path.join(dir, "std.csv");
+    const fhed = path.join(home, "p.fhed");
+    const dec = path.join(home, "private-dec", "dec.csv");
+    expectExit(await runCli(["data", "standardize", "--schema", schema, "--data", penguins, "--out", csv], { home }));
+    expectExit(await runCli(["data", "decrypt", "--in", fhed, "--key", keyId, "--out", dec], { home }));
+    expectExit(await runCli(["data", "split", "--data", penguins, "--by", "Island", "--out-dir", path.join(home, "private-split")], { home }));
+    const mode = async (p: string) => (await stat(p)).mode & 0o777;
+    for (const file of [csv, dec, path.join(home, "private-split", "biscoe.json")]) assert.equal(await mode(file), 0o600, file);
+    for (const d of [path.join(home, "private"), dir, path.dirname(dec), path.join(home, "private-split")]) assert.equal(await mode(d), 0o700, d);
+  });
+
+  it("says how many rows the schema's missing policy dropped", async () => {
+    const human = expectExit(await runCli(["data", "standardize", "--schema", schema, "--data", penguins, "--out", path.join(home, "d.csv")], { home }));
+    assert.match(human.stdout, /^333 rows × \d+ columns written to .* \(11 of 344 rows dropped by the schema's missing policy; missing: /);
+    const json = jsonOf<{ rows: number; rowsRead: number; rowsDropped: number; droppedBy: Record<string, number> }>(
+      expectExit(await runCli(["--json", "data", "standardize", "--schema", schema, "--data", penguins, "--out", path.join(home, "d.csv")], { home })));
+    assert.deepEqual([json.rows, json.rowsRead, json.rowsDropped], [333, 344, 11]);
+    assert.equal(Object.values(json.droppedBy).reduce((a, b) => a + b, 0), 11);
+  });
+
+  it("--json errors are one JSON line on stderr, usage errors too", async () => {
+    const res = await runCli(["--json", "data", "split", "--data", penguins, "--by", "island", "--out-dir", path.join(home, "none")], { home });
+    assert.equal(res.code, 1);
+    assert.equal(res.stdout, "");
+    const error = JSON.parse(res.stderr) as { error: string; kind: string };
+    assert.match(error.error, /^no row of .* has a field 'island'/);
+    const usage = await runCli(["--json", "data", "split", "--data", penguins], { home });
+    assert.equal(usage.code, 1);
+    assert.deepEqual(JSON.parse(usage.stderr), { error: "required option '--by <field>' not specified", kind: "UsageError" });
   });
 
   it("data register with missing deployments fails with one line", async () => {

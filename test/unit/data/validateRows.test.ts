@@ -48,6 +48,8 @@ describe("validateRows", () => {
     ["not a number", { body_mass_g: "abc" }, "row 17, column 'body_mass_g': 'abc' is not a number"],
     ["not a number (JSON boolean)", { body_mass_g: true }, "row 17, column 'body_mass_g': true is not a number"],
     ["not a number (hex string)", { body_mass_g: "0x10" }, "row 17, column 'body_mass_g': '0x10' is not a number"],
+    // JSON.parse reads 1e400 as Infinity, which JSON.stringify shows as "null": the message must not say "null".
+    ["a JSON number beyond float64", JSON.parse('{"body_mass_g": 1e400}'), "row 17, column 'body_mass_g': a number beyond the float64 range (±1.8e308) is not a usable value"],
     ["below the range", { body_mass_g: 1999.5 }, "row 17, column 'body_mass_g': 1999.5 is out of range: below the minimum 2000"],
     ["above the range", { body_mass_g: "7001" }, "row 17, column 'body_mass_g': 7001 is out of range: above the maximum 7000"],
     ["unknown category", { sex: "X" }, "row 17, column 'sex': 'X' is not a known category (M, F)"],
