@@ -313,7 +313,8 @@ interface ITrainingTasks {
     function slash(uint256 taskId, address node, uint16 round) external;
 
     /// @notice {slash} for many members of one round at once: how an aggregator drops more members than fit one
-    /// finalizeRound/restartRound transaction (each costs ~12k gas; a transaction is capped at 2^24 gas).
+    /// finalizeRound/restartRound transaction (~12k gas each, ~30k for the first; transactions are capped at
+    /// 2^24 gas).
     /// @dev Same requirements as {slash} for every node; reverts as a whole. Emits {MemberSlashed} per node.
     function slashMany(uint256 taskId, uint16 round, address[] calldata nodes) external;
 

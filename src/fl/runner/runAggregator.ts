@@ -78,7 +78,7 @@ async function unfinalizable(ctx: ChainContext, taskId: bigint, round: number, i
   return { reason: "survivors missed the reveal window, so the dropped members' masks cannot be removed", excluded };
 }
 
-/** Members one transaction may drop (~12k gas each; transactions are capped at 2^24 gas, EIP-7825). */
+/** Members one transaction may drop (~12k gas each after the first; transactions are capped at 2^24 gas, EIP-7825). */
 const DROPS_PER_TRANSACTION = 400;
 
 /**
