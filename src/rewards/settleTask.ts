@@ -45,16 +45,32 @@ export async function postSettlement(ctx: ChainContext, store: ContentStore, tas
   // A leaf nobody can claim would lock its amount until the claim period ends: refuse to post one.
   const unclaimable = table.leaves.find((l) => l.amount > 0n && (l.account === zeroAddress || isAddressEqual(l.account, ctx.deployments.trainingTasks.address)));
   if (unclaimable) throw new PayoutTableError(`the payout table pays ${unclaimable.amount} to ${unclaimable.account}, which can never claim it: recompute it`);
+  const { tableRoot, transactionHash } = await publishPayoutTable(ctx, store, table, "settle", [taskId, root, total], `settle task ${taskId}`);
+  return { table, tableRoot, payoutRoot: root, total, transactionHash };
+}
+
+/**
+ * Stores a payout table and sends `functionName` (settle, or dispute with a proposal) with the table's storage root
+ * appended to the calldata, so anyone finds the table from the chain alone (see {@link findSettlementTransaction}).
+ */
+export async function publishPayoutTable(
+  ctx: ChainContext,
+  store: ContentStore,
+  table: PayoutTable,
+  functionName: "settle" | "dispute",
+  args: readonly [bigint, Hex, bigint],
+  what: string,
+): Promise<{ tableRoot: Hex; transactionHash: Hex }> {
   const tableRoot = await store.put(new TextEncoder().encode(serializePayoutTable(table)));
   const request: WriteRequest & { dataSuffix: Hex } = {
     address: ctx.deployments.trainingTasks.address,
     abi: trainingTasksAbi,
-    functionName: "settle",
-    args: [taskId, root, total],
+    functionName,
+    args,
     dataSuffix: tableRoot,
   };
-  const receipt = await write(ctx, request, `settle task ${taskId}`);
-  return { table, tableRoot, payoutRoot: root, total, transactionHash: receipt.transactionHash };
+  const receipt = await write(ctx, request, what);
+  return { tableRoot, transactionHash: receipt.transactionHash };
 }
 
 /**

@@ -1,11 +1,9 @@
 // The other money moves around a settlement: dispute, resolve, slash, stake withdrawal, the creator's refund. Each checks
 // the task's state first so a user gets a clear reason instead of a reverted (or never-sent) transaction.
 import { getAddress, type Address, type Hex } from "viem";
-import { trainingTasksAbi } from "../chain/abis.ts";
-import { requireAccount, write, type ChainContext, type WriteRequest } from "../chain/client.ts";
+import { requireAccount, type ChainContext } from "../chain/client.ts";
 import { taskWrite } from "../chain/tasks.ts";
-import { serializePayoutTable } from "./serializePayoutTable.ts";
-import { computeTaskPayouts } from "./settleTask.ts";
+import { computeTaskPayouts, publishPayoutTable } from "./settleTask.ts";
 import type { ContentStore } from "../storage/types.ts";
 import { SettlementError } from "./settlementError.ts";
 import { describeChainTime, readTaskSettlementState } from "./taskSettlementState.ts";
@@ -62,17 +60,11 @@ export async function disputeSettlement(
     throw new SettlementError(`task ${taskId}'s settlement verifies (root ${verified.posted.root}): nothing to dispute (use --force to dispute anyway)`, "verifies");
   }
   const { table } = verified;
-  const tableRoot = await store.put(new TextEncoder().encode(serializePayoutTable(table)));
-  const request: WriteRequest & { dataSuffix: Hex } = {
-    address: ctx.deployments.trainingTasks.address,
-    abi: trainingTasksAbi,
-    functionName: "dispute",
-    args: [taskId, table.root, table.total],
-    dataSuffix: tableRoot,
-  };
-  const receipt = await write(ctx, request, `dispute the settlement of task ${taskId}`);
+  const { tableRoot, transactionHash } = await publishPayoutTable(
+    ctx, store, table, "dispute", [taskId, table.root, table.total], `dispute the settlement of task ${taskId}`,
+  );
   return {
-    transactionHash: receipt.transactionHash,
+    transactionHash,
     proposed: { root: table.root, total: table.total, tableRoot },
     resolveDeadline: state.challengeEnd + BigInt(state.params.challengeWindow),
     firstDifference: verified.ok ? undefined : verified.firstDifference,
