@@ -292,8 +292,11 @@ async function storageAccesses(hash: Hex, hints: Hints, layouts: Record<string, 
     while (frames.length > log.depth) frames.pop();
     if (frames.length < log.depth) frames.push(pending);
     const stack = log.stack ?? [];
-    if (log.op === "CALL" || log.op === "STATICCALL" || log.op === "DELEGATECALL") {
+    if (log.op === "CALL" || log.op === "STATICCALL") {
       pending = `0x${BigInt(stack[stack.length - 2]).toString(16).padStart(40, "0")}`;
+    } else if (log.op === "DELEGATECALL") {
+      // A linked library (TrainingTasks' flow libraries) runs on the caller's storage.
+      pending = frames[frames.length - 1];
     }
     if (log.op !== "SLOAD" && log.op !== "SSTORE") continue;
     const address = frames[frames.length - 1];

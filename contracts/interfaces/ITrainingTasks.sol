@@ -11,6 +11,8 @@ import {IDatasetIndex} from "./IDatasetIndex.sol";
 /// and views) with its NatSpec, in one place, as OpenZeppelin and v4-core interfaces do. Splitting it would move
 /// the types to another name and change the ABI's internal type names that the generated ABIs carry.
 interface ITrainingTasks {
+    /// @notice FL: federated learning (members train on their own datasets, an aggregator sums masked updates).
+    /// FHE: one compute node evaluates on CKKS-encrypted input datasets.
     enum TaskKind {
         FL,
         FHE
