@@ -17,9 +17,11 @@ import {RoundSchedule} from "./libraries/RoundSchedule.sol";
 /// @notice One contract holding every training task (a singleton, like Uniswap v4's PoolManager): escrowed budgets,
 /// staked nodes, rounds with update commitments, settlement by payout Merkle root, claims and slashing.
 /// @dev Built like v4's PoolManager: each function checks roles, calls the flow's library on the task's
-/// `Task.State` (TaskTerms, TaskJoin, RoundSubmissions, RoundFinalize, Settlement: external functions, linked at
-/// deployment, so their code does not count against this contract's EIP-170 size), emits the events and moves the
-/// tokens — always last (checks-effects-interactions: state is final before any token transfer).
+/// `Task.State`, emits the events and moves the tokens — always last (checks-effects-interactions: state is final
+/// before any token transfer). TaskTerms, TaskJoin, RoundFinalize and Settlement are linked at deployment (external
+/// functions, so their code does not count against this contract's EIP-170 size); RoundSubmissions and
+/// Settlement.claim, the hot paths, are inlined. Over 250 lines because it is the entry point of 17 functions and 13
+/// views (each a few lines, formatted one parameter per line); no rule of a flow is left here.
 /// Money rules: a task can never pay out more than it took in. Per task, the contract holds
 /// budget + staked − claimed − refunded − stakesWithdrawn; claims are bounded by the posted total, the total by
 /// budget + slashed, stake withdrawals by the member's unslashed stake. Tokens whose transfers do not move exactly
