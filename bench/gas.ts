@@ -41,10 +41,20 @@ const publicClient = await viem.getPublicClient();
 const [deployerWallet] = await viem.getWalletClients();
 const deployer = getAddress(deployerWallet.account.address);
 
+/** Deploys the libraries `name` links (its artifact's link references): name → address, for deployContract. */
+async function deployLibraries(name: string): Promise<Record<string, Address>> {
+  const { linkReferences } = JSON.parse(await readFile(path.join(root, "artifacts/contracts", `${name}.sol`, `${name}.json`), "utf8"));
+  const libraries: Record<string, Address> = {};
+  for (const names of Object.values(linkReferences as Record<string, Record<string, unknown>>)) {
+    for (const library of Object.keys(names)) libraries[library] = ((await viem.deployContract(library as never)) as { address: Address }).address;
+  }
+  return libraries;
+}
+
 const indexAddress = (await viem.deployContract("DatasetIndex")).address;
 const deployed: Record<"index" | "tasks" | "token", { address: Address }> = {
   index: { address: indexAddress },
-  tasks: { address: (await viem.deployContract("TrainingTasks", [indexAddress, PUBLIC_TERM_LIMITS])).address },
+  tasks: { address: (await viem.deployContract("TrainingTasks", [indexAddress, PUBLIC_TERM_LIMITS], { libraries: await deployLibraries("TrainingTasks") })).address },
   token: { address: (await viem.deployContract("RewardToken", [deployer])).address },
 };
 const abis = {
@@ -282,8 +292,11 @@ async function storageAccesses(hash: Hex, hints: Hints, layouts: Record<string, 
     while (frames.length > log.depth) frames.pop();
     if (frames.length < log.depth) frames.push(pending);
     const stack = log.stack ?? [];
-    if (log.op === "CALL" || log.op === "STATICCALL" || log.op === "DELEGATECALL") {
+    if (log.op === "CALL" || log.op === "STATICCALL") {
       pending = `0x${BigInt(stack[stack.length - 2]).toString(16).padStart(40, "0")}`;
+    } else if (log.op === "DELEGATECALL") {
+      // A linked library (TrainingTasks' flow libraries) runs on the caller's storage.
+      pending = frames[frames.length - 1];
     }
     if (log.op !== "SLOAD" && log.op !== "SSTORE") continue;
     const address = frames[frames.length - 1];

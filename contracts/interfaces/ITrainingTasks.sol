@@ -2,11 +2,17 @@
 pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IDatasetIndex} from "./IDatasetIndex.sol";
 
 /// @title ITrainingTasks
 /// @notice The Task contract: every training job (federated learning or FHE compute) with its escrowed budget,
 /// staked nodes, rounds, update commitments, settlement by payout Merkle root, claims and slashing.
+/// @dev Over 250 lines on purpose: this is the contract's whole external surface (types, events, errors, functions
+/// and views) with its NatSpec, in one place, as OpenZeppelin and v4-core interfaces do. Splitting it would move
+/// the types to another name and change the ABI's internal type names that the generated ABIs carry.
 interface ITrainingTasks {
+    /// @notice FL: federated learning (members train on their own datasets, an aggregator sums masked updates).
+    /// FHE: one compute node evaluates on CKKS-encrypted input datasets.
     enum TaskKind {
         FL,
         FHE
@@ -114,6 +120,16 @@ interface ITrainingTasks {
         uint64 samples;
     }
 
+    /// @notice A member of a task, in one slot: its dataset (0 for an FHE compute node), its join index (1-based;
+    /// 0 = not a member), whether it was slashed, took its stake back, or disputed the settlement.
+    struct Member {
+        uint64 datasetId;
+        uint16 joinIndex;
+        bool slashed;
+        bool stakeWithdrawn;
+        bool disputed;
+    }
+
     /// @notice A task was created and its budget escrowed. Every parameter is in the event.
     event TaskCreated(uint256 indexed taskId, address indexed creator, TaskParams params);
     /// @notice The input datasets of an FHE task, all encrypted under `keyId`.
@@ -182,44 +198,89 @@ interface ITrainingTasks {
     /// @notice A task was abandoned because its aggregator missed a deadline.
     event TaskAbandoned(uint256 indexed taskId, address indexed caller);
 
+    /// @notice A task parameter (or the deployment's term limits) is invalid; `param` says which (see {Param}).
     error TrainingTasksInvalidParam(Param param);
+    /// @notice No task has id `taskId`.
     error TrainingTasksUnknownTask(uint256 taskId);
+    /// @notice The task is in `status`, where this call is not allowed.
     error TrainingTasksWrongStatus(uint256 taskId, TaskStatus status);
+    /// @notice Only the task's creator may do this (for a cancel: before the join deadline).
     error TrainingTasksNotCreator(uint256 taskId, address account);
+    /// @notice Only the task's aggregator may do this.
     error TrainingTasksNotAggregator(uint256 taskId, address account);
+    /// @notice `account` is not an active (joined, unslashed) member of the task, or has no stake left in it.
     error TrainingTasksNotMember(uint256 taskId, address account);
+    /// @notice `account` already joined the task.
     error TrainingTasksAlreadyMember(uint256 taskId, address account);
+    /// @notice The task already has `maxNodes` members.
     error TrainingTasksTaskFull(uint256 taskId, uint16 maxNodes);
+    /// @notice The join deadline `joinDeadline` has passed.
     error TrainingTasksJoinClosed(uint256 taskId, uint64 joinDeadline);
+    /// @notice `members` active members are fewer than the `minNodes` needed to start (or to re-run a round).
     error TrainingTasksNotEnoughMembers(uint256 taskId, uint16 members, uint16 minNodes);
+    /// @notice Dataset `datasetId` cannot be used by this task: unknown, retired, of another schema, not the caller's
+    /// (FL), not committed as given under the key (FHE), or non-zero for an FHE compute node.
     error TrainingTasksDatasetMismatch(uint256 taskId, uint256 datasetId);
+    /// @notice `round` is not the task's current round `currentRound`.
     error TrainingTasksWrongRound(uint256 taskId, uint16 round, uint16 currentRound);
+    /// @notice The window for this call closed at `deadline`: a round's submit, reveal or finalize deadline; for
+    /// settle and resolve, the members' settle deadline or the resolve deadline.
     error TrainingTasksRoundClosed(uint256 taskId, uint16 round, uint64 deadline);
+    /// @notice Too early: the call is allowed from `notBefore`.
     error TrainingTasksTooEarly(uint256 taskId, uint64 notBefore);
+    /// @notice `node` already submitted (or revealed) in this attempt of `round`.
     error TrainingTasksAlreadySubmitted(uint256 taskId, uint16 round, address node);
+    /// @notice `node` has no update in this attempt of `round`, so it has no seeds to reveal.
     error TrainingTasksNotSubmitted(uint256 taskId, uint16 round, address node);
+    /// @notice Every member submitted in this attempt of `round`: there is nothing to reveal.
     error TrainingTasksNoDropouts(uint256 taskId, uint16 round);
+    /// @notice `round` has `submissions` updates, fewer than the `required` to finalize (FL 3, FHE 1).
     error TrainingTasksNotEnoughSubmissions(uint256 taskId, uint16 round, uint16 submissions, uint16 required);
+    /// @notice A member dropped and only `reveals` of the `submissions` submitters revealed their seeds: the masks
+    /// cannot be removed yet.
     error TrainingTasksMissingReveals(uint256 taskId, uint16 round, uint16 reveals, uint16 submissions);
+    /// @notice `round` already ran `maxAttempts` attempts.
     error TrainingTasksTooManyAttempts(uint256 taskId, uint16 round, uint16 maxAttempts);
+    /// @notice A root (update, reveal, model or payout) is zero.
     error TrainingTasksZeroRoot();
+    /// @notice A payout `total` above the task's `pool` (budget + slashed stakes).
     error TrainingTasksPayoutExceedsPool(uint256 taskId, uint256 total, uint256 pool);
+    /// @notice Claims (and refunds of a settled task) open at `claimsOpenAt`.
     error TrainingTasksClaimsNotOpen(uint256 taskId, uint64 claimsOpenAt);
+    /// @notice The challenge window ended at `claimsOpenAt`: no more disputes.
     error TrainingTasksChallengeWindowClosed(uint256 taskId, uint64 claimsOpenAt);
+    /// @notice `account` may not dispute: no stake in the task, or the creator or the aggregator.
     error TrainingTasksCannotDispute(uint256 taskId, address account);
+    /// @notice `account` already disputed this settlement.
     error TrainingTasksAlreadyDisputed(uint256 taskId, address account);
+    /// @notice Only the task's resolver may resolve a dispute.
     error TrainingTasksNotResolver(uint256 taskId, address account);
+    /// @notice (`payoutRoot`, `total`) is neither the original settlement nor a disputed proposal.
     error TrainingTasksUnknownProposal(uint256 taskId, bytes32 payoutRoot, uint256 total);
+    /// @notice The claim period ended at `claimsCloseAt`.
     error TrainingTasksClaimsClosed(uint256 taskId, uint64 claimsCloseAt);
+    /// @notice Task term `term` is `value`, outside the deployment's [`min`, `max`].
     error TrainingTasksTermOutOfRange(Term term, uint256 value, uint256 min, uint256 max);
+    /// @notice `resolver` cannot be this task's resolver: zero, the creator or the aggregator (and a resolver may not
+    /// join).
     error TrainingTasksInvalidResolver(address resolver);
+    /// @notice `token` moved `moved` instead of `amount` on one side of a transfer (fee-on-transfer tokens are
+    /// refused).
     error TrainingTasksUnsupportedToken(IERC20 token, uint256 amount, uint256 moved);
+    /// @notice After dropping the listed members `activeMembers` remain, not `expected`: the list misses a member
+    /// that failed the attempt.
     error TrainingTasksMissingDropouts(uint256 taskId, uint16 round, uint16 activeMembers, uint16 expected);
+    /// @notice Payout leaf `index` was already claimed.
     error TrainingTasksAlreadyClaimed(uint256 taskId, uint256 index);
+    /// @notice The proof does not show (`account`, `amount`) as a leaf of the payout root.
     error TrainingTasksInvalidProof(uint256 taskId, address account, uint256 amount);
+    /// @notice The claims would reach `claimed`, above the posted payout `total`.
     error TrainingTasksClaimExceedsTotal(uint256 taskId, uint256 claimed, uint256 total);
+    /// @notice `node` did not objectively miss `round` (see {slash}).
     error TrainingTasksNotSlashable(uint256 taskId, address node, uint16 round);
+    /// @notice `account` has nothing (more) to withdraw from the task.
     error TrainingTasksNothingToWithdraw(uint256 taskId, address account);
+    /// @notice The deadline `deadline` has not passed: the task cannot be abandoned yet.
     error TrainingTasksDeadlineNotMissed(uint256 taskId, uint64 deadline);
 
     /// @notice Creates a task and pulls `params.budget` of `params.rewardToken` into escrow.
@@ -337,4 +398,71 @@ interface ITrainingTasks {
     /// (aggregator nor members) in time, anyone can abandon the task; members then withdraw their stakes and the
     /// creator its budget. Emits {TaskAbandoned}.
     function abandonTask(uint256 taskId) external;
+
+    // ─── Views ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @notice The DatasetIndex contract members' datasets are checked against.
+    function datasetIndex() external view returns (IDatasetIndex);
+
+    /// @notice Number of tasks (ids are 1..taskCount).
+    function taskCount() external view returns (uint256);
+
+    /// @notice A task's parameters. Reverts {TrainingTasksUnknownTask} for an unknown id, as do getTaskState,
+    /// getTaskFunds and getSettlement (the per-round, per-member and per-leaf lookups return zeros instead).
+    function getTaskParams(uint256 taskId) external view returns (TaskParams memory);
+
+    /// @notice A task's creator, status, current round and number of active (joined, unslashed) members.
+    function getTaskState(uint256 taskId)
+        external
+        view
+        returns (address creator, TaskStatus status, uint16 currentRound, uint16 activeMembers);
+
+    /// @notice A task's money: budget, staked, slashed, stakes withdrawn, payout total, claimed, refunded.
+    function getTaskFunds(uint256 taskId)
+        external
+        view
+        returns (
+            uint256 budget,
+            uint256 staked,
+            uint256 slashed,
+            uint256 stakesWithdrawn,
+            uint256 payoutTotal,
+            uint256 claimed,
+            uint256 refunded
+        );
+
+    /// @notice A task's settlement: payout root and total, when claims open and close, when disputes close, and the
+    /// aggregator's settle deadline. While Disputed, `claimsOpenAt` is the resolve deadline.
+    function getSettlement(uint256 taskId)
+        external
+        view
+        returns (
+            bytes32 payoutRoot,
+            uint256 total,
+            uint64 claimsOpenAt,
+            uint64 claimsCloseAt,
+            uint64 challengeEnd,
+            uint64 settleDeadline
+        );
+
+    /// @notice Whether (`payoutRoot`, `total`) was proposed by a dispute of the task (a candidate for the resolver).
+    function isProposed(uint256 taskId, bytes32 payoutRoot, uint256 total) external view returns (bool);
+
+    /// @notice The bounds on task terms this deployment enforces.
+    function termLimits() external view returns (TermLimits memory);
+
+    /// @notice The state of a round's current (or final) attempt.
+    function getRound(uint256 taskId, uint16 round) external view returns (RoundState memory);
+
+    /// @notice A member's dataset, join index (0 = not a member), slashed, withdrawn and disputed flags.
+    function getMember(uint256 taskId, address node) external view returns (Member memory);
+
+    /// @notice The update root a node committed in a round attempt (zero if none).
+    function updateOf(uint256 taskId, uint16 round, uint16 attempt, address node) external view returns (bytes32);
+
+    /// @notice The reveal root a node committed in a round attempt (zero if none).
+    function revealOf(uint256 taskId, uint16 round, uint16 attempt, address node) external view returns (bytes32);
+
+    /// @notice Whether payout leaf `index` of a task has been claimed.
+    function isClaimed(uint256 taskId, uint256 index) external view returns (bool);
 }

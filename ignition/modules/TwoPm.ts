@@ -4,20 +4,28 @@ import { LOCAL_TERM_LIMITS } from "../../src/chain/termLimits.ts";
 // TrainingTasks' bounds on task terms (parameter TwoPm.termLimits; `npx hardhat deploy` passes the network's, see
 // src/chain/termLimits.ts). Immutable once deployed.
 
-/** DatasetIndex + TrainingTasks + RewardToken (local chains and testnets without a configured token). */
-export const TwoPmWithToken = buildModule("TwoPm", (m) => {
-  const deployer = m.getAccount(0);
+/**
+ * The libraries TrainingTasks links (contracts/libraries/, external functions called by DELEGATECALL): deployed
+ * first, their addresses written into TrainingTasks' bytecode. Ignition checks the list against the artifact.
+ */
+export const TRAINING_TASKS_LIBRARIES = ["TaskTerms", "TaskJoin", "RoundFinalize", "Settlement"] as const;
+
+type ModuleBuilder = Parameters<Parameters<typeof buildModule>[1]>[0];
+
+function coreContracts(m: ModuleBuilder) {
   const datasetIndex = m.contract("DatasetIndex");
-  const trainingTasks = m.contract("TrainingTasks", [datasetIndex, m.getParameter("termLimits", LOCAL_TERM_LIMITS)]);
-  const rewardToken = m.contract("RewardToken", [deployer]);
-  return { datasetIndex, trainingTasks, rewardToken };
+  const libraries = Object.fromEntries(TRAINING_TASKS_LIBRARIES.map((name) => [name, m.library(name)]));
+  const trainingTasks = m.contract("TrainingTasks", [datasetIndex, m.getParameter("termLimits", LOCAL_TERM_LIMITS)], { libraries });
+  return { datasetIndex, trainingTasks };
+}
+
+/** DatasetIndex + TrainingTasks (with its libraries) + RewardToken (local chains and testnets without a token). */
+export const TwoPmWithToken = buildModule("TwoPm", (m) => {
+  const rewardToken = m.contract("RewardToken", [m.getAccount(0)]);
+  return { ...coreContracts(m), rewardToken };
 });
 
-/** DatasetIndex + TrainingTasks; tasks pay in an existing ERC20 (parameter TwoPm.rewardToken). */
-export const TwoPm = buildModule("TwoPm", (m) => {
-  const datasetIndex = m.contract("DatasetIndex");
-  const trainingTasks = m.contract("TrainingTasks", [datasetIndex, m.getParameter("termLimits", LOCAL_TERM_LIMITS)]);
-  return { datasetIndex, trainingTasks };
-});
+/** DatasetIndex + TrainingTasks (with its libraries); tasks pay in an existing ERC20 (parameter TwoPm.rewardToken). */
+export const TwoPm = buildModule("TwoPm", (m) => coreContracts(m));
 
 export default TwoPmWithToken;

@@ -2324,7 +2324,7 @@ export const trainingTasksAbi = [
             "type": "bool"
           }
         ],
-        "internalType": "struct TrainingTasks.Member",
+        "internalType": "struct ITrainingTasks.Member",
         "name": "",
         "type": "tuple"
       }

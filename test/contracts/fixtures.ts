@@ -3,6 +3,7 @@
 // test starts from an EVM snapshot instead of redeploying.
 import assert from "node:assert/strict";
 import { getAddress, getContract, keccak256, toHex, type Abi, type Address, type Hex } from "viem";
+import { artifacts } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { PublicClient, WalletClient } from "@nomicfoundation/hardhat-viem/types";
 import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
@@ -50,10 +51,17 @@ export function typed<const TAbi extends Abi>(abi: TAbi, address: Address, publi
   return getContract({ abi, address, client: { public: publicClient, wallet } });
 }
 
-/** Deploys a compiled contract by name and returns a handle typed with `abi`. */
+/**
+ * Deploys a compiled contract by name — first the libraries it links (TrainingTasks' flow libraries, read from its
+ * artifact's link references) — and returns a handle typed with `abi`.
+ */
 export async function deploy<const TAbi extends Abi>(connection: Connection, name: string, abi: TAbi, args: unknown[] = []) {
   const { viem } = connection;
-  const deployed = (await viem.deployContract(name as never, args as never)) as { address: Address };
+  const libraries: Record<string, Address> = {};
+  for (const names of Object.values((await artifacts.readArtifact(name)).linkReferences)) {
+    for (const library of Object.keys(names)) libraries[library] = ((await viem.deployContract(library as never)) as { address: Address }).address;
+  }
+  const deployed = (await viem.deployContract(name as never, args as never, { libraries } as never)) as { address: Address };
   const [wallet] = await viem.getWalletClients();
   return typed(abi, deployed.address, await viem.getPublicClient(), wallet);
 }

@@ -64,6 +64,22 @@ test("the first deploy writes deployments/localhost/ (address, ABI, tx hash, blo
   assert.equal(String(index).toLowerCase(), deployments.DatasetIndex.address.toLowerCase(), "TrainingTasks points at the deployed DatasetIndex");
 });
 
+test("TrainingTasks' linked flow libraries are deployed at the addresses written into its code", async () => {
+  const { TrainingTasks: tasks } = await readDeployments();
+  const code = (await node.publicClient.getCode({ address: tasks.address as `0x${string}` }))!.slice(2);
+  const artifact = JSON.parse(await readFile(path.join(projectRoot, "artifacts/contracts/TrainingTasks.sol/TrainingTasks.json"), "utf8"));
+  const links = Object.values(artifact.deployedLinkReferences as Record<string, Record<string, Array<{ start: number }>>>)
+    .flatMap((libraries) => Object.entries(libraries));
+  assert.ok(links.length >= 4, "TrainingTasks links its flow libraries");
+  for (const [library, references] of links) {
+    const addresses = new Set(references.map(({ start }) => `0x${code.slice(start * 2, start * 2 + 40)}`));
+    assert.equal(addresses.size, 1, `${library}: one address`);
+    const [address] = addresses;
+    const libraryCode = await node.publicClient.getCode({ address: address as `0x${string}` });
+    assert.ok(libraryCode && libraryCode.length > 2, `${library} has code at ${address}`);
+  }
+});
+
 test("a second deploy sends no transaction and keeps every record", async () => {
   const before = await readDeployments();
   const head = await node.publicClient.getBlockNumber();

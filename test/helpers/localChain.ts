@@ -41,9 +41,27 @@ export type LocalChain = {
   stop: () => Promise<void>;
 };
 
-async function artifact(name: string): Promise<{ abi: readonly unknown[]; bytecode: Hex }> {
-  const file = path.join(projectRoot, "artifacts/contracts", `${name}.sol`, `${name}.json`);
+type LinkReferences = Record<string, Record<string, Array<{ start: number; length: number }>>>;
+type Artifact = { abi: readonly unknown[]; bytecode: Hex; linkReferences: LinkReferences };
+
+/** An artifact by source path under contracts/ (`TrainingTasks`, `libraries/TaskJoin`). */
+async function artifact(source: string): Promise<Artifact> {
+  const name = path.basename(source);
+  const file = path.join(projectRoot, "artifacts/contracts", `${source}.sol`, `${name}.json`);
   return JSON.parse(await readFile(file, "utf8"));
+}
+
+/** `bytecode` with every library placeholder replaced by the library's address (keys: library names). */
+function linkBytecode({ bytecode, linkReferences }: Artifact, addresses: Record<string, Address>): Hex {
+  let linked = bytecode.slice(2);
+  for (const libraries of Object.values(linkReferences)) {
+    for (const [library, references] of Object.entries(libraries)) {
+      for (const { start, length } of references) {
+        linked = linked.slice(0, start * 2) + addresses[library].slice(2).toLowerCase() + linked.slice((start + length) * 2);
+      }
+    }
+  }
+  return `0x${linked}`;
 }
 
 export type StartLocalChainOptions = {
@@ -90,12 +108,24 @@ export async function startLocalChain(options: StartLocalChainOptions = {}): Pro
     const chain = { ...hardhat, rpcUrls: { default: { http: [rpcUrl] } } };
     const account = (i: number) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: i });
     const deployer = createWalletClient({ account: account(0), chain, transport: http(rpcUrl) });
-    const deploy = async (name: string, args: unknown[]) => {
-      const { abi, bytecode } = await artifact(name);
+    const send = async (abi: readonly unknown[], bytecode: Hex, args: unknown[]) => {
       const hash = await deployer.deployContract({ abi: abi as never, bytecode, args: args as never });
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      await writeDeployment(root, "localhost", { contractName: name, chainId: 31337, address: receipt.contractAddress!, transactionHash: hash, blockNumber: Number(receipt.blockNumber), abi });
-      return getAddress(receipt.contractAddress!);
+      return { hash, receipt, address: getAddress(receipt.contractAddress!) };
+    };
+    // Linked libraries first (TrainingTasks' flow libraries, from its artifact's link references), then the contract.
+    const deploy = async (name: string, args: unknown[]) => {
+      const contract = await artifact(name);
+      const libraries: Record<string, Address> = {};
+      for (const [source, names] of Object.entries(contract.linkReferences)) {
+        for (const library of Object.keys(names)) {
+          const lib = await artifact(source.replace(/^project\/contracts\//, "").replace(/\.sol$/, ""));
+          libraries[library] = (await send(lib.abi, lib.bytecode, [])).address;
+        }
+      }
+      const { hash, receipt, address } = await send(contract.abi, linkBytecode(contract, libraries), args);
+      await writeDeployment(root, "localhost", { contractName: name, chainId: 31337, address, transactionHash: hash, blockNumber: Number(receipt.blockNumber), abi: contract.abi });
+      return address;
     };
     const test = createTestClient({ chain, mode: "hardhat", transport: http(rpcUrl) });
     if (options.clockOffsetSeconds) await test.increaseTime({ seconds: options.clockOffsetSeconds });

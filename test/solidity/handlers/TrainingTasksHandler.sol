@@ -394,7 +394,7 @@ contract TrainingTasksHandler is TestBase {
         if (seed % 4 == 0) {
             for (uint256 k = 0; k < NODES; ++k) {
                 address node = _nodes[(seed + k) % NODES];
-                TrainingTasks.Member memory m = tasks.getMember(taskId, node);
+                ITrainingTasks.Member memory m = tasks.getMember(taskId, node);
                 if (m.joinIndex == 0 || m.slashed) continue;
                 bool submitted = tasks.updateOf(taskId, round, state.attempt, node) != 0;
                 bool revealed = tasks.revealOf(taskId, round, state.attempt, node) != 0;
@@ -467,7 +467,7 @@ contract TrainingTasksHandler is TestBase {
         uint256 n;
         for (uint256 k = 0; k < NODES; ++k) {
             address node = _nodes[k];
-            TrainingTasks.Member memory m = tasks.getMember(taskId, node);
+            ITrainingTasks.Member memory m = tasks.getMember(taskId, node);
             if (m.joinIndex == 0 || m.slashed) continue;
             bool submitted = tasks.updateOf(taskId, round, state.attempt, node) != 0;
             bool revealed = tasks.revealOf(taskId, round, state.attempt, node) != 0;
@@ -632,7 +632,7 @@ contract TrainingTasksHandler is TestBase {
         uint16 attempt = tasks.getRound(taskId, round).attempt;
         for (uint256 k = 0; k < NODES; ++k) {
             address node = _nodes[(seed + k) % NODES];
-            TrainingTasks.Member memory m = tasks.getMember(taskId, node);
+            ITrainingTasks.Member memory m = tasks.getMember(taskId, node);
             if (m.joinIndex == 0 || m.slashed) continue;
             bool submitted = tasks.updateOf(taskId, round, attempt, node) != 0;
             if (!reveal && !submitted) return node;
