@@ -4,9 +4,13 @@ import type { Command } from "commander";
 import type { Hex } from "viem";
 import { access, chmod, mkdir, rm } from "node:fs/promises";
 import { datasetIndexAbi } from "../../src/chain/abis.ts";
-import { checkWrite, requireAccount, type ChainContext } from "../../src/chain/client.ts";
-import { getEvents } from "../../src/chain/events.ts";
-import { ENCRYPTION, readDataset, registerDataset, retireDataset, updateDataset, type DatasetRecord } from "../../src/chain/tasks.ts";
+import { checkWrite } from "../../src/chain/checkWrite.ts";
+import { requireAccount, type ChainContext } from "../../src/chain/client.ts";
+import { getEvents } from "../../src/chain/getEvents.ts";
+import { readDataset, type DatasetRecord } from "../../src/chain/datasets/readDataset.ts";
+import { encryptionCode, registerDataset } from "../../src/chain/datasets/registerDataset.ts";
+import { retireDataset } from "../../src/chain/datasets/retireDataset.ts";
+import { updateDataset } from "../../src/chain/datasets/updateDataset.ts";
 import { merkleRoot, writeFileAtomic, writePrivateFile } from "../../src/storage/index.ts";
 import { buildManifest, canonicalJsonBytes, standardizedCsv } from "../../src/data/index.ts";
 import { DEFAULT_FHE_PARAMS } from "../../src/fhe/index.ts";
@@ -155,7 +159,7 @@ export default function register(program: Command): void {
         if (!opts.allowDuplicate) await refuseDuplicateRoot(ctx, c.schemaId, c.root);
         await checkWrite(ctx, {
           address: ctx.deployments.datasetIndex.address, abi: datasetIndexAbi, functionName: "registerDataset",
-          args: [c.schemaId, c.root, c.manifestRoot, BigInt(c.rows), ENCRYPTION[c.encryption], c.keyId ?? ZERO_KEY, `0g://${c.manifestRoot}`],
+          args: [c.schemaId, c.root, c.manifestRoot, BigInt(c.rows), encryptionCode(c.encryption), c.keyId ?? ZERO_KEY, `0g://${c.manifestRoot}`],
         }, "register dataset");
       });
       const { datasetId, transactionHash } = await registerDataset(ctx, {

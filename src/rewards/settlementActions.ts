@@ -2,7 +2,7 @@
 // the task's state first so a user gets a clear reason instead of a reverted (or never-sent) transaction.
 import { getAddress, type Address, type Hex } from "viem";
 import { requireAccount, type ChainContext } from "../chain/client.ts";
-import { taskWrite } from "../chain/tasks.ts";
+import { taskWrite } from "../chain/tasks/taskWrite.ts";
 import { computeTaskPayouts, publishPayoutTable } from "./settleTask.ts";
 import type { ContentStore } from "../storage/types.ts";
 import { SettlementError } from "./settlementError.ts";

@@ -59,7 +59,8 @@ export async function deploy<const TAbi extends Abi>(connection: Connection, nam
 }
 
 // The contract's parameter shapes, shared with the library (src/chain/tasks.ts).
-import type { FheInput, TaskParams } from "../../src/chain/tasks.ts";
+import type { FheInput } from "../../src/chain/tasks/createTask.ts";
+import type { TaskParams } from "../../src/chain/tasks/readTaskParams.ts";
 export type { FheInput, TaskParams };
 
 /** The committed values of a dataset registered by the fixture. */
