@@ -1,7 +1,7 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import type { Hex } from "viem";
+import { zeroHash, type Hex } from "viem";
 import { access, chmod, mkdir, rm } from "node:fs/promises";
 import { datasetIndexAbi } from "../../src/chain/abis.ts";
 import { checkWrite } from "../../src/chain/checkWrite.ts";
@@ -159,7 +159,7 @@ export default function register(program: Command): void {
         if (!opts.allowDuplicate) await refuseDuplicateRoot(ctx, c.schemaId, c.root);
         await checkWrite(ctx, {
           address: ctx.deployments.datasetIndex.address, abi: datasetIndexAbi, functionName: "registerDataset",
-          args: [c.schemaId, c.root, c.manifestRoot, BigInt(c.rows), encryptionCode(c.encryption), c.keyId ?? ZERO_KEY, `0g://${c.manifestRoot}`],
+          args: [c.schemaId, c.root, c.manifestRoot, BigInt(c.rows), encryptionCode(c.encryption), c.keyId ?? zeroHash, `0g://${c.manifestRoot}`],
         }, "register dataset");
       });
       const { datasetId, transactionHash } = await registerDataset(ctx, {
@@ -180,7 +180,7 @@ export default function register(program: Command): void {
         throw new Error(`dataset ${opts.dataset} is ${current.encryption === "ckks" ? "CKKS-encrypted: pass --encrypt --key <keyId>" : "not encrypted: drop --encrypt"}`);
       const stored = await storeDataset(cmd, ctx, opts, current.schemaId, (c) => checkWrite(ctx, {
         address: ctx.deployments.datasetIndex.address, abi: datasetIndexAbi, functionName: "updateDataset",
-        args: [opts.dataset, c.root, c.manifestRoot, BigInt(c.rows), c.keyId ?? ZERO_KEY, `0g://${c.manifestRoot}`],
+        args: [opts.dataset, c.root, c.manifestRoot, BigInt(c.rows), c.keyId ?? zeroHash, `0g://${c.manifestRoot}`],
       }, `update dataset ${opts.dataset}`));
       const { version, transactionHash } = await updateDataset(ctx, opts.dataset, {
         root: stored.root, manifestRoot: stored.manifestRoot, rows: BigInt(stored.rows), keyId: stored.keyId, uri: `0g://${stored.manifestRoot}`,
@@ -229,8 +229,6 @@ async function ownedActiveDataset(ctx: ChainContext, datasetId: bigint): Promise
   if (current.retired) throw new Error(`dataset ${datasetId} is retired`);
   return current;
 }
-
-const ZERO_KEY = `0x${"0".repeat(64)}` as Hex;
 
 /** The commitment a register/update will send, known before anything is stored. */
 type Commitment = { schemaId: bigint; root: Hex; manifestRoot: Hex; rows: number; encryption: "none" | "ckks"; keyId?: Hex };

@@ -3,7 +3,7 @@
 // for its name here instead of matching message text.
 import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex } from "viem";
 import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "./abis.ts";
-import { TASK_STATUS, TERM, PARAM } from "./constants.ts";
+import { TASK_STATUS, TERM } from "./constants.ts";
 
 type ErrorNamesOf<abi extends readonly unknown[]> = Extract<abi[number], { type: "error" }> extends { name: infer name } ? name : never;
 
@@ -58,7 +58,6 @@ const EXPLANATIONS: { [name in ContractErrorName]?: (args: readonly unknown[]) =
   TrainingTasksTooEarly: ([, notBefore]) => `not before ${at(notBefore)}`,
   TrainingTasksNotEnoughSubmissions: ([, round, submissions, required]) => `round ${round} has ${submissions} submissions, ${required} are needed`,
   TrainingTasksTermOutOfRange: ([term, value, min, max]) => `${TERM[Number(term)] ?? `term ${term}`} ${value} is outside this deployment's limits [${min}, ${max}]`,
-  TrainingTasksInvalidParam: ([param]) => `invalid ${PARAM[Number(param)] ?? `parameter ${param}`}`,
   DatasetIndexRetired: ([datasetId]) => `dataset ${datasetId} is retired`,
   DatasetIndexUnknownDataset: ([datasetId]) => `dataset ${datasetId} does not exist`,
   ERC20InsufficientBalance: ([, balance, needed]) => `the token balance is ${balance}, ${needed} is needed`,

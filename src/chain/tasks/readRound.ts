@@ -1,4 +1,5 @@
 import type { ChainContext } from "../client.ts";
+import { roundDeadlines } from "../schedule.ts";
 import { readTaskParams, type TaskParams } from "./readTaskParams.ts";
 
 export type RoundInfo = {
@@ -19,11 +20,8 @@ export type RoundInfo = {
 export async function readRound(ctx: ChainContext, taskId: bigint, round: number, params?: TaskParams): Promise<RoundInfo> {
   const p = params ?? (await readTaskParams(ctx, taskId));
   const s = await ctx.contracts.trainingTasks.read.getRound([taskId, round]);
-  const submitDeadline = s.start + BigInt(p.roundDuration);
-  const revealDeadline = submitDeadline + BigInt(p.revealDuration);
   return {
-    round, attempt: s.attempt, start: s.start, submitDeadline, revealDeadline,
-    finalizeDeadline: revealDeadline + BigInt(p.aggregatorWindow),
+    round, attempt: s.attempt, start: s.start, ...roundDeadlines(s.start, p),
     members: s.members, submissions: s.submissions, reveals: s.reveals, finalized: s.finalized, samples: s.samples,
   };
 }
