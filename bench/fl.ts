@@ -2,7 +2,7 @@
 // upload bytes, dropout recovery, and federated vs centralized accuracy on penguins and seattle-weather.
 // Run: node bench/fl.ts → bench/results/fl.md
 import { cpus } from "node:os";
-import type { Address } from "viem";
+import { zeroHash, type Address } from "viem";
 import {
   aggregateRound,
   buildUpdate,
@@ -41,7 +41,7 @@ const C = 6;
 const spec: ModelSpec = parseModelSpec({
   format: "2pm-model/1",
   model: "mlp",
-  schemaHash: `0x${"0".repeat(64)}`,
+  schemaHash: zeroHash,
   features: Array.from({ length: D }, (_, i) => `f${i}`),
   label: "y",
   classes: Array.from({ length: C }, (_, i) => `c${i}`),
@@ -185,7 +185,7 @@ function accuracyRow(name: string, ds: Dataset, model: "logreg" | "mlp", rounds:
   const s = parseModelSpec({
     format: "2pm-model/1",
     model,
-    schemaHash: `0x${"0".repeat(64)}`,
+    schemaHash: zeroHash,
     features: ds.features,
     label: "y",
     classes: ds.classes,

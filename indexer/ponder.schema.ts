@@ -5,10 +5,13 @@
 // Indexes are composite where a documented query (docs/graphql.md) filters on one column and orders by another
 // (Ponder appends the primary key to every orderBy), e.g. datasets of a schema newest first: (schemaId, id).
 import { index, onchainEnum, onchainTable, relations } from "ponder";
+import { ENCRYPTION, TASK_KIND, TASK_STATUS, type TaskStatusName } from "../src/chain/constants.ts";
 
-export const encryption = onchainEnum("encryption", ["None", "CKKS"]);
-export const taskKind = onchainEnum("task_kind", ["FL", "FHE"]);
-export const taskStatus = onchainEnum("task_status", ["Open", "Running", "Finished", "Settled", "Disputed", "Cancelled", "Abandoned"]);
+// The contracts' enums come from the generated constants; a task row exists from TaskCreated on, so never "None".
+type IndexedStatus = Exclude<TaskStatusName, "None">;
+export const encryption = onchainEnum("encryption", ENCRYPTION);
+export const taskKind = onchainEnum("task_kind", TASK_KIND);
+export const taskStatus = onchainEnum("task_status", TASK_STATUS.filter((s) => s !== "None") as [IndexedStatus, ...IndexedStatus[]]);
 export const memberStatus = onchainEnum("member_status", ["Active", "Slashed", "Withdrawn"]);
 
 export const schema = onchainTable("schema", (t) => ({

@@ -2,9 +2,8 @@
 // already exists, so a replayed event changes nothing.
 import { ponder } from "ponder:registry";
 import { dataset, datasetVersion, schema } from "ponder:schema";
+import { ENCRYPTION } from "../../src/chain/constants.ts";
 import { addToAccount } from "./accounts.ts";
-
-const ENCRYPTION = ["None", "CKKS"] as const;
 
 ponder.on("DatasetIndex:SchemaRegistered", async ({ event, context }) => {
   const { schemaId, schemaHash, registrant, uri } = event.args;

@@ -3,9 +3,10 @@
 // state it sets) and return when it is already there, so a replayed event changes nothing.
 import { ponder } from "ponder:registry";
 import { claim, dataset, dispute, fheInput, member, refund, reveal, round, roundAttempt, schema, settlement, slashing, task, update } from "ponder:schema";
+import { TASK_KIND } from "../../src/chain/constants.ts";
+import { claimsCloseAt } from "../../src/chain/schedule.ts";
 import { addToAccount } from "./accounts.ts";
 
-const KIND = ["FL", "FHE"] as const;
 const memberId = (taskId: bigint, node: string) => `${taskId}-${node.toLowerCase()}`;
 const roundId = (taskId: bigint, r: number) => `${taskId}-${r}`;
 const attemptId = (taskId: bigint, r: number, attempt: number) => `${taskId}-${r}-${attempt}`;
@@ -16,7 +17,7 @@ ponder.on("TrainingTasks:TaskCreated", async ({ event, context }) => {
   const block = event.block.number;
   const at = event.block.timestamp;
   await context.db.insert(task).values({
-    id: taskId, creator, kind: KIND[p.kind] ?? "FL", status: "Open", schemaId: BigInt(p.schemaId), modelRoot: p.modelRoot,
+    id: taskId, creator, kind: TASK_KIND[p.kind] ?? "FL", status: "Open", schemaId: BigInt(p.schemaId), modelRoot: p.modelRoot,
     totalRounds: p.rounds, minNodes: p.minNodes, maxNodes: p.maxNodes, stake: p.stake, rewardToken: p.rewardToken,
     budget: p.budget, joinDeadline: p.joinDeadline, roundDuration: p.roundDuration, revealDuration: p.revealDuration,
     aggregatorWindow: p.aggregatorWindow, challengeWindow: p.challengeWindow, claimPeriod: p.claimPeriod,
@@ -127,7 +128,7 @@ ponder.on("TrainingTasks:TaskSettled", async ({ event, context }) => {
   const { taskId, settler, payoutRoot, total, claimsOpenAt } = event.args;
   if (await context.db.find(settlement, { id: event.id })) return;
   const t = await context.db.update(task, { id: taskId }).set((row) => ({
-    status: "Settled", payoutRoot, payoutTotal: total, claimsOpenAt, claimsCloseAt: claimsOpenAt + BigInt(row.claimPeriod),
+    status: "Settled", payoutRoot, payoutTotal: total, claimsOpenAt, claimsCloseAt: claimsCloseAt(claimsOpenAt, row.claimPeriod),
     settlementCount: row.settlementCount + 1,
     latestSettlementId: event.id, updatedBlock: event.block.number, updatedAt: event.block.timestamp,
   }));
@@ -146,7 +147,7 @@ ponder.on("TrainingTasks:SettlementDisputed", async ({ event, context }) => {
   });
   // The first dispute moves claims to the resolve deadline, where the original settlement stands if unresolved.
   const t = await context.db.update(task, { id: taskId }).set((row) => ({
-    status: "Disputed", claimsOpenAt: resolveDeadline, claimsCloseAt: resolveDeadline + BigInt(row.claimPeriod),
+    status: "Disputed", claimsOpenAt: resolveDeadline, claimsCloseAt: claimsCloseAt(resolveDeadline, row.claimPeriod),
     disputeCount: row.disputeCount + 1, updatedBlock: event.block.number, updatedAt: event.block.timestamp,
   }));
   if (t.disputeCount === 1 && t.latestSettlementId) {
@@ -157,7 +158,7 @@ ponder.on("TrainingTasks:SettlementDisputed", async ({ event, context }) => {
 ponder.on("TrainingTasks:SettlementResolved", async ({ event, context }) => {
   const { taskId, payoutRoot, total, claimsOpenAt } = event.args;
   const t = await context.db.update(task, { id: taskId }).set((row) => ({
-    status: "Settled", payoutRoot, payoutTotal: total, claimsOpenAt, claimsCloseAt: claimsOpenAt + BigInt(row.claimPeriod),
+    status: "Settled", payoutRoot, payoutTotal: total, claimsOpenAt, claimsCloseAt: claimsCloseAt(claimsOpenAt, row.claimPeriod),
     updatedBlock: event.block.number, updatedAt: event.block.timestamp,
   }));
   if (t.latestSettlementId) {

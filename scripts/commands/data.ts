@@ -1,12 +1,16 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import type { Hex } from "viem";
+import { zeroHash, type Hex } from "viem";
 import { access, chmod, mkdir, rm } from "node:fs/promises";
 import { datasetIndexAbi } from "../../src/chain/abis.ts";
-import { checkWrite, requireAccount, type ChainContext } from "../../src/chain/client.ts";
-import { getEvents } from "../../src/chain/events.ts";
-import { ENCRYPTION, readDataset, registerDataset, retireDataset, updateDataset, type DatasetRecord } from "../../src/chain/tasks.ts";
+import { checkWrite } from "../../src/chain/checkWrite.ts";
+import { requireAccount, type ChainContext } from "../../src/chain/client.ts";
+import { getEvents } from "../../src/chain/getEvents.ts";
+import { readDataset, type DatasetRecord } from "../../src/chain/datasets/readDataset.ts";
+import { encryptionCode, registerDataset } from "../../src/chain/datasets/registerDataset.ts";
+import { retireDataset } from "../../src/chain/datasets/retireDataset.ts";
+import { updateDataset } from "../../src/chain/datasets/updateDataset.ts";
 import { merkleRoot, writeFileAtomic, writePrivateFile } from "../../src/storage/index.ts";
 import { buildManifest, canonicalJsonBytes, standardizedCsv } from "../../src/data/index.ts";
 import { DEFAULT_FHE_PARAMS } from "../../src/fhe/index.ts";
@@ -155,7 +159,7 @@ export default function register(program: Command): void {
         if (!opts.allowDuplicate) await refuseDuplicateRoot(ctx, c.schemaId, c.root);
         await checkWrite(ctx, {
           address: ctx.deployments.datasetIndex.address, abi: datasetIndexAbi, functionName: "registerDataset",
-          args: [c.schemaId, c.root, c.manifestRoot, BigInt(c.rows), ENCRYPTION[c.encryption], c.keyId ?? ZERO_KEY, `0g://${c.manifestRoot}`],
+          args: [c.schemaId, c.root, c.manifestRoot, BigInt(c.rows), encryptionCode(c.encryption), c.keyId ?? zeroHash, `0g://${c.manifestRoot}`],
         }, "register dataset");
       });
       const { datasetId, transactionHash } = await registerDataset(ctx, {
@@ -176,7 +180,7 @@ export default function register(program: Command): void {
         throw new Error(`dataset ${opts.dataset} is ${current.encryption === "ckks" ? "CKKS-encrypted: pass --encrypt --key <keyId>" : "not encrypted: drop --encrypt"}`);
       const stored = await storeDataset(cmd, ctx, opts, current.schemaId, (c) => checkWrite(ctx, {
         address: ctx.deployments.datasetIndex.address, abi: datasetIndexAbi, functionName: "updateDataset",
-        args: [opts.dataset, c.root, c.manifestRoot, BigInt(c.rows), c.keyId ?? ZERO_KEY, `0g://${c.manifestRoot}`],
+        args: [opts.dataset, c.root, c.manifestRoot, BigInt(c.rows), c.keyId ?? zeroHash, `0g://${c.manifestRoot}`],
       }, `update dataset ${opts.dataset}`));
       const { version, transactionHash } = await updateDataset(ctx, opts.dataset, {
         root: stored.root, manifestRoot: stored.manifestRoot, rows: BigInt(stored.rows), keyId: stored.keyId, uri: `0g://${stored.manifestRoot}`,
@@ -225,8 +229,6 @@ async function ownedActiveDataset(ctx: ChainContext, datasetId: bigint): Promise
   if (current.retired) throw new Error(`dataset ${datasetId} is retired`);
   return current;
 }
-
-const ZERO_KEY = `0x${"0".repeat(64)}` as Hex;
 
 /** The commitment a register/update will send, known before anything is stored. */
 type Commitment = { schemaId: bigint; root: Hex; manifestRoot: Hex; rows: number; encryption: "none" | "ckks"; keyId?: Hex };

@@ -13,8 +13,13 @@ import {
   resolveFheInputs,
   type FheJob,
   type FheResult,
-} from "../../src/chain/fheTask.ts";
-import { createTask, joinTask, readRound, readUpdates, taskWrite, type TaskParams } from "../../src/chain/tasks.ts";
+} from "../../src/fhe/runner/fheTask.ts";
+import { readUpdates } from "../../src/chain/events/readRoundEvents.ts";
+import { createTask } from "../../src/chain/tasks/createTask.ts";
+import { joinTask } from "../../src/chain/tasks/joinTask.ts";
+import { readRound } from "../../src/chain/tasks/readRound.ts";
+import type { TaskParams } from "../../src/chain/tasks/readTaskParams.ts";
+import { taskWrite } from "../../src/chain/tasks/taskWrite.ts";
 import { parseManifest } from "../../src/data/manifest.ts";
 import { computeStats, createFheContext, decryptResult, importEvaluationKeys, loadKeys, roundForPublication } from "../../src/fhe/index.ts";
 import { STAT_OPS as STAT_OPS_LIST } from "../../src/fhe/resultHeader.ts";

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { registerSchema } from "../../src/chain/tasks.ts";
+import { registerSchema } from "../../src/chain/datasets/registerSchema.ts";
 import { canonicalJsonBytes } from "../../src/data/canonicalJson.ts";
 import { loadSchema, schemaHash } from "../../src/data/schema.ts";
 import { action, output } from "../lib/cli.ts";

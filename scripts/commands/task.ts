@@ -1,7 +1,11 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { ChainContext } from "../../src/chain/client.ts";
-import { chainTime, createTask, readRound, readTask, type TaskParams } from "../../src/chain/tasks.ts";
+import { chainTime } from "../../src/chain/chainTime.ts";
+import { createTask } from "../../src/chain/tasks/createTask.ts";
+import { readRound } from "../../src/chain/tasks/readRound.ts";
+import { readTask } from "../../src/chain/tasks/readTask.ts";
+import type { TaskParams } from "../../src/chain/tasks/readTaskParams.ts";
 import { featureFieldsOf, labelFieldOf, loadSchema, schemaHash, type Schema } from "../../src/data/schema.ts";
 import { standardizedColumns } from "../../src/data/standardize.ts";
 import { TwoPmError } from "../../src/errors.ts";

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { getAddress, isAddress, type Address } from "viem";
 import { rewardTokenAbi } from "../../src/chain/abis.ts";
-import { requireAccount, write } from "../../src/chain/client.ts";
+import { requireAccount } from "../../src/chain/client.ts";
+import { write } from "../../src/chain/write.ts";
 import { action, output } from "../lib/cli.ts";
 import { formatTokenAmount, parseTokenAmount } from "../lib/amounts.ts";
 import { accountOption, chainFor } from "../lib/context.ts";

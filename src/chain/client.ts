@@ -1,16 +1,12 @@
 import {
   BaseError,
   HttpRequestError,
-  formatEther,
   createPublicClient,
   createWalletClient,
   getContract,
   http,
   type Account,
-  type Address,
-  type Hash,
   type PublicClient,
-  type TransactionReceipt,
   type WalletClient,
   type Chain,
   type Transport,
@@ -138,72 +134,4 @@ export function requireAccount(ctx: ChainContext): { account: Account; walletCli
       : "this command sends a transaction: set TWOPM_PRIVATE_KEY");
   }
   return { account: ctx.account, walletClient: ctx.walletClient };
-}
-
-export type WriteRequest = {
-  address: Address;
-  abi: readonly unknown[];
-  functionName: string;
-  args?: readonly unknown[];
-};
-
-/**
- * Simulates a contract call (so nothing is sent when it would revert), sends it and waits for the receipt.
- * Errors become one line naming the contract's custom error.
- * @example await write(ctx, { address, abi: trainingTasksAbi, functionName: "joinTask", args: [1n, 2n, key] }, "join task 1")
- */
-export async function write(ctx: ChainContext, request: WriteRequest, what: string): Promise<TransactionReceipt> {
-  const { account, walletClient } = requireAccount(ctx);
-  let hash: Hash;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const { request: simulated } = await ctx.publicClient.simulateContract({ ...(request as any), account });
-    // Gas depends on state that other accounts can change between the estimate and the block: the join that fills a
-    // task also starts round 1 (+34%). A margin keeps such a racing transaction from running out of gas; only the
-    // gas used is paid.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const estimate = await ctx.publicClient.estimateContractGas({ ...(request as any), account });
-    hash = await walletClient.writeContract({ ...simulated, gas: estimate + estimate / 5n + 50_000n });
-  } catch (err) {
-    throw await explainWriteError(ctx, account, err, what);
-  }
-  const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new ChainError(`${what}: transaction ${hash} reverted`);
-  return receipt;
-}
-
-async function explainWriteError(ctx: ChainContext, account: Account, err: unknown, what: string): Promise<ChainError> {
-  const explained = explainChainError(err, what);
-  // RPCs word "no gas money" differently (Hardhat: "Missing or invalid parameters"): name it when the balance is 0.
-  if (!/the contract refused it/.test(explained.shortMessage)) {
-    const balance = await ctx.publicClient.getBalance({ address: account.address }).catch(() => undefined);
-    if (balance === 0n) return new ChainError(`${what}: account ${account.address} has no native token to pay for gas; fund it first`, { cause: err });
-  }
-  return explained;
-}
-
-/**
- * Everything `write` would find out, without sending: the contract accepts the call (simulated) and the account can
- * pay its gas at today's fees. Run it before work that costs money or leaves files (uploads, stored data).
- * @example await checkWrite(ctx, { address, abi: datasetIndexAbi, functionName: "registerDataset", args }, "register dataset")
- */
-export async function checkWrite(ctx: ChainContext, request: WriteRequest, what: string): Promise<void> {
-  const { account } = requireAccount(ctx);
-  let gas: bigint;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await ctx.publicClient.simulateContract({ ...(request as any), account });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    gas = await ctx.publicClient.estimateContractGas({ ...(request as any), account });
-  } catch (err) {
-    throw await explainWriteError(ctx, account, err, what);
-  }
-  const [balance, fees] = await Promise.all([
-    ctx.publicClient.getBalance({ address: account.address }),
-    ctx.publicClient.estimateFeesPerGas().catch(async () => ({ maxFeePerGas: await ctx.publicClient.getGasPrice() })),
-  ]);
-  const cost = gas * (fees.maxFeePerGas ?? 0n);
-  if (balance < cost) {
-    throw new ChainError(`${what}: account ${account.address} has ${formatEther(balance)} native token, the transaction needs about ${formatEther(cost)} for gas; fund it first`);
-  }
 }

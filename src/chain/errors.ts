@@ -1,17 +1,21 @@
 import { BaseError, ContractFunctionRevertedError, InsufficientFundsError } from "viem";
 import { TwoPmError } from "../errors.ts";
+import { contractRevertOf, describeRevert } from "./contractErrors.ts";
 
 export class ChainError extends TwoPmError {
   override name = "ChainError";
 }
 
 /**
- * Turns a viem error into one line a user can act on: the contract's custom error with its arguments, or
- * "not enough gas money", or the RPC's short message (never the URL, which may carry credentials).
+ * Turns a viem error into one line a user can act on: the contract's custom error with its arguments (and what it
+ * means, see contractErrors.ts), or "not enough gas money", or the RPC's short message (never the URL, which may
+ * carry credentials).
  */
 export function explainChainError(err: unknown, context: string): ChainError {
   if (err instanceof ChainError) return err;
   if (err instanceof BaseError) {
+    const revert = contractRevertOf(err);
+    if (revert) return new ChainError(`${context}: the contract refused it: ${describeRevert(revert)}`, { cause: err });
     const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
     if (reverted?.data?.errorName) {
       const args = (reverted.data.args ?? []).map((a) => (typeof a === "bigint" ? a.toString() : String(a)));

@@ -1,6 +1,6 @@
 import { getAddress, type Address, type Hex } from "viem";
 import type { ChainContext } from "../chain/client.ts";
-import { taskWrite } from "../chain/tasks.ts";
+import { taskWrite } from "../chain/tasks/taskWrite.ts";
 import type { ContentStore } from "../storage/types.ts";
 import { payoutProof } from "./payoutTree.ts";
 import { computeTaskPayouts } from "./settleTask.ts";

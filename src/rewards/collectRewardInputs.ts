@@ -1,13 +1,19 @@
-import type { Address, Hex } from "viem";
-import { trainingTasksAbi } from "../chain/abis.ts";
+import type { Hex } from "viem";
 import type { ChainContext } from "../chain/client.ts";
-import { getEvents } from "../chain/events.ts";
-import { readDataset, readTask, type DatasetRecord } from "../chain/tasks.ts";
+import type { TaskStatusName } from "../chain/constants.ts";
+import { readFheInputs } from "../chain/events/readFheInputs.ts";
+import { readMemberJoins } from "../chain/events/readMemberJoins.ts";
+import { readRoundFinalizations, readSubmittedUpdates } from "../chain/events/readRoundEvents.ts";
+import { readDataset, type DatasetRecord } from "../chain/datasets/readDataset.ts";
+import { readTask } from "../chain/tasks/readTask.ts";
 import { manifestSchema, type Manifest } from "../data/manifest.ts";
 import { getJson } from "../storage/json.ts";
 import type { ContentStore } from "../storage/types.ts";
 import { InvalidRewardInputsError } from "./errors.ts";
 import type { RewardInputs, RoundContribution } from "./types.ts";
+
+/** Statuses in which every round is finalized, so a task's payouts exist. */
+const PAYABLE_STATUSES: readonly TaskStatusName[] = ["Finished", "Settled", "Disputed"];
 
 /**
  * Reads everything the distribution algorithm needs from the chain (events + state) and storage (dataset
@@ -16,7 +22,7 @@ import type { RewardInputs, RoundContribution } from "./types.ts";
  */
 export async function collectRewardInputs(ctx: ChainContext, store: ContentStore, taskId: bigint): Promise<RewardInputs> {
   const task = await readTask(ctx, taskId);
-  if (task.status === "Open" || task.status === "Running" || task.status === "Cancelled" || task.status === "Abandoned" || task.status === "None") {
+  if (!PAYABLE_STATUSES.includes(task.status)) {
     throw new InvalidRewardInputsError(`task ${taskId} is ${task.status}: payouts exist only once every round is finalized`);
   }
   const [, , slashed] = await ctx.contracts.trainingTasks.read.getTaskFunds([taskId]);
@@ -45,43 +51,36 @@ export async function collectRewardInputs(ctx: ChainContext, store: ContentStore
     }
     return entry;
   };
-  const blockOf = (log: { blockNumber: bigint | null }): bigint => {
-    if (log.blockNumber === null) throw new InvalidRewardInputsError(`task ${taskId}: an event without a block (pending?)`);
-    return log.blockNumber;
-  };
-  const address = ctx.deployments.trainingTasks.address;
 
   if (task.params.kind === 1) {
-    const [inputs] = await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "FheInputsSet", args: { taskId } });
+    const inputs = await readFheInputs(ctx, taskId);
     const computeNode = task.members[0]?.node;
     if (!computeNode || !inputs) throw new InvalidRewardInputsError(`FHE task ${taskId} has no compute node or inputs`);
     const fheDatasets = await Promise.all(
-      (inputs.args.datasetIds as bigint[]).map(async (id) => {
-        const { record } = await dataset(id, blockOf(inputs));
+      inputs.datasetIds.map(async (id) => {
+        const { record } = await dataset(id, inputs.blockNumber);
         return { datasetId: id, datasetOwner: record.owner, rows: record.rows };
       }),
     );
     return { kind: "FHE", ...base, fhe: { computeNode, datasets: fheDatasets } };
   }
 
-  const joined = await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "MemberJoined", args: { taskId } });
-  const datasetOf = new Map(joined.map((j) => [(j.args.node as Address).toLowerCase(), { id: j.args.datasetId as bigint, block: blockOf(j) }]));
-  const finalized = await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "RoundFinalized", args: { taskId } });
-  const submitted = await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "UpdateSubmitted", args: { taskId } });
+  const joined = await readMemberJoins(ctx, taskId);
+  const datasetOf = new Map(joined.map((j) => [j.node.toLowerCase(), { id: j.datasetId, block: j.blockNumber }]));
+  const finalized = await readRoundFinalizations(ctx, { taskId });
+  const submitted = await readSubmittedUpdates(ctx, { taskId });
   const rounds: RoundContribution[] = [];
-  for (const log of finalized) {
-    const round = Number(log.args.round);
-    const attempt = Number(log.args.attempt);
+  for (const { round, attempt } of finalized) {
     const updates = await Promise.all(
       submitted
-        .filter((s) => Number(s.args.round) === round && Number(s.args.attempt) === attempt)
+        .filter((s) => s.round === round && s.attempt === attempt)
         .map(async (s) => {
-          const node = s.args.node as Address;
+          const node = s.node;
           const joinedWith = datasetOf.get(node.toLowerCase());
           if (joinedWith === undefined) throw new InvalidRewardInputsError(`update from ${node}, which never joined task ${taskId}`);
           const datasetId = joinedWith.id;
           const { record, manifest } = await dataset(datasetId, joinedWith.block);
-          return { node, samples: s.args.samples as bigint, datasetId, datasetOwner: record.owner, rows: record.rows, labelHistogram: manifest.labelHistogram };
+          return { node, samples: s.samples, datasetId, datasetOwner: record.owner, rows: record.rows, labelHistogram: manifest.labelHistogram };
         }),
     );
     rounds.push({ round, updates });

@@ -1,7 +1,7 @@
 import { decodeFunctionData, toFunctionSelector, type Address, type Hex } from "viem";
 import { trainingTasksAbi } from "../chain/abis.ts";
 import type { ChainContext } from "../chain/client.ts";
-import { getEvents } from "../chain/events.ts";
+import { getEvents } from "../chain/getEvents.ts";
 import type { ContentStore } from "../storage/types.ts";
 import { parsePayoutTable } from "./serializePayoutTable.ts";
 import { payoutRoot } from "./payoutTree.ts";

@@ -1,6 +1,7 @@
 import { isAddressEqual, zeroAddress, type Hex } from "viem";
 import { trainingTasksAbi } from "../chain/abis.ts";
-import { requireAccount, write, type ChainContext, type WriteRequest } from "../chain/client.ts";
+import { requireAccount, type ChainContext } from "../chain/client.ts";
+import { write } from "../chain/write.ts";
 import type { ContentStore } from "../storage/types.ts";
 import { collectRewardInputs } from "./collectRewardInputs.ts";
 import { computePayouts } from "./computePayouts.ts";
@@ -62,14 +63,7 @@ export async function publishPayoutTable(
   what: string,
 ): Promise<{ tableRoot: Hex; transactionHash: Hex }> {
   const tableRoot = await store.put(new TextEncoder().encode(serializePayoutTable(table)));
-  const request: WriteRequest & { dataSuffix: Hex } = {
-    address: ctx.deployments.trainingTasks.address,
-    abi: trainingTasksAbi,
-    functionName,
-    args,
-    dataSuffix: tableRoot,
-  };
-  const receipt = await write(ctx, request, what);
+  const receipt = await write(ctx, { address: ctx.deployments.trainingTasks.address, abi: trainingTasksAbi, functionName, args, dataSuffix: tableRoot }, what);
   return { tableRoot, transactionHash: receipt.transactionHash };
 }
 

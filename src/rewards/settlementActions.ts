@@ -2,7 +2,8 @@
 // the task's state first so a user gets a clear reason instead of a reverted (or never-sent) transaction.
 import { getAddress, type Address, type Hex } from "viem";
 import { requireAccount, type ChainContext } from "../chain/client.ts";
-import { taskWrite } from "../chain/tasks.ts";
+import type { TaskStatusName } from "../chain/constants.ts";
+import { taskWrite } from "../chain/tasks/taskWrite.ts";
 import { computeTaskPayouts, publishPayoutTable } from "./settleTask.ts";
 import type { ContentStore } from "../storage/types.ts";
 import { SettlementError } from "./settlementError.ts";
@@ -124,6 +125,9 @@ export async function slashMember(ctx: ChainContext, taskId: bigint, node: Addre
   return { node: getAddress(node), amount: state.params.stake, transactionHash: receipt.transactionHash };
 }
 
+/** Statuses in which members' stakes are free to withdraw (the contract's withdrawStake checks the same). */
+const STAKE_RELEASED: readonly TaskStatusName[] = ["Settled", "Disputed", "Cancelled", "Abandoned"];
+
 /**
  * Returns the acting member's stake once the task is settled (or disputed, cancelled, abandoned).
  * @example const { amount } = await withdrawStake(ctx, 1n)
@@ -135,7 +139,7 @@ export async function withdrawStake(ctx: ChainContext, taskId: bigint): Promise<
   if (member.joinIndex === 0) throw new SettlementError(`${account.address} is not a member of task ${taskId}: it has no stake there`, "not-member");
   if (member.slashed) throw new SettlementError(`${account.address}'s stake in task ${taskId} was slashed for a missed round: it went to the reward pool`, "nothing-to-withdraw");
   if (member.stakeWithdrawn) throw new SettlementError(`${account.address} already withdrew its stake from task ${taskId}`, "nothing-to-withdraw");
-  if (!["Settled", "Disputed", "Cancelled", "Abandoned"].includes(state.status)) {
+  if (!STAKE_RELEASED.includes(state.status)) {
     throw new SettlementError(`stakes of task ${taskId} stay locked while it is ${state.status}: withdraw after it is settled (or cancelled/abandoned)`, "wrong-status");
   }
   const receipt = await taskWrite(ctx, "withdrawStake", [taskId], `withdraw the stake from task ${taskId}`);

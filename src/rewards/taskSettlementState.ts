@@ -1,6 +1,8 @@
 import type { Address, Hex } from "viem";
 import type { ChainContext } from "../chain/client.ts";
-import { deadlineClock, readTaskParams, TASK_STATUS, type TaskParams, type TaskStatusName } from "../chain/tasks.ts";
+import { TASK_STATUS, type TaskStatusName } from "../chain/constants.ts";
+import { deadlineClock } from "../chain/deadlineClock.ts";
+import { readTaskParams, type TaskParams } from "../chain/tasks/readTaskParams.ts";
 
 /** What the chain says about a task's settlement right now (one place for every settlement pre-check). */
 export type TaskSettlementState = {

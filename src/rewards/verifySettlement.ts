@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
 import type { ChainContext } from "../chain/client.ts";
-import type { TaskStatusName } from "../chain/tasks.ts";
+import type { TaskStatusName } from "../chain/constants.ts";
 import type { ContentStore } from "../storage/types.ts";
 import { readPostedTable } from "./postedTable.ts";
 import { computeTaskPayouts } from "./settleTask.ts";

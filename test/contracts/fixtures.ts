@@ -2,26 +2,29 @@
 // Every test file calls `network.create()` once (a fresh chain) and `loadFixture(<named fixture>)` per test, so each
 // test starts from an EVM snapshot instead of redeploying.
 import assert from "node:assert/strict";
-import { getAddress, getContract, keccak256, toHex, type Abi, type Address, type Hex } from "viem";
+import { getAddress, getContract, keccak256, toHex, zeroAddress, zeroHash, type Abi, type Address, type Hex } from "viem";
 import { artifacts } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { PublicClient, WalletClient } from "@nomicfoundation/hardhat-viem/types";
 import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
+import { ENCRYPTION, PARAM as PARAM_NAMES, TASK_KIND, TASK_STATUS, TERM as TERM_NAMES } from "../../src/chain/constants.ts";
 import { PUBLIC_TERM_LIMITS } from "../../src/chain/termLimits.ts";
 
-export const STATUS = { None: 0, Open: 1, Running: 2, Finished: 3, Settled: 4, Disputed: 5, Cancelled: 6, Abandoned: 7 } as const;
-export const KIND = { FL: 0, FHE: 1 } as const;
-export const ENC = { None: 0, CKKS: 1 } as const;
+/** The contracts' enums as name → value maps, from the generated constants (so tests never retype them). */
+type ValuesOf<names extends readonly string[]> = {
+  readonly [i in keyof names as i extends `${number}` ? names[i] & string : never]: i extends `${infer value extends number}` ? value : never;
+};
+const valuesOf = <const names extends readonly string[]>(names: names) => Object.fromEntries(names.map((name, value) => [name, value])) as ValuesOf<names>;
+export const STATUS = valuesOf(TASK_STATUS);
+export const KIND = valuesOf(TASK_KIND);
+export const ENC = valuesOf(ENCRYPTION);
 /** ITrainingTasks.Param: what TrainingTasksInvalidParam names. */
-export const PARAM = {
-  RewardToken: 0, Aggregator: 1, ModelRoot: 2, Budget: 3, Escrow: 4, Rounds: 5, JoinDeadline: 6, Bps: 7, Decay: 8, Schema: 9,
-  Nodes: 10, FheInputs: 11, Samples: 12, TermLimits: 13,
-} as const;
+export const PARAM = valuesOf(PARAM_NAMES);
 /** ITrainingTasks.Term: what TrainingTasksTermOutOfRange names. */
-export const TERM = { JoinPeriod: 0, RoundDuration: 1, RevealDuration: 2, AggregatorWindow: 3, ChallengeWindow: 4, ClaimPeriod: 5 } as const;
+export const TERM = valuesOf(TERM_NAMES);
 
-export const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
-export const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
+export const ZERO_HASH: Hex = zeroHash;
+export const ZERO_ADDRESS: Address = zeroAddress;
 export const UINT128_MAX = (1n << 128n) - 1n;
 
 /** A deterministic non-zero bytes32 for a label (roots, keys, hashes in tests). */
@@ -67,7 +70,8 @@ export async function deploy<const TAbi extends Abi>(connection: Connection, nam
 }
 
 // The contract's parameter shapes, shared with the library (src/chain/tasks.ts).
-import type { FheInput, TaskParams } from "../../src/chain/tasks.ts";
+import type { FheInput } from "../../src/chain/tasks/createTask.ts";
+import type { TaskParams } from "../../src/chain/tasks/readTaskParams.ts";
 export type { FheInput, TaskParams };
 
 /** The committed values of a dataset registered by the fixture. */

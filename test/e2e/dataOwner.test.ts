@@ -6,7 +6,7 @@ import path from "node:path";
 import { cliRunner, runCli, tempHome, jsonOf, expectExit } from "../helpers/cli.ts";
 import { projectRoot, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { connect } from "../../src/chain/client.ts";
-import { readDataset } from "../../src/chain/tasks.ts";
+import { readDataset } from "../../src/chain/datasets/readDataset.ts";
 import { localStore, getJson } from "../../src/storage/index.ts";
 import { parseManifest } from "../../src/data/index.ts";
 

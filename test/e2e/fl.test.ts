@@ -6,11 +6,19 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, stat, writeFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { hexToBytes, type Address, type Hex } from "viem";
+import { hexToBytes, type Address, type ContractEventArgs, type ContractEventName, type Hex } from "viem";
 import { rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
-import { connect, write, type ChainContext } from "../../src/chain/client.ts";
-import { getEvents } from "../../src/chain/events.ts";
-import { joinTask, readDataset, readRound, readTask, registerDataset, retireDataset, taskWrite, updateDataset } from "../../src/chain/tasks.ts";
+import { connect, type ChainContext } from "../../src/chain/client.ts";
+import { write } from "../../src/chain/write.ts";
+import { getEvents } from "../../src/chain/getEvents.ts";
+import { readDataset } from "../../src/chain/datasets/readDataset.ts";
+import { registerDataset } from "../../src/chain/datasets/registerDataset.ts";
+import { retireDataset } from "../../src/chain/datasets/retireDataset.ts";
+import { updateDataset } from "../../src/chain/datasets/updateDataset.ts";
+import { joinTask } from "../../src/chain/tasks/joinTask.ts";
+import { readRound } from "../../src/chain/tasks/readRound.ts";
+import { readTask } from "../../src/chain/tasks/readTask.ts";
+import { taskWrite } from "../../src/chain/tasks/taskWrite.ts";
 import { buildManifest, fitStandardizer, loadRows, loadSchema, splitBy, standardize, standardizedCsv, trainTestSplit, validateRows } from "../../src/data/index.ts";
 import type { RawRow, Schema, StandardizationStats } from "../../src/data/index.ts";
 import {
@@ -92,7 +100,7 @@ async function registerNodeData(owner: number, rows: RawRow[], label: string): P
   return datasetId;
 }
 
-const events = (eventName: string, args: Record<string, unknown>) =>
+const events = <eventName extends ContractEventName<typeof trainingTasksAbi>>(eventName: eventName, args: ContractEventArgs<typeof trainingTasksAbi, eventName>) =>
   getEvents(reader, { address: chain.addresses.trainingTasks, abi: trainingTasksAbi, eventName, args });
 
 async function createTask(rounds: number, maxNodes: number, specFile = "specs/penguins-logreg.json", schemaRef = "1"): Promise<bigint> {
@@ -399,7 +407,7 @@ describe("federated learning end to end", () => {
 
     // Submissions the contract would refuse are refused in simulation: nothing is sent (the nonce stays).
     const fourthNonce = await chain.publicClient.getTransactionCount({ address: addr(FOURTH) });
-    const root = `0x${"11".repeat(32)}`;
+    const root: Hex = `0x${"11".repeat(32)}`;
     await assert.rejects(taskWrite(ctx(FOURTH), "submitUpdate", [taskId, 3, root, 10n], "submit"), /TrainingTasksWrongRound/);
     // Only waiting for the submit deadline: move chain time instead of sleeping.
     await chain.increaseTime(ROUND_S + 1);

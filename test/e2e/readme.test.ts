@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { rewardTokenAbi } from "../../src/chain/abis.ts";
 import { connect, type ChainContext } from "../../src/chain/client.ts";
-import { readTask } from "../../src/chain/tasks.ts";
+import { readTask } from "../../src/chain/tasks/readTask.ts";
 import { projectRoot, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { spawnGroup, type Spawned } from "../helpers/processes.ts";
 

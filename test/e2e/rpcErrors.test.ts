@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { rm } from "node:fs/promises";
-import { zeroAddress } from "viem";
+import { zeroAddress, zeroHash } from "viem";
 import { writeDeployment } from "../../src/chain/deployments.ts";
 import { runCli, tempHome } from "../helpers/cli.ts";
 import { freePort } from "../helpers/processes.ts";
@@ -16,7 +16,7 @@ describe("RPC errors name the URL and the cause", () => {
   before(async () => {
     root = await tempHome("2pm-rpc-root-");
     for (const [i, contractName] of ["DatasetIndex", "TrainingTasks", "RewardToken"].entries()) {
-      await writeDeployment(root, "localhost", { contractName, chainId: 31337, address: `0x${String(i + 1).padStart(40, "0")}`, transactionHash: `0x${"0".repeat(64)}`, blockNumber: 1, abi: [] });
+      await writeDeployment(root, "localhost", { contractName, chainId: 31337, address: `0x${String(i + 1).padStart(40, "0")}`, transactionHash: zeroHash, blockNumber: 1, abi: [] });
     }
     // An RPC behind an authenticating proxy, with a wrong key.
     server = createServer((_req, res) => res.writeHead(401, { "content-type": "application/json" }).end('{"error":"invalid api key"}'));

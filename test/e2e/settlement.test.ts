@@ -9,8 +9,15 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { keccak256, toHex, type Address, type Hex } from "viem";
 import { rewardTokenAbi } from "../../src/chain/abis.ts";
-import { connect, write, type ChainContext } from "../../src/chain/client.ts";
-import { chainTime, createTask, joinTask, registerDataset, registerSchema, taskWrite, type TaskParams } from "../../src/chain/tasks.ts";
+import { connect, type ChainContext } from "../../src/chain/client.ts";
+import { write } from "../../src/chain/write.ts";
+import { chainTime } from "../../src/chain/chainTime.ts";
+import { registerDataset } from "../../src/chain/datasets/registerDataset.ts";
+import { registerSchema } from "../../src/chain/datasets/registerSchema.ts";
+import { createTask } from "../../src/chain/tasks/createTask.ts";
+import { joinTask } from "../../src/chain/tasks/joinTask.ts";
+import type { TaskParams } from "../../src/chain/tasks/readTaskParams.ts";
+import { taskWrite } from "../../src/chain/tasks/taskWrite.ts";
 import { buildManifest, fitStandardizer, loadRows, loadSchema, schemaHash, splitBy, standardize, standardizedCsv, validateRows } from "../../src/data/index.ts";
 import type { RawRow, Schema } from "../../src/data/index.ts";
 import {

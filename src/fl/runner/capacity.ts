@@ -1,38 +1,15 @@
 // The fixed-point capacity checks made before anything is sent: `2pm task create` against the rows the schema's
 // datasets could bring, `2pm node run` against the rows already joined plus its own. Both apply sampleFit.
 import type { Address } from "viem";
-import { datasetIndexAbi } from "../../chain/abis.ts";
 import type { ChainContext } from "../../chain/client.ts";
-import { getEvents } from "../../chain/events.ts";
-import { readDataset, type TaskMember } from "../../chain/tasks.ts";
+import { readSchemaDatasets, type SchemaDataset } from "../../chain/events/readDatasetVersions.ts";
+import { readDataset } from "../../chain/datasets/readDataset.ts";
+import type { TaskMember } from "../../chain/tasks/readTask.ts";
 import { capacityAdvice, sampleFit, type FixedPointConfig, type SampleFitReturnType } from "../capacity.ts";
 import { FixedPointOverflowError } from "../errors.ts";
 import { membersRows } from "./chainView.ts";
 
 const count = (n: number | bigint) => n.toLocaleString("en-US");
-
-export type SchemaDataset = { datasetId: bigint; owner: Address; rows: bigint };
-
-/**
- * The active (not retired) datasets registered under a schema, with the rows of their current version, from the
- * DatasetIndex events (what the indexer sees): DatasetRegistered by schema, the last DatasetUpdated, DatasetRetired.
- *
- * @example
- * const datasets = await schemaDatasets(ctx, 1n)
- */
-export async function schemaDatasets(ctx: ChainContext, schemaId: bigint): Promise<SchemaDataset[]> {
-  const address = ctx.deployments.datasetIndex.address;
-  const registered = await getEvents(ctx, { address, abi: datasetIndexAbi, eventName: "DatasetRegistered", args: { schemaId } });
-  if (!registered.length) return [];
-  const byId = new Map(registered.map((l) => [l.args.datasetId as bigint, { datasetId: l.args.datasetId as bigint, owner: l.args.owner as Address, rows: l.args.rows as bigint }]));
-  // Neither event is indexed by schema: read them all and keep this schema's (logs come in chain order: last wins).
-  for (const l of await getEvents(ctx, { address, abi: datasetIndexAbi, eventName: "DatasetUpdated" })) {
-    const dataset = byId.get(l.args.datasetId as bigint);
-    if (dataset) dataset.rows = l.args.rows as bigint;
-  }
-  for (const l of await getEvents(ctx, { address, abi: datasetIndexAbi, eventName: "DatasetRetired" })) byId.delete(l.args.datasetId as bigint);
-  return [...byId.values()];
-}
 
 /** "the 3 largest datasets" (or "the 2 active datasets" when fewer than maxNodes exist). */
 export function datasetsPhrase(n: number, maxNodes: number): string {
@@ -54,7 +31,7 @@ export type TaskCapacity = SampleFitReturnType & {
  */
 export async function checkTaskCapacity(ctx: ChainContext, parameters: { spec: FixedPointConfig; schemaId: bigint; maxNodes: number }): Promise<TaskCapacity> {
   const { spec, schemaId, maxNodes } = parameters;
-  const datasets = (await schemaDatasets(ctx, schemaId))
+  const datasets = (await readSchemaDatasets(ctx, schemaId))
     .sort((a, b) => (a.rows === b.rows ? Number(a.datasetId - b.datasetId) : a.rows > b.rows ? -1 : 1))
     .slice(0, maxNodes);
   const fit = sampleFit(spec, datasets.map((d) => d.rows));

@@ -1,10 +1,14 @@
 // Chain + storage reads shared by the node and aggregator loops: the task's spec, the member set of a round
 // attempt, the global model a round starts from, and a chain clock.
 import { createPublicClient, http, zeroHash, type Address, type Hex } from "viem";
-import { datasetIndexAbi, trainingTasksAbi } from "../../chain/abis.ts";
+import { datasetIndexAbi } from "../../chain/abis.ts";
 import type { ChainContext } from "../../chain/client.ts";
-import { getEvents } from "../../chain/events.ts";
-import { readDataset, type TaskMember, type TaskParams } from "../../chain/tasks.ts";
+import { TASK_STATUS, type TaskStatusName } from "../../chain/constants.ts";
+import { readMemberSlashes, readRoundFinalizations, readRoundStarts } from "../../chain/events/readRoundEvents.ts";
+import { getEvents } from "../../chain/getEvents.ts";
+import { readDataset } from "../../chain/datasets/readDataset.ts";
+import type { TaskMember } from "../../chain/tasks/readTask.ts";
+import type { TaskParams } from "../../chain/tasks/readTaskParams.ts";
 import { parseSchema, schemaHash, type Schema } from "../../data/schema.ts";
 import type { ContentStore } from "../../storage/types.ts";
 import { FlError } from "../errors.ts";
@@ -44,8 +48,8 @@ export function pollReporter(onEvent: (event: { type: "waiting"; reason: string 
   };
 }
 
-/** Task statuses after which the FL loops stop. */
-export const TERMINAL_STATUSES = ["Finished", "Settled", "Disputed", "Cancelled", "Abandoned"] as const;
+/** Task statuses after which the FL loops stop: every status the contract orders after Running. */
+export const TERMINAL_STATUSES: readonly TaskStatusName[] = TASK_STATUS.slice(TASK_STATUS.indexOf("Running") + 1);
 
 /** A model spec stored by root (the task's `modelRoot`). */
 export async function loadTaskSpec(store: ContentStore, modelRoot: Hex): Promise<ModelSpec> {
@@ -76,19 +80,17 @@ export async function loadChainSchema(ctx: ChainContext, store: ContentStore, sc
  * attempt's RoundStarted block (the contract counts active members at that moment).
  */
 export async function attemptMembers(ctx: ChainContext, taskId: bigint, round: number, attempt: number, members: readonly TaskMember[]): Promise<SaMember[]> {
-  const address = ctx.deployments.trainingTasks.address;
-  const started = (await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "RoundStarted", args: { taskId, round } }))
-    .find((l) => Number(l.args.attempt) === attempt);
+  const started = (await readRoundStarts(ctx, { taskId, round })).find((s) => s.attempt === attempt);
   if (!started) throw new FlError(`Round ${round} attempt ${attempt} of task ${taskId} has not started.`);
   const slashed = new Set(
-    (await getEvents(ctx, { address, abi: trainingTasksAbi, eventName: "MemberSlashed", args: { taskId } }))
-      .filter((l) => l.blockNumber! <= started.blockNumber!)
-      .map((l) => (l.args.node as string).toLowerCase()),
+    (await readMemberSlashes(ctx, { taskId }))
+      .filter((s) => s.blockNumber <= started.blockNumber)
+      .map((s) => s.node.toLowerCase()),
   );
   const set = members
     .filter((m) => !slashed.has(m.node.toLowerCase()))
     .map((m) => ({ address: m.node.toLowerCase() as Address, publicKey: m.saPublicKey.toLowerCase() as Hex }));
-  const expected = Number(started.args.members);
+  const expected = started.members;
   if (set.length !== expected)
     throw new FlError(`Round ${round} attempt ${attempt} started with ${expected} members but ${set.length} are derivable from the events.`);
   return set;
@@ -128,8 +130,8 @@ export async function membersRows(ctx: ChainContext, members: readonly TaskMembe
 
 /** The modelRoot of a finalized round (from RoundFinalized), or undefined. */
 export async function finalizedModelRoot(ctx: ChainContext, taskId: bigint, round: number): Promise<Hex | undefined> {
-  const [log] = await getEvents(ctx, { address: ctx.deployments.trainingTasks.address, abi: trainingTasksAbi, eventName: "RoundFinalized", args: { taskId, round } });
-  return log ? (log.args.modelRoot as Hex) : undefined;
+  const [finalized] = await readRoundFinalizations(ctx, { taskId, round });
+  return finalized?.modelRoot;
 }
 
 /**

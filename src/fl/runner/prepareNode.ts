@@ -1,6 +1,7 @@
 import type { Address, Hex } from "viem";
 import type { ChainContext } from "../../chain/client.ts";
-import { readDataset, readTask, type TaskView } from "../../chain/tasks.ts";
+import { readDataset } from "../../chain/datasets/readDataset.ts";
+import { readTask, type TaskView } from "../../chain/tasks/readTask.ts";
 import { loadRows } from "../../data/loadRows.ts";
 import { parseManifest, type Manifest } from "../../data/manifest.ts";
 import { schemaHash, type Schema } from "../../data/schema.ts";

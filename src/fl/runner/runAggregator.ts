@@ -1,6 +1,11 @@
 import type { Address, Hex } from "viem";
 import type { ChainContext } from "../../chain/client.ts";
-import { readReveals, readRound, readTask, readUpdates, taskWrite, type RoundInfo, type TaskStatusName } from "../../chain/tasks.ts";
+import { FL_MIN_SUBMISSIONS, MAX_ATTEMPTS, type TaskStatusName } from "../../chain/constants.ts";
+import { contractRevertOf } from "../../chain/contractErrors.ts";
+import { readReveals, readUpdates } from "../../chain/events/readRoundEvents.ts";
+import { readRound, type RoundInfo } from "../../chain/tasks/readRound.ts";
+import { readTask } from "../../chain/tasks/readTask.ts";
+import { taskWrite } from "../../chain/tasks/taskWrite.ts";
 import type { ContentStore } from "../../storage/types.ts";
 import { aggregateRound, type Exclusion, type RoundFailure, type RoundReveal, type RoundUpdateResult } from "../aggregateRound.ts";
 import { FlError } from "../errors.ts";
@@ -70,7 +75,7 @@ export async function collectRound(ctx: ChainContext, store: ContentStore, taskI
 
 /** Why an attempt the chain cannot finalize is re-run: too few submissions, or submitters that did not reveal. */
 async function unfinalizable(ctx: ChainContext, taskId: bigint, round: number, info: RoundInfo): Promise<{ reason: string; excluded: Exclusion[] }> {
-  if (info.submissions < 3) return { reason: `only ${info.submissions} of ${info.members} members submitted, 3 are needed`, excluded: [] };
+  if (info.submissions < FL_MIN_SUBMISSIONS) return { reason: `only ${info.submissions} of ${info.members} members submitted, ${FL_MIN_SUBMISSIONS} are needed`, excluded: [] };
   const revealed = new Set((await readReveals(ctx, taskId, round, info.attempt)).map((r) => r.node.toLowerCase()));
   const excluded = (await readUpdates(ctx, taskId, round, info.attempt))
     .filter((u) => !revealed.has(u.node.toLowerCase()))
@@ -99,7 +104,7 @@ async function dropInBatches(ctx: ChainContext, taskId: bigint, round: number, d
  * The aggregator's protocol loop: for the current round attempt, once it is finalizable on chain (every member
  * submitted, or after the submit deadline every submitter revealed), it collects the updates and reveals,
  * aggregates (unmasks the sum, FedAvg), stores the round model and calls finalizeRound with the samples-weighted
- * metrics. A round that cannot be finalized (unusable update, missing reveals, < 3 submissions) is re-run with
+ * metrics. A round that cannot be finalized (unusable update, missing reveals, < FL_MIN_SUBMISSIONS) is re-run with
  * restartRound once its reveal deadline passed. Returns the task's final status.
  *
  * @example
@@ -123,7 +128,7 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
   while (!signal?.aborted) {
     try {
       task = await readTask(ctx, taskId);
-      if (TERMINAL_STATUSES.includes(task.status as never)) {
+      if (TERMINAL_STATUSES.includes(task.status)) {
         onEvent({ type: "finished", status: task.status });
         return task.status;
       }
@@ -135,8 +140,8 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
         const key = `${round}/${info.attempt}`;
         const clockNow = await clock();
         const now = clockNow.block;
-        const allIn = info.submissions === info.members && info.submissions >= 3;
-        const revealed = now > info.submitDeadline && info.submissions >= 3 && info.reveals >= info.submissions;
+        const allIn = info.submissions === info.members && info.submissions >= FL_MIN_SUBMISSIONS;
+        const revealed = now > info.submitDeadline && info.submissions >= FL_MIN_SUBMISSIONS && info.reveals >= info.submissions;
         if (!failed.has(key) && (allIn || revealed)) {
           const members = await attemptMembers(ctx, taskId, round, info.attempt, task.members);
           const { updates, failures: bad, reveals, badReveals } = await collectRound(ctx, store, taskId, round, info.attempt);
@@ -177,8 +182,8 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
             const rest = await dropInBatches(ctx, taskId, round, dropped);
             await taskWrite(ctx, "restartRound", [taskId, rest], `restart round ${round}`);
           } catch (err) {
-            if (err instanceof Error && /TrainingTasksTooManyAttempts/.test(err.message))
-              throw new FlError(`Round ${round} could not be aggregated in 3 attempts: the task cannot progress and can be abandoned after the finalize deadline.`, { cause: err });
+            if (contractRevertOf(err)?.errorName === "TrainingTasksTooManyAttempts")
+              throw new FlError(`Round ${round} could not be aggregated in ${MAX_ATTEMPTS} attempts: the task cannot progress and can be abandoned after the finalize deadline.`, { cause: err });
             throw err;
           }
           failed.delete(key);

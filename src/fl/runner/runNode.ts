@@ -2,7 +2,13 @@ import { chmod, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Address, Hex } from "viem";
 import type { ChainContext } from "../../chain/client.ts";
-import { joinTask, readDataset, readRound, readTask, readUpdates, taskWrite, type TaskStatusName } from "../../chain/tasks.ts";
+import type { TaskStatusName } from "../../chain/constants.ts";
+import { readDataset } from "../../chain/datasets/readDataset.ts";
+import { readUpdates } from "../../chain/events/readRoundEvents.ts";
+import { joinTask } from "../../chain/tasks/joinTask.ts";
+import { readRound } from "../../chain/tasks/readRound.ts";
+import { readTask } from "../../chain/tasks/readTask.ts";
+import { taskWrite } from "../../chain/tasks/taskWrite.ts";
 import { writeFileAtomic } from "../../storage/atomicWrite.ts";
 import type { ContentStore } from "../../storage/types.ts";
 import { buildUpdate } from "../buildUpdate.ts";
@@ -107,7 +113,7 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
   if (BigInt(table.features.rows) > committed)
     throw new FlError(`The data has ${table.features.rows} rows but dataset ${mine?.datasetId ?? datasetId} commits ${committed}: train on the data registered as the dataset.`);
   if (!mine) {
-    if (TERMINAL_STATUSES.includes(task.status as never) || task.status === "Running")
+    if (TERMINAL_STATUSES.includes(task.status) || task.status === "Running")
       throw new FlError(`Task ${taskId} is ${task.status}: it no longer takes members.`);
     // Checked before the key is made and anything is staked; a member resuming is past this point.
     await checkJoinCapacity(ctx, { spec, taskId, members: task.members, datasetId });
@@ -141,7 +147,7 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
   while (!signal?.aborted) {
     try {
       task = await readTask(ctx, taskId);
-      if (TERMINAL_STATUSES.includes(task.status as never)) {
+      if (TERMINAL_STATUSES.includes(task.status)) {
         onEvent({ type: "finished", status: task.status });
         return task.status;
       }

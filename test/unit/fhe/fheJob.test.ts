@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { FHE_JOB_FORMAT, FheTaskError, fheJob, fheJobSchema, parseLinearModel } from "../../../src/chain/fheTask.ts";
+import { FHE_JOB_FORMAT, FheTaskError, fheJob, fheJobSchema, parseLinearModel } from "../../../src/fhe/runner/fheTask.ts";
 import { canonicalJson } from "../../../src/data/index.ts";
 
 describe("FHE job spec", () => {

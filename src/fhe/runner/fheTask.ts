@@ -1,17 +1,19 @@
 // FHE tasks (kind 1) on TrainingTasks: the job spec stored as the task's modelRoot, the checks on the encrypted
-// input datasets (same schema, same CKKS key, not retired) and the retrieval of their ciphertext files.
+// input datasets (same schema, same CKKS key, not retired) and the retrieval of their ciphertext files. Moved here
+// from src/chain (it reads storage and .fhed headers); its chain reads stay in src/chain (readFheInputs, readTask).
 import type { Address, Hex } from "viem";
 import { z } from "zod/v4";
-import { readFhedHeader } from "../fhe/fhedHeader.ts";
-import type { FhedHeader } from "../fhe/fhedHeader.ts";
-import type { StatOp } from "../fhe/resultHeader.ts";
-import { getJson } from "../storage/json.ts";
-import type { ContentStore } from "../storage/types.ts";
-import { trainingTasksAbi } from "./abis.ts";
-import type { ChainContext } from "./client.ts";
-import { ChainError } from "./errors.ts";
-import { getEvents } from "./events.ts";
-import { readDataset, readTask, type DatasetRecord, type FheInput, type TaskView } from "./tasks.ts";
+import type { ChainContext } from "../../chain/client.ts";
+import { readDataset, type DatasetRecord } from "../../chain/datasets/readDataset.ts";
+import { ChainError } from "../../chain/errors.ts";
+import { readFheInputs } from "../../chain/events/readFheInputs.ts";
+import type { FheInput } from "../../chain/tasks/createTask.ts";
+import { readTask, type TaskView } from "../../chain/tasks/readTask.ts";
+import { getJson } from "../../storage/json.ts";
+import type { ContentStore } from "../../storage/types.ts";
+import { readFhedHeader } from "../fhedHeader.ts";
+import type { FhedHeader } from "../fhedHeader.ts";
+import type { StatOp } from "../resultHeader.ts";
 
 export const FHE_JOB_FORMAT = "2pm-fhe-job/1";
 export const FHE_RESULT_FORMAT = "2pm-fhe-result/1";
@@ -102,7 +104,7 @@ export type FheTaskView = { task: TaskView; job: FheJob; keyId: Hex; datasets: D
 export async function readFheTask(ctx: ChainContext, store: ContentStore, taskId: bigint): Promise<FheTaskView> {
   const task = await readTask(ctx, taskId);
   if (task.params.kind !== 1) throw new FheTaskError(`task ${taskId} is a federated task, not an FHE task`);
-  const [set] = await getEvents(ctx, { address: ctx.deployments.trainingTasks.address, abi: trainingTasksAbi, eventName: "FheInputsSet", args: { taskId } });
+  const set = await readFheInputs(ctx, taskId);
   if (!set) throw new FheTaskError(`FHE task ${taskId} has no inputs on chain`);
   let job: FheJob;
   try {
@@ -112,8 +114,8 @@ export async function readFheTask(ctx: ChainContext, store: ContentStore, taskId
   }
   const datasets: DatasetRecord[] = [];
   // The versions the task committed to at creation (the contract checked them then), not a later update's.
-  for (const id of set.args.datasetIds as bigint[]) datasets.push(await readDataset(ctx, id, { blockNumber: set.blockNumber ?? undefined }));
-  return { task, job, keyId: set.args.keyId as Hex, datasets };
+  for (const id of set.datasetIds) datasets.push(await readDataset(ctx, id, { blockNumber: set.blockNumber }));
+  return { task, job, keyId: set.keyId, datasets };
 }
 
 export type FheCiphertext = { datasetId: bigint; owner: Address; bytes: Uint8Array; header: FhedHeader };

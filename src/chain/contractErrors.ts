@@ -1,0 +1,78 @@
+// The contracts' custom errors in one place: decoding a revert (from a viem error, or from our ChainError that wraps
+// one) into its error name and arguments, and the sentence a user reads for it. Code that reacts to a revert asks
+// for its name here instead of matching message text.
+import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex } from "viem";
+import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "./abis.ts";
+import { TASK_STATUS, TERM } from "./constants.ts";
+
+type ErrorNamesOf<abi extends readonly unknown[]> = Extract<abi[number], { type: "error" }> extends { name: infer name } ? name : never;
+
+/** Every custom error our contracts can revert with. */
+export type ContractErrorName = ErrorNamesOf<typeof trainingTasksAbi> | ErrorNamesOf<typeof datasetIndexAbi> | ErrorNamesOf<typeof rewardTokenAbi>;
+
+export type ContractRevert = { errorName: ContractErrorName; args: readonly unknown[] };
+
+const errorsAbi = [...trainingTasksAbi, ...datasetIndexAbi, ...rewardTokenAbi].filter((item) => item.type === "error");
+const knownNames = new Set<string>(errorsAbi.map((e) => e.name));
+
+/**
+ * The contract error behind `err` (a viem error, or anything whose `cause` chain holds one), or undefined when it is
+ * not a revert with one of our custom errors.
+ * @example if (contractRevertOf(err)?.errorName === "TrainingTasksTooManyAttempts") …
+ */
+export function contractRevertOf(err: unknown): ContractRevert | undefined {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    if (!(e instanceof BaseError)) continue;
+    const reverted = e.walk((x) => x instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
+    if (!reverted) continue;
+    if (reverted.data?.errorName && knownNames.has(reverted.data.errorName)) {
+      return { errorName: reverted.data.errorName as ContractErrorName, args: reverted.data.args ?? [] };
+    }
+    // Reverted in a call whose ABI lacks the error (e.g. a token's): decode the raw data against all of ours.
+    const raw = (reverted as { raw?: Hex }).raw;
+    if (raw && raw.length >= 10) {
+      try {
+        const decoded = decodeErrorResult({ abi: errorsAbi, data: raw });
+        return { errorName: decoded.errorName as ContractErrorName, args: decoded.args ?? [] };
+      } catch {}
+    }
+  }
+  return undefined;
+}
+
+const at = (seconds: unknown) => new Date(Number(seconds) * 1000).toISOString();
+const statusName = (status: unknown) => TASK_STATUS[Number(status)] ?? `status ${String(status)}`;
+
+/** What a user should understand from an error, when its name and arguments alone do not say it. */
+const EXPLANATIONS: { [name in ContractErrorName]?: (args: readonly unknown[]) => string } = {
+  TrainingTasksWrongStatus: ([taskId, status]) => `task ${taskId} is ${statusName(status)}`,
+  TrainingTasksUnknownTask: ([taskId]) => `task ${taskId} does not exist`,
+  TrainingTasksTooManyAttempts: ([, round, maxAttempts]) => `round ${round} already used its ${maxAttempts} attempts`,
+  TrainingTasksJoinClosed: ([, joinDeadline]) => `joining closed at ${at(joinDeadline)}`,
+  TrainingTasksTaskFull: ([, maxNodes]) => `the task already has its ${maxNodes} members`,
+  TrainingTasksRoundClosed: ([, round, deadline]) => `round ${round}'s window closed at ${at(deadline)}`,
+  TrainingTasksWrongRound: ([, round, currentRound]) => `round ${round} is not the current round (${currentRound})`,
+  TrainingTasksClaimsNotOpen: ([, claimsOpenAt]) => `claims open at ${at(claimsOpenAt)}`,
+  TrainingTasksClaimsClosed: ([, claimsCloseAt]) => `claims closed at ${at(claimsCloseAt)}`,
+  TrainingTasksChallengeWindowClosed: ([, claimsOpenAt]) => `the challenge window closed at ${at(claimsOpenAt)}`,
+  TrainingTasksTooEarly: ([, notBefore]) => `not before ${at(notBefore)}`,
+  TrainingTasksNotEnoughSubmissions: ([, round, submissions, required]) => `round ${round} has ${submissions} submissions, ${required} are needed`,
+  TrainingTasksTermOutOfRange: ([term, value, min, max]) => `${TERM[Number(term)] ?? `term ${term}`} ${value} is outside this deployment's limits [${min}, ${max}]`,
+  DatasetIndexRetired: ([datasetId]) => `dataset ${datasetId} is retired`,
+  DatasetIndexUnknownDataset: ([datasetId]) => `dataset ${datasetId} does not exist`,
+  ERC20InsufficientBalance: ([, balance, needed]) => `the token balance is ${balance}, ${needed} is needed`,
+  ERC20InsufficientAllowance: ([, allowance, needed]) => `the token allowance is ${allowance}, ${needed} is needed`,
+};
+
+const formatArg = (a: unknown) => (typeof a === "bigint" ? a.toString() : String(a));
+
+/**
+ * One line for a revert: the error with its arguments (what the contract says, greppable), then what it means when
+ * that is not plain from the name.
+ * @example describeRevert({ errorName: "TrainingTasksWrongStatus", args: [1n, 3] }) // "TrainingTasksWrongStatus(1, 3): task 1 is Finished"
+ */
+export function describeRevert(revert: ContractRevert): string {
+  const call = `${revert.errorName}(${revert.args.map(formatArg).join(", ")})`;
+  const explain = EXPLANATIONS[revert.errorName];
+  return explain ? `${call}: ${explain(revert.args)}` : call;
+}
