@@ -526,6 +526,10 @@ md += `
   than 1,000 leaves (10 levels). The rest is fixed: 4 cold reads in TrainingTasks (claim window: token | opensAt |
   open; the bitmap word; payoutRoot; payoutTotal | claimed) and the token's two balance slots.
 - settle writes three fresh slots (payoutRoot, payoutTotal | claimed, the claim window) and nothing per participant.
+- TrainingTasks calls its linked libraries (TaskTerms, TaskJoin, RoundFinalize, Settlement) by DELEGATECALL: a cold
+  account access plus ABI encoding, ~1.4k–3.4k gas per call (createTask makes two: ~7.2k), the price of fitting
+  EIP-170 (24,162 → 16,139 deployed bytes). submitUpdate, revealSeeds and claim stay inlined. Per-function figures
+  and their history: snapshots/gas.json (checked by `npm test`).
 `;
 await writeAtomic(path.join(resultsDir, "gas.md"), md);
 
