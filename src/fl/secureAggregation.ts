@@ -8,7 +8,7 @@ import { z } from "zod/v4";
 import { SecureAggregationError, UpdateFormatError } from "./errors.ts";
 
 /**
- * Pairwise-mask secure aggregation (DESIGN.md "Federated learning"): node i sends
+ * Pairwise-mask secure aggregation (docs/design.md#federated-learning-rounds-with-secure-aggregation): node i sends
  * y_i = x_i + Σ_{j>i} PRG(s_ij,r) − Σ_{j<i} PRG(s_ij,r) (mod 2^32), members ordered by ascending lowercase address,
  * s_ij,r = HKDF-SHA256(X25519(sk_i, pk_j), salt = taskId as 32-byte BE, info = "2pm-sa/round/<round>/<attempt>"),
  * PRG = the ChaCha20 keystream (key s_ij,r, zero nonce) read as little-endian uint32. The masks cancel in Σ y_i;
