@@ -14,7 +14,7 @@ import { blockHash, chainClient, readFingerprint, type Fingerprint, type GuardCh
 import { guardPglite } from "./chainGuard/pglite.ts";
 import { guardPostgres } from "./chainGuard/postgres.ts";
 
-export type { ChainResetPolicy, Fingerprint, GuardChainParameters, GuardDatabase } from "./chainGuard/fingerprint.ts";
+export type { ChainResetPolicy, GuardChainParameters, GuardDatabase } from "./chainGuard/fingerprint.ts";
 
 /** Stop signal raised by the watchdog (Ponder turns an uncaught error into a graceful exit with code 75). */
 export class ChainResetError extends Error {
