@@ -1,4 +1,4 @@
-// The part of node-postgres (a Ponder dependency, shipped without types) that lib/chainGuard.ts uses.
+// The part of node-postgres (a Ponder dependency, shipped without types) that lib/chainGuard/postgres.ts uses.
 declare module "pg" {
   export class Client {
     constructor(options: { connectionString?: string });

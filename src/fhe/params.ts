@@ -11,7 +11,7 @@ export type FheParams = {
   scale: number;
 };
 
-/** The project's parameters (DESIGN.md): N=8192, [60,40,40,60], scale 2^40 — 128-bit secure, depth 2. */
+/** The project's parameters (docs/design.md#fhe-tasks): N=8192, [60,40,40,60], scale 2^40 — 128-bit secure, depth 2. */
 export const DEFAULT_FHE_PARAMS: FheParams = Object.freeze({
   polyModulusDegree: 8192,
   coeffModulusBits: Object.freeze([60, 40, 40, 60]) as readonly number[],

@@ -3,7 +3,9 @@ import { RoundAggregationError } from "./errors.ts";
 import { applyDelta, fedAvg, sumUpdates } from "./fedAvg.ts";
 import { checkParams, modelLayout } from "./model.ts";
 import type { ModelSpec } from "./modelSpec.ts";
-import { unmaskSum, type RevealFile, type SaMember, type SeedReveal } from "./secureAggregation.ts";
+import type { SaMember, SeedReveal } from "./secureAggregation/masking.ts";
+import { unmaskSum } from "./secureAggregation/recovery.ts";
+import type { RevealFile } from "./secureAggregation/revealFile.ts";
 import { assertSumFits } from "./capacity.ts";
 import type { Update } from "./updateCodec.ts";
 

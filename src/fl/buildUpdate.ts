@@ -1,7 +1,8 @@
 import type { Address } from "viem";
 import { FlError } from "./errors.ts";
 import type { ModelSpec } from "./modelSpec.ts";
-import { maskUpdate, type SaCache, type SaMember, type SaSelf } from "./secureAggregation.ts";
+import type { SaCache } from "./secureAggregation/keyAgreement.ts";
+import { maskUpdate, type SaMember, type SaSelf } from "./secureAggregation/masking.ts";
 import type { TrainLocalReturnType } from "./trainLocal.ts";
 import { encodeUpdate, modelDelta, quantizeUpdate, type Update } from "./updateCodec.ts";
 

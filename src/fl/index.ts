@@ -20,30 +20,14 @@ export {
   UPDATE_VERSION,
 } from "./updateCodec.ts";
 export type { QuantizeUpdateParameters, Update, UpdateHeader } from "./updateCodec.ts";
-export {
-  saKeyPair,
-  saPublicKey,
-  createSaCache,
-  pairSeed,
-  maskStream,
-  maskUpdate,
-  revealSeedsFor,
-  unmaskSum,
-  encodeReveal,
-  decodeReveal,
-} from "./secureAggregation.ts";
-export type {
-  SaKeyPair,
-  SaMember,
-  SaSelf,
-  SaCache,
-  SeedReveal,
-  RevealFile,
-  PairSeedParameters,
-  MaskUpdateParameters,
-  RevealSeedsForParameters,
-  UnmaskSumParameters,
-} from "./secureAggregation.ts";
+export { saKeyPair, saPublicKey, createSaCache, pairSeed, maskStream } from "./secureAggregation/keyAgreement.ts";
+export type { SaKeyPair, SaCache, PairSeedParameters } from "./secureAggregation/keyAgreement.ts";
+export { maskUpdate, revealSeedsFor } from "./secureAggregation/masking.ts";
+export type { SaMember, SaSelf, SeedReveal, MaskUpdateParameters, RevealSeedsForParameters } from "./secureAggregation/masking.ts";
+export { unmaskSum } from "./secureAggregation/recovery.ts";
+export type { UnmaskSumParameters } from "./secureAggregation/recovery.ts";
+export { encodeReveal, decodeReveal } from "./secureAggregation/revealFile.ts";
+export type { RevealFile } from "./secureAggregation/revealFile.ts";
 export { sumUpdates, fedAvg, applyDelta } from "./fedAvg.ts";
 export { aggregateRound, updateNormBound } from "./aggregateRound.ts";
 export type {

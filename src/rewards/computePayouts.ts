@@ -138,7 +138,7 @@ function fheShares(inputs: FheRewardInputs, computePool: bigint, dataPool: bigin
 }
 
 /**
- * Computes every payout of a task: the pure distribution algorithm of DESIGN.md "Rewards" (docs/rewards.md).
+ * Computes every payout of a task: the pure distribution algorithm of docs/design.md#rewards (docs/rewards.md).
  *
  * Pool = budget + slashed; D = floor(Pool·δ), C = Pool − D; round r gets floor(C·w_r) and floor(D·v_r) with
  * w_r ∝ γc^(r−1), v_r ∝ γd^(r−1); compute goes pro rata by samples, data pro rata by rows × q_i with

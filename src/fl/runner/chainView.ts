@@ -15,7 +15,7 @@ import { FlError } from "../errors.ts";
 import { initParams } from "../model.ts";
 import { parseModelSpec, type ModelSpec } from "../modelSpec.ts";
 import { decodeRoundModel } from "../roundModel.ts";
-import type { SaMember } from "../secureAggregation.ts";
+import type { SaMember } from "../secureAggregation/masking.ts";
 
 /** The loops' consecutive failed polls (chain or RPC errors) after which they give up and rethrow. */
 const MAX_FAILED_POLLS = 300;

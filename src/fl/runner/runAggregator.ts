@@ -11,7 +11,7 @@ import { aggregateRound, type Exclusion, type RoundFailure, type RoundReveal, ty
 import { FlError } from "../errors.ts";
 import type { ModelSpec } from "../modelSpec.ts";
 import { encodeRoundModel } from "../roundModel.ts";
-import { decodeReveal } from "../secureAggregation.ts";
+import { decodeReveal } from "../secureAggregation/revealFile.ts";
 import { decodeUpdate } from "../updateCodec.ts";
 import { attemptMembers, createChainClock, globalModel, loadTaskSpec, missedMembers, pollReporter, TERMINAL_STATUSES, toE6, uncachedContext } from "./chainView.ts";
 

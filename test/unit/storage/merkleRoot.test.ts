@@ -5,9 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { MemData } from "@0glabs/0g-ts-sdk";
 import fc from "fast-check";
-import { keccakP, keccak_256 } from "@noble/hashes/sha3.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import { StorageError, merkleRoot, merkleRootOfFile } from "../../../src/storage/index.ts";
-import { keccakF1600 } from "../../../src/storage/keccakF1600.ts";
 
 /** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
 function bytesOf(size: number, seed: number): Uint8Array {
@@ -30,19 +29,6 @@ async function sdkRoot(bytes: Uint8Array): Promise<string | null | undefined> {
 
 const MiB = 1 << 20;
 const SIZES = [1, 255, 256, 257, 4096, 262143, 262144, 262145, MiB + 3, 3 * 262144 + 1000, 4 * MiB + 1];
-
-describe("keccakF1600", () => {
-  test("equals @noble/hashes keccakP on random states", () => {
-    for (let seed = 1; seed <= 20; seed++) {
-      const bytes = bytesOf(200, seed);
-      const ours = new Int32Array(bytes.slice().buffer);
-      const theirs = new Uint32Array(bytes.slice().buffer);
-      keccakF1600(ours);
-      keccakP(theirs, 24);
-      assert.deepEqual(new Uint32Array(ours.buffer), theirs);
-    }
-  });
-});
 
 describe("merkleRoot", () => {
   let dir: string;
