@@ -85,7 +85,7 @@ test("the dashboard shows the demo's task and payout numbers that GraphQL return
     };
     const { task } = await graphql(`{ task(id: "${report.flTaskId}") { claimed rounds(orderBy: "round", orderDirection: "asc") { items { round accuracy } } } }`);
     const claimedCell = page.locator(`[data-task-claimed="${report.flTaskId}"]`);
-    await claimedCell.waitFor({ timeout: 15_000 });
+    await claimedCell.waitFor({ timeout: 120_000 }); // the page's first GraphQL fetch; slow under load
     assert.equal(await claimedCell.textContent(), String(BigInt(task.claimed) / 10n ** 18n) + fraction(BigInt(task.claimed)));
     for (const r of task.rounds.items) {
       assert.equal(await page.locator(`[data-accuracy-round="${r.round}"]`).textContent(), `${(r.accuracy * 100).toFixed(1)}%`);

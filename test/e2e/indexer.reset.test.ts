@@ -7,6 +7,10 @@ import { existsSync } from "node:fs";
 import { startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 import { actor, h, startIndexer, startRpcProxy, type Indexer, type RpcProxy } from "../helpers/indexer.ts";
 
+// Only against a hang (e.g. an indexer that never exits): every step inside waits for its own condition, and on a
+// loaded machine a step may take minutes.
+const HANG_GUARD_MS = 600_000;
+
 let chainA: LocalChain;
 let chainB: LocalChain | undefined;
 let proxy: RpcProxy;
@@ -31,7 +35,7 @@ after(async () => {
   await chainB?.stop();
 });
 
-test("a running indexer stops with exit code 75 when the node behind its RPC URL is replaced", { timeout: 120_000 }, async () => {
+test("a running indexer stops with exit code 75 when the node behind its RPC URL is replaced", { timeout: HANG_GUARD_MS }, async () => {
   await actor(chainA, 5).registerSchema(h("schema:A"), "0g://A");
   await indexer.waitForBlock();
   assert.deepEqual(await schemaUris(indexer), ["0g://A"]);
@@ -44,7 +48,7 @@ test("a running indexer stops with exit code 75 when the node behind its RPC URL
   assert.match(indexer.output(), /chain reset detected on localhost while indexing: block \d+ is now 0x[0-9a-f]{64}/);
 });
 
-test("a restart on the reset chain refuses with INDEXER_ON_CHAIN_RESET=refuse and keeps the data", { timeout: 120_000 }, async () => {
+test("a restart on the reset chain refuses with INDEXER_ON_CHAIN_RESET=refuse and keeps the data", { timeout: HANG_GUARD_MS }, async () => {
   await assert.rejects(
     startIndexer({ chain: chainB!, rpcUrl: proxy.url, database: indexer.database, schema: indexer.schema, env: { INDEXER_ON_CHAIN_RESET: "refuse" } }),
     /the indexer exited \(code 1\)[\s\S]*chain reset detected on localhost \(chain 31337\): block \d+ is now 0x[0-9a-f]{64}, but the PGlite database .* was indexed from 0x[0-9a-f]{64}\. Restart with INDEXER_ON_CHAIN_RESET=wipe/,
@@ -52,7 +56,7 @@ test("a restart on the reset chain refuses with INDEXER_ON_CHAIN_RESET=refuse an
   assert.ok(existsSync(indexer.database.kind === "pglite" ? indexer.database.directory : ""), "nothing was deleted");
 });
 
-test("a restart on the reset chain wipes the stale data and indexes the new chain only (default on localhost)", { timeout: 120_000 }, async () => {
+test("a restart on the reset chain wipes the stale data and indexes the new chain only (default on localhost)", { timeout: HANG_GUARD_MS }, async () => {
   const previous = indexer;
   indexer = await startIndexer({ chain: chainB!, rpcUrl: proxy.url, database: previous.database, schema: previous.schema });
   assert.deepEqual(await schemaUris(indexer), ["0g://B1", "0g://B2"]);
