@@ -2,7 +2,8 @@
 // spawned: Ponder's workers, …), keeps the tail of its output for error messages, and is stopped on every exit path.
 import { spawn, type ChildProcess } from "node:child_process";
 
-export type Child = { name: string; process: ChildProcess; tail: () => string };
+/** `tail()` keeps the last 8 kB of output; `printed()` counts every byte (how `waitUntil` sees progress). */
+export type Child = { name: string; process: ChildProcess; tail: () => string; printed: () => number };
 
 /** Every child still running. */
 export const children = new Set<Child>();
@@ -10,10 +11,14 @@ export const children = new Set<Child>();
 export function startChild(name: string, cmd: string, argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Child {
   const proc = spawn(cmd, argv, { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let tail = "";
-  const keep = (d: Buffer) => (tail = (tail + d).slice(-8_000));
+  let printed = 0;
+  const keep = (d: Buffer) => {
+    printed += d.length;
+    tail = (tail + d).slice(-8_000);
+  };
   proc.stdout?.on("data", keep);
   proc.stderr?.on("data", keep);
-  const child = { name, process: proc, tail: () => tail };
+  const child = { name, process: proc, tail: () => tail, printed: () => printed };
   children.add(child);
   proc.once("exit", () => children.delete(child));
   return child;
@@ -41,13 +46,18 @@ export function lastLines(text: string, n = 15): string {
   return text.trim().split("\n").slice(-n).map((l) => `  ${l}`).join("\n");
 }
 
-/** Polls `check` until it holds; fails with the child's last lines when the child exits or the time is up. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, child: Child, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls `check` until it holds; fails with the child's last lines when the child exits or stalls: `stallMs` without
+ * a new byte of output. A stall limit rather than a deadline, so a busy machine only makes the start slower.
+ */
+export async function waitUntil(what: string, check: () => Promise<boolean>, child: Child, stallMs = 120_000): Promise<void> {
+  let seen = child.printed();
+  let deadline = Date.now() + stallMs;
   while (Date.now() < deadline) {
     if (hasExited(child)) throw new Error(`${what} exited (${child.process.exitCode ?? child.process.signalCode}):\n${lastLines(child.tail())}`);
     if (await check().catch(() => false)) return;
+    if (child.printed() !== seen) [seen, deadline] = [child.printed(), Date.now() + stallMs];
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s:\n${lastLines(child.tail())}`);
+  throw new Error(`${what} did not become ready (no output for ${stallMs / 1000} s):\n${lastLines(child.tail())}`);
 }
