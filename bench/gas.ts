@@ -529,7 +529,7 @@ md += `
 - TrainingTasks calls its linked libraries (TaskTerms, TaskJoin, RoundFinalize, Settlement) by DELEGATECALL: a cold
   account access plus ABI encoding, ~1.4k–3.4k gas per call (createTask makes two: ~7.2k), the price of fitting
   EIP-170 (24,162 → 16,139 deployed bytes). submitUpdate, revealSeeds and claim stay inlined. Per-function figures
-  and their history: snapshots/gas.json (checked by `npm test`).
+  and their history: snapshots/gas.json (checked by \`npm test\`).
 `;
 await writeAtomic(path.join(resultsDir, "gas.md"), md);
 
