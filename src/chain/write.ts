@@ -1,6 +1,6 @@
+import { BaseError, ContractFunctionRevertedError } from "viem";
 import type { Abi, Account, Address, ContractFunctionArgs, ContractFunctionName, ContractFunctionParameters, Hash, Hex, TransactionReceipt } from "viem";
 import { requireAccount, type ChainContext } from "./client.ts";
-import { contractRevertOf } from "./contractErrors.ts";
 import { ChainError, explainChainError } from "./errors.ts";
 
 type WriteMutability = "nonpayable" | "payable";
@@ -55,8 +55,10 @@ export async function write<
 /** explainChainError, plus "no gas money" when the RPC words it its own way and the account's balance is 0. */
 export async function explainWriteError(ctx: ChainContext, account: Account, err: unknown, what: string): Promise<ChainError> {
   const explained = explainChainError(err, what);
-  // RPCs word "no gas money" differently (Hardhat: "Missing or invalid parameters"): name it when the balance is 0.
-  if (!contractRevertOf(explained)) {
+  // RPCs word "no gas money" differently (Hardhat: "Missing or invalid parameters"): name it when the balance is 0,
+  // unless the contract itself refused the call (a named error or a reason: that is the answer).
+  const reverted = err instanceof BaseError ? (err.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null) : null;
+  if (!reverted?.data?.errorName && !reverted?.reason) {
     const balance = await ctx.publicClient.getBalance({ address: account.address }).catch(() => undefined);
     if (balance === 0n) return new ChainError(`${what}: account ${account.address} has no native token to pay for gas; fund it first`, { cause: err });
   }
