@@ -1,21 +1,6 @@
 // Generated from the compiler's AST (Hardhat build info) by scripts/gen-abis.ts (npm run build). Do not edit.
 // The contracts' constants and enums, so no other file retypes them.
 
-/** TrainingTasks._FL_MIN_SUBMISSIONS (TrainingTasks.sol, uint16). */
-export const FL_MIN_SUBMISSIONS = 3;
-
-/** TrainingTasks._BPS (TrainingTasks.sol, uint16). */
-export const BPS = 10000;
-
-/** TrainingTasks._MAX_ROUNDS (TrainingTasks.sol, uint16). */
-export const MAX_ROUNDS = 1000;
-
-/** TrainingTasks._MAX_ATTEMPTS (TrainingTasks.sol, uint16). */
-export const MAX_ATTEMPTS = 3;
-
-/** TrainingTasks._MAX_SAMPLES (TrainingTasks.sol, uint64). */
-export const MAX_SAMPLES = 281474976710655n;
-
 /** IDatasetIndex.Encryption (interfaces/IDatasetIndex.sol): member names by value. */
 export const ENCRYPTION = ["None","CKKS"] as const;
 export type EncryptionName = (typeof ENCRYPTION)[number];
@@ -35,3 +20,18 @@ export type TermName = (typeof TERM)[number];
 /** ITrainingTasks.Param (interfaces/ITrainingTasks.sol): member names by value. */
 export const PARAM = ["RewardToken","Aggregator","ModelRoot","Budget","Escrow","Rounds","JoinDeadline","Bps","Decay","Schema","Nodes","FheInputs","Samples","TermLimits"] as const;
 export type ParamName = (typeof PARAM)[number];
+
+/** RoundFinalize.MAX_ATTEMPTS (libraries/RoundFinalize.sol, uint16). */
+export const MAX_ATTEMPTS = 3;
+
+/** RoundSubmissions._MAX_SAMPLES (libraries/RoundSubmissions.sol, uint64). */
+export const MAX_SAMPLES = 281474976710655n;
+
+/** Task.FL_MIN_SUBMISSIONS (libraries/Task.sol, uint16). */
+export const FL_MIN_SUBMISSIONS = 3;
+
+/** TaskTerms._BPS (libraries/TaskTerms.sol, uint16). */
+export const BPS = 10000;
+
+/** TaskTerms._MAX_ROUNDS (libraries/TaskTerms.sol, uint16). */
+export const MAX_ROUNDS = 1000;
