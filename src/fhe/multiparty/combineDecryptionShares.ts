@@ -15,7 +15,7 @@ import type { SealScope } from "../seal.ts";
 import type { OnProgress } from "../types.ts";
 import { openCommitteeKeys } from "./assembleCommitteeKeys.ts";
 import { blobDigests, openCommitteeFile } from "./files.ts";
-import { SMUDGING_SIGMA, smudgingErrorBound } from "./params.ts";
+import { smudgingErrorBound, smudgingSigma } from "./params.ts";
 import { ciphertextWords, writeWords } from "./sealBytes.ts";
 
 export type CombineDecryptionSharesParameters = {
@@ -49,6 +49,7 @@ export async function combineDecryptionShares(
   assertKey("result", result.keyId, committee.keyId);
   assertParams("result", result.params, ctx);
   const digests = blobDigests(container);
+  const sigmas = result.entries.map((_, i) => smudgingSigma(result, i));
   const byMember = new Array<Uint8Array[] | undefined>(committee.members);
   for (const bytes of params.shares) {
     const { header, container: share } = openCommitteeFile(plainBytes(bytes), "decryptionShare");
@@ -66,9 +67,9 @@ export async function combineDecryptionShares(
     if (header.ciphertexts.length !== digests.length || header.ciphertexts.some((d, i) => d !== digests[i]) || share.count !== digests.length) {
       throw new FheError(`The decryption share of member ${header.member} is of another result; ask for a share of this one.`);
     }
-    if (header.smudgingSigma !== SMUDGING_SIGMA) {
+    if (header.smudgingSigmas.length !== sigmas.length || header.smudgingSigmas.some((s, i) => s !== sigmas[i])) {
       throw new FheError(
-        `The decryption share of member ${header.member} used smudging noise σ = ${header.smudgingSigma}, not this library's ${SMUDGING_SIGMA}.`,
+        `The decryption share of member ${header.member} used other smudging noise than this library's; it is refused.`,
       );
     }
     if (byMember[header.member]) throw new FheError(`Two decryption shares of member ${header.member}; give each member's once.`);
@@ -93,7 +94,9 @@ export async function combineDecryptionShares(
     scope.add(scope.add(new ctx.seal.KeyGenerator(ctx.context)).secretKey()).saveToArray(ctx.seal.ComprModeType.none) as Uint8Array,
   );
   const combined = buildContainer("result", container.header, blobs);
-  const noise = smudgingErrorBound(committee.members, ctx.params.polyModulusDegree, ctx.params.scale);
+  const noise = Math.max(
+    ...sigmas.map((sigma) => smudgingErrorBound(committee.members, sigma, ctx.params.polyModulusDegree, ctx.params.scale)),
+  );
   return decryptResult(ctx, combined, { keyId: result.keyId, secretKey: throwaway }, onProgress, noise);
 }
 

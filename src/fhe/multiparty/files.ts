@@ -47,7 +47,8 @@ const decryptionShareSchema = z.object({
   member: index,
   memberKeyShare: hex32,
   ciphertexts: z.array(hex32),
-  smudgingSigma: z.number().positive(),
+  /** σ of the smudging noise of each ciphertext's share (see params.ts). */
+  smudgingSigmas: z.array(z.number().positive()),
 });
 
 const memberSchema = z.object({

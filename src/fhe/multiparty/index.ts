@@ -1,6 +1,13 @@
 // Committee (threshold, n-of-n) CKKS: contributions encrypted under a committee's collective key, which only all
 // members together can decrypt. Pure library: files in, files out (see docs/fhe.md, "Committee mode").
-export { COMMITTEE_FHE_PARAMS, RESULT_NOISE_BOUND, SMUDGING_SIGMA, STATISTICAL_SECURITY_BITS, smudgingErrorBound } from "./params.ts";
+export {
+  COMMITTEE_FHE_PARAMS,
+  FRESH_NOISE_BOUND,
+  STATISTICAL_SECURITY_BITS,
+  noiseAmplification,
+  smudgingErrorBound,
+  smudgingSigma,
+} from "./params.ts";
 export { fileId, generateKeyShare } from "./generateKeyShare.ts";
 export type { GenerateKeyShareParameters, GenerateKeyShareReturnType } from "./generateKeyShare.ts";
 export { assembleCommitteeKeys, readCommitteeKeys } from "./assembleCommitteeKeys.ts";

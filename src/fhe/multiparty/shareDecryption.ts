@@ -13,7 +13,7 @@ import { openCommitteeKeys } from "./assembleCommitteeKeys.ts";
 import { blobDigests } from "./files.ts";
 import type { DecryptionShareHeader } from "./files.ts";
 import { updateMemberState } from "./memberState.ts";
-import { SMUDGING_SIGMA } from "./params.ts";
+import { smudgingSigma } from "./params.ts";
 import { CT_NTT_FLAG, ciphertextWords } from "./sealBytes.ts";
 
 export type ShareDecryptionParameters = {
@@ -27,7 +27,7 @@ export type ShareDecryptionParameters = {
 
 /**
  * Computes a member's decryption share of every ciphertext of a result: d_i = c1·s_i + z_i, z_i Gaussian with
- * σ = SMUDGING_SIGMA per coefficient (see params.ts). A member shares a ciphertext at most once: sharing it twice
+ * σ = smudgingSigma(result, i) per coefficient (params.ts). A member shares a ciphertext at most once: sharing it twice
  * gives two noises for one c1·s_i and weakens the smudging (Lattigo's SECURITY.md), so this refuses any ciphertext
  * already recorded in the state, and records the result's ciphertexts (under a lock, written before the share is
  * returned).
@@ -43,6 +43,10 @@ export async function shareDecryption(ctx: FheContext, params: ShareDecryptionPa
   assertKey("result", result.keyId, committee.keyId);
   assertParams("result", result.params, ctx);
   const digests = blobDigests(container);
+  const sigmas = result.entries.map((_, i) => smudgingSigma(result, i));
+  if (Math.max(...sigmas) * 7 > 2 ** 52) {
+    throw new FheError("This result sums too many rows for committee decryption (its smudging noise would not fit).");
+  }
   return updateMemberState(params.statePath, async ({ header: state, secretKey }) => {
     assertParams("member state", state.params, ctx);
     if (state.committeeId !== committee.committeeId || committee.memberKeyShares[state.member] !== state.keyShare) {
@@ -63,7 +67,7 @@ export async function shareDecryption(ctx: FheContext, params: ShareDecryptionPa
       return Array.from({ length: container.count }, (_, i) =>
         sealTry(`Computing the decryption share of ciphertext ${i}`, () => {
           const ct = loadCiphertext(ctx, scope, container.blob(i), `result ciphertext ${i}`, undefined);
-          const share = decryptionShare(ctx, scope, decryptor, ct);
+          const share = decryptionShare(ctx, scope, decryptor, ct, sigmas[i]);
           scope.free(ct);
           return share;
         }),
@@ -78,7 +82,7 @@ export async function shareDecryption(ctx: FheContext, params: ShareDecryptionPa
       member: state.member,
       memberKeyShare: state.keyShare,
       ciphertexts: digests,
-      smudgingSigma: SMUDGING_SIGMA,
+      smudgingSigmas: sigmas,
     };
     const share = buildContainer("decryptionShare", header, blobs);
     return { header: { ...state, shared: [...state.shared, ...digests] }, value: share };
@@ -89,16 +93,22 @@ export async function shareDecryption(ctx: FheContext, params: ShareDecryptionPa
  * One ciphertext's share, computed by SEAL: the Gaussian z goes into a coefficient-form ciphertext (z, ·) that SEAL
  * transforms to NTT form; with c1 put next to NTT(z), SEAL's decryption with s_i gives NTT(z) + c1·s_i.
  */
-export function decryptionShare(ctx: FheContext, scope: SealScope, decryptor: Decryptor, ct: Ciphertext): Uint8Array {
+export function decryptionShare(
+  ctx: FheContext,
+  scope: SealScope,
+  decryptor: Decryptor,
+  ct: Ciphertext,
+  sigma: number,
+): Uint8Array {
   const { seal } = ctx;
   const none = seal.ComprModeType.none;
   const bytes = ct.saveToArray(none) as Uint8Array;
   const words = ciphertextWords(bytes);
   const { n, k } = words;
   const half = n * k;
-  // z mod q_j as u64 words (two u32 halves, little-endian), without BigInt: |z| < 2^48 < q_j.
+  // z mod q_j as u64 words (two u32 halves, little-endian), without BigInt: |z| < 2^49 < q_j.
   const noise = new Uint32Array(4 * half);
-  const z = gaussian(n, SMUDGING_SIGMA);
+  const z = gaussian(n, sigma);
   levelPrimes(ctx, k).forEach(([qLo, qHi], j) => {
     for (let i = 0; i < n; i++) {
       const v = z[i];
