@@ -46,7 +46,7 @@ export function assembleCommitteeKeys(ctx: FheContext, keyShares: readonly Uint8
   const first: KeyShareHeader = opened[0].header;
   assertParams("key share", first.params, ctx);
   const members = first.members;
-  const byMember = new Array<(typeof opened)[number] | undefined>(members);
+  const byMember = Array.from<(typeof opened)[number] | undefined>({ length: members });
   for (const share of opened) {
     const h = share.header;
     if (h.committeeId !== first.committeeId) {

@@ -50,7 +50,7 @@ export async function combineDecryptionShares(
   assertParams("result", result.params, ctx);
   const digests = blobDigests(container);
   const sigmas = result.entries.map((_, i) => smudgingSigma(result, i));
-  const byMember = new Array<Uint8Array[] | undefined>(committee.members);
+  const byMember = Array.from<Uint8Array[] | undefined>({ length: committee.members });
   for (const bytes of params.shares) {
     const { header, container: share } = openCommitteeFile(plainBytes(bytes), "decryptionShare");
     if (header.committeeId !== committee.committeeId || header.keyId !== committee.keyId) {

@@ -14,20 +14,25 @@ const BLOCK_WORDS = 8192;
  */
 export function commonPolynomial(committeeId: Hex, label: string, primes: readonly bigint[], n: number): BigUint64Array {
   const out = new BigUint64Array(primes.length * n);
+  const out32 = new Uint32Array(out.buffer); // little-endian u64 = (low, high) u32 pairs: no BigInt per word
   for (let j = 0; j < primes.length; j++) {
     const q = primes[j];
-    const bits = BigInt(q.toString(2).length);
-    const mask = (1n << bits) - 1n;
-    const key = sha256(
-      new TextEncoder().encode(`${DOMAIN}|${committeeId}|N=${n}|${primes.join(",")}|${label}|${j}`),
-    );
+    const qLo = Number(q & 0xffffffffn);
+    const qHi = Number(q >> 32n);
+    const hiMask = 2 ** (q.toString(2).length - 32) - 1;
+    const key = sha256(new TextEncoder().encode(`${DOMAIN}|${committeeId}|N=${n}|${primes.join(",")}|${label}|${j}`));
     let filled = j * n;
     const end = (j + 1) * n;
     for (let counter = 0; filled < end; counter += (BLOCK_WORDS * 8) / 64) {
-      const words = new BigUint64Array(chacha20(key, NONCE, new Uint8Array(BLOCK_WORDS * 8), undefined, counter).buffer);
-      for (let i = 0; i < words.length && filled < end; i++) {
-        const x = words[i] & mask;
-        if (x < q) out[filled++] = x;
+      const words = new Uint32Array(chacha20(key, NONCE, new Uint8Array(BLOCK_WORDS * 8), undefined, counter).buffer);
+      for (let i = 0; i < words.length && filled < end; i += 2) {
+        const lo = words[i];
+        const hi = words[i + 1] & hiMask;
+        if (hi < qHi || (hi === qHi && lo < qLo)) {
+          out32[2 * filled] = lo;
+          out32[2 * filled + 1] = hi;
+          filled++;
+        }
       }
     }
   }
