@@ -104,7 +104,7 @@ describe("committee decryption (fhe/multiparty)", () => {
     const scores = plainScores(table.features, [model.weights], [model.bias]);
     const scoreError = maxAbsDiff(result.scores!.data, scores);
     assert.ok(scoreError <= bound("score") + 1e-8, `score error ${scoreError} > ${bound("score")}`);
-    assert.ok(scoreError > 0); // the smudging noise is there
+    assert.ok(scoreError > 1e-6, `score error ${scoreError}: no smudging noise`); // CKKS alone is ~1e-10 at scale 2^50
   });
 
   it("n − 1 shares are refused, and give noise rather than the data", async () => {
