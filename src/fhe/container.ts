@@ -15,19 +15,36 @@ export const MAGIC = {
   data: "2PMFHED\0",
   result: "2PMFHER\0",
   evaluationKeys: "2PMFHEK\0",
+  // Committee (threshold) mode, src/fhe/multiparty.
+  committeeKeyShare: "2PMFHEP\0",
+  committeeKeys: "2PMFHEC\0",
+  decryptionShare: "2PMFHES\0",
+  committeeMember: "2PMFHEM\0",
 } as const;
 export type ContainerKind = keyof typeof MAGIC;
 const WHAT: Record<ContainerKind, string> = {
   data: "an encrypted data file (.fhed)",
   result: "an encrypted result file (.fher)",
   evaluationKeys: "an evaluation key bundle",
+  committeeKeyShare: "a committee member's key share",
+  committeeKeys: "a committee key file",
+  decryptionShare: "a decryption share",
+  committeeMember: "a committee member's secret state",
 };
 
 export const CONTAINER_VERSION = 2;
 const READABLE_VERSIONS = [1, 2];
 const FIXED = 14;
 const DIGEST = 32;
-const PART: Record<ContainerKind, string> = { data: "ciphertext", result: "ciphertext", evaluationKeys: "key part" };
+const PART: Record<ContainerKind, string> = {
+  data: "ciphertext",
+  result: "ciphertext",
+  evaluationKeys: "key part",
+  committeeKeyShare: "key part",
+  committeeKeys: "key part",
+  decryptionShare: "share",
+  committeeMember: "part",
+};
 const MAX_HEADER = 64 * 1024 * 1024;
 
 export type ParsedPrefix = {

@@ -17,8 +17,9 @@ const PACKED_ZERO_TOLERANCE = 1e-2;
 /** Relative error allowed when checking results against their bounds (CKKS errors here are ~1e-7 relative). */
 const ROUNDING = 1e-6;
 
-/** Whether |value| <= bound, up to rounding. */
-const within = (value: number, bound: number): boolean => Math.abs(value) <= bound * (1 + ROUNDING) + ROUNDING;
+/** Whether |value| <= bound, up to rounding and `noise`. */
+const within = (value: number, bound: number, noise: number): boolean =>
+  Math.abs(value) <= bound * (1 + ROUNDING) + ROUNDING + noise;
 
 function impossible(problem: string): FheError {
   return new FheError(
@@ -45,6 +46,9 @@ export type DecryptResultReturnType = {
  * Decrypts an encrypted result of {@link computeStats}. These are RAW CKKS decryptions: their low-order digits
  * carry noise that can leak the secret key, so publish only values passed through {@link roundForPublication}.
  *
+ * `noise` is an absolute error per decrypted value to tolerate in the checks on top of CKKS rounding (0 for a
+ * single key; a committee's combined decryption carries smudging noise).
+ *
  * @example
  * const { means, variances } = await decryptResult(ctx, fher, keys);
  * const published = roundForPublication(means!, 4);
@@ -54,6 +58,7 @@ export async function decryptResult(
   bytes: Uint8Array,
   keys: SecretKeyMaterial,
   onProgress?: OnProgress,
+  noise = 0,
 ): Promise<DecryptResultReturnType> {
   assertUsable(ctx);
   const { header, container } = openFher(bytes);
@@ -70,12 +75,12 @@ export async function decryptResult(
   // total: |Σx| <= √(rows · Σx²) (Cauchy–Schwarz), 0 <= Σx² <= limit, |score| <= Σ|w|·√limit + |b|.
   const total = (entry: { op: "sum" | "sumsq"; dataset: number }, name: string, value: number): number => {
     const { rows, sumOfSquaresLimit: limit, sumOfSquaresGroups: groups } = header.datasets[entry.dataset];
-    if (entry.op === "sumsq" && value < -ROUNDING * rows) {
+    if (entry.op === "sumsq" && value < -ROUNDING * rows - noise) {
       throw impossible(`a sum of squares of column "${name}" is ${value}`);
     }
     if (limit === undefined || groups === undefined) return value;
     const bound = entry.op === "sum" ? Math.sqrt(rows * groups * limit) : limit;
-    if (!within(value, bound)) {
+    if (!within(value, bound, noise)) {
       throw impossible(
         `${entry.op === "sum" ? "the sum" : "a sum of squares"} of column "${name}" over dataset ${entry.dataset} ` +
           `is ${value}, beyond the ±${bound.toPrecision(6)} its ${rows} rows allow`,
@@ -103,7 +108,7 @@ export async function decryptResult(
         for (let s = 0; s < used; s++) {
           if (!Number.isFinite(values[s])) throw noiseError("result");
           const row = firstRow[entry.dataset] + start + s;
-          if (!within(values[s], bound)) {
+          if (!within(values[s], bound, noise)) {
             throw impossible(
               `score ${entry.output} of row ${row} is ${values[s]}, beyond the ±${bound.toPrecision(6)} the model allows on this data`,
             );
@@ -113,7 +118,7 @@ export async function decryptResult(
       } else if (entry.columns === undefined) {
         // A slot sum is replicated in every slot: slots that disagree mean a wrong key or an overflow.
         const value = values[0];
-        const tolerance = 1e-4 * Math.max(1, Math.abs(value));
+        const tolerance = 1e-4 * Math.max(1, Math.abs(value)) + 2 * noise;
         for (let s = 1; s < slots; s++) if (!(Math.abs(values[s] - value) <= tolerance)) throw noiseError("result");
         (entry.op === "sum" ? sums : sumsq)[entry.column] += total(entry, header.columns[entry.column], value);
       } else {
@@ -121,7 +126,7 @@ export async function decryptResult(
         // exists), so anything else there means a wrong key or an overflow.
         const block = entry.blockSlots!;
         for (let j = entry.columns; j < slots / block; j++) {
-          if (!(Math.abs(values[j * block]) <= PACKED_ZERO_TOLERANCE)) throw noiseError("result");
+          if (!(Math.abs(values[j * block]) <= PACKED_ZERO_TOLERANCE + noise)) throw noiseError("result");
         }
         for (let j = 0; j < entry.columns; j++) {
           const value = values[j * block];

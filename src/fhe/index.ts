@@ -24,3 +24,4 @@ export type { FherHeader, LinearModel, ResultEntry, StatOp } from "./resultHeade
 export { roundForPublication } from "./roundForPublication.ts";
 export { FheError, FheFormatError, FheKeyMismatchError, FheParameterError } from "./errors.ts";
 export type { EvaluationKeys, FheKeys, KeyPart, Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
+export * from "./multiparty/index.ts";
