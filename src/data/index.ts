@@ -1,5 +1,5 @@
-export { canonicalJson, canonicalJsonBytes } from "./canonicalJson.ts";
 export { DataError, ValidationError, type ValidationIssue } from "./errors.ts";
+export { prepareDataset, type PrepareDatasetParameters, type PreparedDataset } from "./prepareDataset.ts";
 export { loadRows, parseRows, type DataFormat, type ParseRowsOptions, type RawRow } from "./loadRows.ts";
 export {
   buildManifest,

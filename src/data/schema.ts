@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { keccak256, type Hex } from "viem";
 import { z } from "zod/v4";
-import { canonicalJsonBytes } from "./canonicalJson.ts";
+import { canonicalJsonBytes } from "../storage/canonicalJson.ts";
 import { DataError } from "./errors.ts";
 
 /**

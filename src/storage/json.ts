@@ -1,5 +1,5 @@
 import type { Hex } from "viem";
-import { canonicalJsonBytes } from "../data/canonicalJson.ts";
+import { canonicalJsonBytes } from "./canonicalJson.ts";
 import { StorageError } from "./errors.ts";
 import type { ContentStore } from "./types.ts";
 
