@@ -46,7 +46,8 @@ export type {
   UnmaskSumParameters,
 } from "./secureAggregation.ts";
 export { sumUpdates, fedAvg, applyDelta } from "./fedAvg.ts";
-export { aggregateRound, updateNormBound } from "./aggregateRound.ts";
+export { aggregateRound } from "./aggregateRound.ts";
+export { updateNormBound } from "./roundChecks.ts";
 export type {
   AggregateRoundParameters,
   AggregateRoundReturnType,
