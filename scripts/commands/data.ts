@@ -41,7 +41,27 @@ function storeParameters(cmd: Command, opts: StoreOptions, onProgress: StoreData
 
 export default function register(program: Command): void {
   const data = program.command("data").description("a data owner's datasets: standardize, encrypt (CKKS), decrypt");
+  standardizeCommand(data);
+  splitCommand(data);
+  encryptCommand(data);
+  decryptCommand(data);
+  registerCommand(data);
+  updateCommand(data);
+  retireCommand(data);
+}
 
+/** The options `data register` and `data update` share. */
+const storeOptions = (cmd: Command) => cmd
+  .requiredOption("--schema <file>", "schema JSON (registered first with `2pm schema register`)")
+  .requiredOption("--data <file>", "rows (.csv or .json)")
+  .option("--encrypt", "encrypt with CKKS before storing (needs --key)")
+  .option("--key <keyId>", "key id from `2pm keys new`")
+  .option("--local", "FL mode: keep the standardized data on disk, store only the manifest")
+  .option("--no-histogram", "omit the label histogram from the manifest")
+  .option("--stats <file>", "standardize with these stats (from `data standardize --stats`) instead of fitting them");
+
+/** `2pm data standardize`. */
+function standardizeCommand(data: Command): void {
   data.command("standardize").description("validate rows against a schema, fit the standardizer and write the standardized CSV")
     .requiredOption("--schema <file>", "schema JSON")
     .requiredOption("--data <file>", "rows (.csv or .json)")
@@ -56,7 +76,10 @@ export default function register(program: Command): void {
       output(cmd, { out, rows: table.features.rows, ...rowCounts(prepared), columns: table.columns, classes: table.classes, standardization: stats },
         () => `${table.features.rows} rows × ${table.columns.length} columns written to ${out}${droppedNote(prepared)}`);
     }));
+}
 
+/** `2pm data split`. */
+function splitCommand(data: Command): void {
   data.command("split").description("split a dataset into one JSON file per value of a field (e.g. penguins by Island: one file per federated node)")
     .requiredOption("--data <file>", "rows (.csv or .json)")
     .requiredOption("--by <field>", "the field whose values name the parts")
@@ -75,7 +98,10 @@ export default function register(program: Command): void {
       output(cmd, { dir, by: opts.by, parts: parts.map(({ value, file, rows }) => ({ value, file: path.join(dir, file), rows: rows.length })) },
         () => parts.map((p) => `${p.value === "" ? "(missing)" : p.value}: ${p.rows.length} rows → ${path.join(dir, p.file)}`).join("\n"));
     }));
+}
 
+/** `2pm data encrypt`. */
+function encryptCommand(data: Command): void {
   data.command("encrypt").description("standardize and encrypt a dataset into a .fhed file (CKKS, seeded symmetric encryption)")
     .requiredOption("--schema <file>", "schema JSON")
     .requiredOption("--data <file>", "rows (.csv or .json)")
@@ -92,7 +118,10 @@ export default function register(program: Command): void {
       output(cmd, { out, bytes: result.bytes, rows: table.features.rows, ...rowCounts(prepared), columns: table.columns, keyId },
         () => `${table.features.rows} rows × ${table.columns.length} columns encrypted to ${out} (${result.bytes} bytes)${droppedNote(prepared)}`);
     }));
+}
 
+/** `2pm data decrypt`. */
+function decryptCommand(data: Command): void {
   data.command("decrypt").description("decrypt a .fhed file, or a registered dataset fetched from storage, into a CSV of standardized features")
     .option("--in <file>", ".fhed file")
     .option("--root <root>", "the .fhed object's storage root (fetched and verified from the store)")
@@ -114,16 +143,10 @@ export default function register(program: Command): void {
         ctx.dispose();
       }
     }));
+}
 
-  const storeOptions = (cmd: Command) => cmd
-    .requiredOption("--schema <file>", "schema JSON (registered first with `2pm schema register`)")
-    .requiredOption("--data <file>", "rows (.csv or .json)")
-    .option("--encrypt", "encrypt with CKKS before storing (needs --key)")
-    .option("--key <keyId>", "key id from `2pm keys new`")
-    .option("--local", "FL mode: keep the standardized data on disk, store only the manifest")
-    .option("--no-histogram", "omit the label histogram from the manifest")
-    .option("--stats <file>", "standardize with these stats (from `data standardize --stats`) instead of fitting them");
-
+/** `2pm data register`. */
+function registerCommand(data: Command): void {
   accountOption(storeOptions(data.command("register").description("validate, standardize, (encrypt,) store and register a dataset on chain in one step"))
     .option("--allow-duplicate", "register even when a dataset with the same data root is already registered"))
     .action(action(async (opts: StoreOptions & { allowDuplicate?: boolean }, cmd: Command) => {
@@ -133,7 +156,10 @@ export default function register(program: Command): void {
       output(cmd, { datasetId: r.datasetId, root: r.root, manifestRoot: r.manifestRoot, rows: r.rows, ...rowCounts(r.prepared), encryption: r.encryption, localPath: r.localPath, transactionHash: r.transactionHash },
         () => `registered dataset ${r.datasetId}: root ${r.root}, manifest ${r.manifestRoot}, ${r.rows} rows (${r.encryption})${droppedNote(r.prepared)}`);
     }));
+}
 
+/** `2pm data update`. */
+function updateCommand(data: Command): void {
   accountOption(storeOptions(data.command("update").description("publish a new version of one of your datasets (same schema and encryption)")
     .requiredOption("--dataset <id>", "dataset id", datasetIdOption)))
     .action(action(async (opts: StoreOptions & { dataset: bigint }, cmd: Command) => {
@@ -143,7 +169,10 @@ export default function register(program: Command): void {
       output(cmd, { datasetId: r.datasetId, version: r.version, root: r.root, manifestRoot: r.manifestRoot, rows: r.rows, ...rowCounts(r.prepared), encryption: r.encryption, localPath: r.localPath, transactionHash: r.transactionHash },
         () => `dataset ${r.datasetId} version ${r.version}: root ${r.root}, manifest ${r.manifestRoot}, ${r.rows} rows (${r.encryption})${droppedNote(r.prepared)}`);
     }));
+}
 
+/** `2pm data retire`. */
+function retireCommand(data: Command): void {
   accountOption(data.command("retire").description("retire one of your datasets for good (no new tasks can use it)")
     .requiredOption("--dataset <id>", "dataset id", datasetIdOption))
     .action(action(async (opts: { dataset: bigint }, cmd: Command) => {

@@ -1,3 +1,5 @@
+// `2pm settle`, `verify-settlement`, `claim`, `dispute`, `resolve`, `slash`, `refund`: parse, call src/rewards, print.
+// Over 250 lines for the help texts that say who may run each command and when.
 import { InvalidArgumentError, type Command } from "commander";
 import { getAddress, isHex, type Address, type Hex } from "viem";
 import { setTimeout as sleep } from "node:timers/promises";
