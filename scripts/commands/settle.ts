@@ -42,17 +42,17 @@ function describeDifference(d: PayoutDifference): string {
 }
 
 export default function register(program: Command): void {
-  registerSettle(program);
-  registerVerifySettlement(program);
-  registerClaim(program);
-  registerDispute(program);
-  registerResolve(program);
-  registerSlash(program);
-  registerRefund(program);
+  settleCommand(program);
+  verifySettlementCommand(program);
+  claimCommand(program);
+  disputeCommand(program);
+  resolveCommand(program);
+  slashCommand(program);
+  refundCommand(program);
 }
 
 /** `2pm settle`. */
-function registerSettle(program: Command): void {
+function settleCommand(program: Command): void {
   accountOption(
     program
       .command("settle")
@@ -91,7 +91,7 @@ anyone can find it; --dry-run only computes and prints it.`)
 }
 
 /** `2pm verify-settlement`. */
-function registerVerifySettlement(program: Command): void {
+function verifySettlementCommand(program: Command): void {
   program
     .command("verify-settlement")
     .description("recompute a settled task's payout table from chain + storage alone and compare it with the posted root")
@@ -120,7 +120,7 @@ posted table is not available) and exits with code 1: members can then dispute i
 }
 
 /** `2pm claim`. */
-function registerClaim(program: Command): void {
+function claimCommand(program: Command): void {
   accountOption(
     program
       .command("claim")
@@ -167,7 +167,7 @@ The claim is refused (nothing sent) when the posted root differs from the recomp
 }
 
 /** `2pm dispute`. */
-function registerDispute(program: Command): void {
+function disputeCommand(program: Command): void {
   accountOption(
     program
       .command("dispute")
@@ -189,7 +189,7 @@ original or a proposal (2pm resolve). If the resolver stays silent, the original
 }
 
 /** `2pm resolve`. */
-function registerResolve(program: Command): void {
+function resolveCommand(program: Command): void {
   accountOption(
     program
       .command("resolve")
@@ -209,7 +209,7 @@ stands at the resolve deadline).`)
 }
 
 /** `2pm slash`. */
-function registerSlash(program: Command): void {
+function slashCommand(program: Command): void {
   accountOption(
     program
       .command("slash")
@@ -235,7 +235,7 @@ missed the round; this command is for when it has not happened yet.`)
 }
 
 /** `2pm refund`. */
-function registerRefund(program: Command): void {
+function refundCommand(program: Command): void {
   accountOption(
     program
       .command("refund")
