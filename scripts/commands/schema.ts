@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { registerSchema } from "../../src/chain/datasets/registerSchema.ts";
-import { canonicalJsonBytes } from "../../src/data/canonicalJson.ts";
+import { registerSchema } from "../../src/chain/index.ts";
+import { canonicalJsonBytes } from "../../src/storage/canonicalJson.ts";
 import { loadSchema, schemaHash } from "../../src/data/schema.ts";
 import { action, output } from "../lib/cli.ts";
 import { accountOption, chainFor, storeFor } from "../lib/context.ts";

@@ -1,3 +1,5 @@
+// `2pm settle`, `verify-settlement`, `claim`, `dispute`, `resolve`, `slash`, `refund`: parse, call src/rewards, print.
+// Over 250 lines for the help texts that say who may run each command and when.
 import { InvalidArgumentError, type Command } from "commander";
 import { getAddress, isHex, type Address, type Hex } from "viem";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -40,6 +42,17 @@ function describeDifference(d: PayoutDifference): string {
 }
 
 export default function register(program: Command): void {
+  settleCommand(program);
+  verifySettlementCommand(program);
+  claimCommand(program);
+  disputeCommand(program);
+  resolveCommand(program);
+  slashCommand(program);
+  refundCommand(program);
+}
+
+/** `2pm settle`. */
+function settleCommand(program: Command): void {
   accountOption(
     program
       .command("settle")
@@ -75,7 +88,10 @@ anyone can find it; --dry-run only computes and prints it.`)
       `payout table stored at ${settled.tableRoot}; claims open at ${describeChainTime(claimsOpenAt, now)}`,
     ].join("\n"));
   }));
+}
 
+/** `2pm verify-settlement`. */
+function verifySettlementCommand(program: Command): void {
   program
     .command("verify-settlement")
     .description("recompute a settled task's payout table from chain + storage alone and compare it with the posted root")
@@ -101,7 +117,10 @@ posted table is not available) and exits with code 1: members can then dispute i
         result.status === "Settled" ? `members can dispute it inside the challenge window: 2pm dispute --task ${opts.task}` : "the settlement is disputed: the creator re-settles it",
       ].join("\n"));
     }));
+}
 
+/** `2pm claim`. */
+function claimCommand(program: Command): void {
   accountOption(
     program
       .command("claim")
@@ -145,7 +164,10 @@ The claim is refused (nothing sent) when the posted root differs from the recomp
     output(cmd, { taskId: opts.task, ...claimed }, () =>
       `claimed ${tokens(claimed.amount)} (${claimed.amount}) for ${claimed.account} (task ${opts.task}, leaf ${claimed.index})`);
   }));
+}
 
+/** `2pm dispute`. */
+function disputeCommand(program: Command): void {
   accountOption(
     program
       .command("dispute")
@@ -164,7 +186,10 @@ original or a proposal (2pm resolve). If the resolver stays silent, the original
     output(cmd, { taskId: opts.task, ...result }, () =>
       `disputed the settlement of task ${opts.task}${result.firstDifference ? ` (${describeDifference(result.firstDifference)})` : ""}: proposed root ${result.proposed.root} (table ${result.proposed.tableRoot}); the resolver decides until ${describeChainTime(result.resolveDeadline, result.resolveDeadline)}`);
   }));
+}
 
+/** `2pm resolve`. */
+function resolveCommand(program: Command): void {
   accountOption(
     program
       .command("resolve")
@@ -181,7 +206,10 @@ stands at the resolve deadline).`)
     output(cmd, { taskId: opts.task, ...result }, () =>
       `resolved the dispute of task ${opts.task}: ${result.original ? "the original settlement" : "a member's proposal"} pays (root ${result.payoutRoot}, total ${tokens(result.total)}); claims are open`);
   }));
+}
 
+/** `2pm slash`. */
+function slashCommand(program: Command): void {
   accountOption(
     program
       .command("slash")
@@ -204,7 +232,10 @@ missed the round; this command is for when it has not happened yet.`)
     output(cmd, { taskId: opts.task, round: opts.round, ...result }, () =>
       `slashed ${result.node} for round ${opts.round} of task ${opts.task}: its stake of ${tokens(result.amount)} joins the reward pool`);
   }));
+}
 
+/** `2pm refund`. */
+function refundCommand(program: Command): void {
   accountOption(
     program
       .command("refund")

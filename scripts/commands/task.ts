@@ -1,19 +1,12 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import type { ChainContext } from "../../src/chain/client.ts";
-import { chainTime } from "../../src/chain/chainTime.ts";
-import { createTask } from "../../src/chain/tasks/createTask.ts";
-import { readRound } from "../../src/chain/tasks/readRound.ts";
-import { readTask } from "../../src/chain/tasks/readTask.ts";
-import type { TaskParams } from "../../src/chain/tasks/readTaskParams.ts";
-import { featureFieldsOf, labelFieldOf, loadSchema, schemaHash, type Schema } from "../../src/data/schema.ts";
-import { standardizedColumns } from "../../src/data/standardize.ts";
+import { chainTime, readRound, readTask } from "../../src/chain/index.ts";
 import { TwoPmError } from "../../src/errors.ts";
-import { parseModelSpec, serializeModelSpec } from "../../src/fl/modelSpec.ts";
-import { checkTaskCapacity, datasetsPhrase } from "../../src/fl/runner/capacity.ts";
-import { loadChainSchema, loadTaskSpec } from "../../src/fl/runner/chainView.ts";
+import { parseModelSpec } from "../../src/fl/modelSpec.ts";
+import { datasetsPhrase } from "../../src/fl/runner/capacity.ts";
+import { loadTaskSpec } from "../../src/fl/runner/chainView.ts";
+import { createFlTask } from "../../src/fl/runner/createFlTask.ts";
 import { readTaskHistory } from "../../src/fl/runner/taskHistory.ts";
-import type { ContentStore } from "../../src/storage/types.ts";
 import { action, output } from "../lib/cli.ts";
 import { formatTokenAmount } from "../lib/amounts.ts";
 import { accountOption, chainFor, storeFor } from "../lib/context.ts";
@@ -26,16 +19,6 @@ const schemaRef = (v: string): number | string => {
   if (/^[0-9]+$/.test(v)) return intOption("--schema", 1, Number.MAX_SAFE_INTEGER)(v);
   return v;
 };
-
-/** The task's schema and its id: by id (fetched through its 0g:// registration URI) or from a file (by hash). */
-async function resolveSchema(ctx: ChainContext, store: ContentStore, ref: number | string): Promise<{ schemaId: number; schema: Schema }> {
-  if (typeof ref === "number") return { schemaId: ref, schema: await loadChainSchema(ctx, store, BigInt(ref)) };
-  const schema = await loadSchema(ref);
-  const hash = schemaHash(schema);
-  const id = await ctx.contracts.datasetIndex.read.schemaIdOf([hash]);
-  if (id === 0n) throw new TwoPmError(`Schema ${ref} (${hash}) is not registered on ${ctx.network.name}: run \`2pm schema register ${ref}\` first.`);
-  return { schemaId: Number(id), schema };
-}
 
 const when = (deadline: bigint, now: bigint) => {
   const d = Number(deadline - now);
@@ -63,7 +46,6 @@ fixed-point updates could overflow. Refuses (nothing sent) a spec whose capacity
       .option("--max-nodes <n>", "nodes at which the task starts automatically", intOption("--max-nodes", 3, 65535), 3),
     "federated",
   )).action(action(async (opts: CreateOptions, cmd: Command) => {
-    if (opts.minNodes > opts.maxNodes) throw new TwoPmError(`--min-nodes ${opts.minNodes} exceeds --max-nodes ${opts.maxNodes}.`);
     let raw: string;
     try {
       raw = await readFile(opts.spec, "utf8");
@@ -72,24 +54,9 @@ fixed-point updates could overflow. Refuses (nothing sent) a spec whose capacity
     }
     const spec = parseModelSpec(raw);
     const ctx = await chainFor(cmd);
-    const store = storeFor(cmd);
-    const { schemaId, schema } = await resolveSchema(ctx, store, opts.schema);
-    const hash = schemaHash(schema);
-    if (spec.schemaHash !== hash)
-      throw new TwoPmError(`The spec's schemaHash ${spec.schemaHash} is not schema ${schemaId}'s (${hash}).`);
-    const label = labelFieldOf(schema);
-    if (!label || label.name !== spec.label) throw new TwoPmError(`The spec's label '${spec.label}' is not the schema's label field '${label?.name}'.`);
-    if (label.categories.join("\u0000") !== spec.classes.join("\u0000"))
-      throw new TwoPmError(`The spec's classes [${spec.classes.join(", ")}] must be the label categories [${label.categories.join(", ")}] in order.`);
-    const columns = schemaColumns(schema);
-    const unknown = spec.features.filter((f) => !columns.includes(f));
-    if (unknown.length) throw new TwoPmError(`Features not among schema ${schemaId}'s standardized columns: ${unknown.join(", ")} (columns: ${columns.join(", ")}).`);
-    const capacity = await checkTaskCapacity(ctx, { spec, schemaId: BigInt(schemaId), maxNodes: opts.maxNodes });
-    const modelRoot = await store.put(serializeModelSpec(spec));
-    const params: TaskParams = {
-      kind: 0, schemaId, modelRoot, rounds: opts.rounds, minNodes: opts.minNodes, maxNodes: opts.maxNodes, ...(await taskTerms(ctx, opts)),
-    };
-    const { taskId, transactionHash } = await createTask(ctx, params);
+    const { taskId, modelRoot, transactionHash, schemaId, capacity } = await createFlTask(ctx, storeFor(cmd), {
+      spec, schema: opts.schema, rounds: opts.rounds, minNodes: opts.minNodes, maxNodes: opts.maxNodes, terms: () => taskTerms(ctx, opts),
+    });
     const sampleCapacity = { capacity: capacity.capacity, possibleRows: capacity.total, datasets: capacity.datasets.map((d) => d.datasetId) };
     output(cmd, { taskId, modelRoot, transactionHash, sampleCapacity }, () => [
       `created task ${taskId} (model spec ${modelRoot})`,
@@ -137,14 +104,4 @@ fixed-point updates could overflow. Refuses (nothing sent) a spec whose capacity
         ...(roundLines.length ? ["  rounds:", ...roundLines] : []),
       ].join("\n"));
     }));
-}
-
-/** The standardized column names of a schema (they depend on the schema only): numbers, then one-hot categories. */
-function schemaColumns(schema: Schema): string[] {
-  return standardizedColumns({
-    fields: featureFieldsOf(schema).map((f) =>
-      f.type === "number" ? { type: "number" as const, name: f.name, mean: 0, std: 1 } : { type: "category" as const, name: f.name, categories: [...f.categories], mode: f.categories[0] },
-    ),
-    label: null,
-  });
 }

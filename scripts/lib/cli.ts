@@ -65,6 +65,26 @@ export function progress(cmd: Command, label: string, total: number) {
 }
 
 /**
+ * The `onProgress(stage, done, total)` of a protocol function as progress bars: one bar per stage, labelled with the
+ * stage, started at its first report and stopped when the next stage reports (call `stop()` after the protocol).
+ */
+export function stagedProgress(cmd: Command) {
+  let current: { stage: string; bar: ReturnType<typeof progress> } | undefined;
+  const stop = () => {
+    current?.bar.stop();
+    current = undefined;
+  };
+  const onProgress = (stage: string, done: number, total: number) => {
+    if (current?.stage !== stage) {
+      stop();
+      current = { stage, bar: progress(cmd, stage, total) };
+    }
+    current.bar.update(done);
+  };
+  return { onProgress, stop };
+}
+
+/**
  * Turns any thrown error into one line on stderr and exit code 1 (a stack only with --verbose). Under --json the line
  * is a JSON object, `{"error":"…","kind":"ChainError"}` (plus "details" with --verbose).
  */

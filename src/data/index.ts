@@ -1,5 +1,5 @@
-export { canonicalJson, canonicalJsonBytes } from "./canonicalJson.ts";
 export { DataError, ValidationError, type ValidationIssue } from "./errors.ts";
+export { prepareDataset, type PrepareDatasetParameters, type PreparedDataset } from "./prepareDataset.ts";
 export { loadRows, parseRows, type DataFormat, type ParseRowsOptions, type RawRow } from "./loadRows.ts";
 export {
   buildManifest,
@@ -24,6 +24,7 @@ export {
   type Schema,
   type SchemaField,
 } from "./schema.ts";
+export type { Matrix } from "./matrix.ts";
 export { splitBy, trainTestSplit, type TrainTestSplitOptions } from "./split.ts";
 export {
   fitStandardizer,
@@ -31,7 +32,6 @@ export {
   standardizationStatsSchema,
   standardizedColumns,
   type CategoryStats,
-  type Matrix,
   type NumberStats,
   type StandardizationStats,
   type StandardizedTable,

@@ -1,5 +1,6 @@
 import type { Hex } from "viem";
 import { z } from "zod/v4";
+import { zodIssueLines } from "../errors.ts";
 import { DataError } from "./errors.ts";
 import { schemaHash, type Schema } from "./schema.ts";
 import {
@@ -144,6 +145,6 @@ export function parseManifest(json: string | unknown): Manifest {
   }
   const result = manifestSchema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => `${i.path.map(String).join(".") || "(top level)"}: ${i.message}`);
+  const issues = zodIssueLines(result.error);
   throw new DataError(`not a valid 2PM manifest: ${issues[0]}`, { details: issues.join("\n") });
 }

@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { keccak256, type Hex } from "viem";
 import { z } from "zod/v4";
-import { canonicalJsonBytes } from "./canonicalJson.ts";
+import { canonicalJsonBytes } from "../storage/canonicalJson.ts";
+import { zodIssueLines } from "../errors.ts";
 import { DataError } from "./errors.ts";
 
 /**
@@ -91,7 +92,7 @@ export const schemaSchema: z.ZodType<Schema> = z
 export function parseSchema(value: unknown, source = "schema"): Schema {
   const result = schemaSchema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+  const issues = zodIssueLines(result.error, { indexes: "brackets" });
   throw new DataError(`${source} is not a valid schema: ${issues[0]}`, { details: issues.join("\n") });
 }
 
@@ -138,7 +139,3 @@ export function featureFieldsOf(schema: Schema): (NumberField | CategoryField)[]
   return schema.fields.filter((f): f is NumberField | CategoryField => f.type !== "label");
 }
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  if (path.length === 0) return "(top level)";
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`)).join("");
-}

@@ -1,10 +1,9 @@
 import { z } from "zod/v4";
 import { DataError } from "./errors.ts";
+import type { Matrix } from "./matrix.ts";
 import { featureFieldsOf, labelFieldOf, type Schema } from "./schema.ts";
 import type { ValidRow } from "./validateRows.ts";
 
-/** Row-major matrix shared by the ML code: element (r, c) is data[r * cols + c]. */
-export type Matrix = { rows: number; cols: number; data: Float64Array };
 
 /**
  * Model-ready table: standardized numbers and one-hot categories as `features`, class indices as `labels`

@@ -6,7 +6,8 @@ import { scoreBound } from "./headroom.ts";
 import { openFher } from "./resultHeader.ts";
 import type { FherHeader } from "./resultHeader.ts";
 import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
-import type { Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
+import type { Matrix } from "../data/matrix.ts";
+import type { OnProgress, SecretKeyMaterial } from "./types.ts";
 
 /**
  * An empty block's sum decrypts to CKKS noise (~1e-7 here); a wrong key gives values spread over ±2^19 or more

@@ -5,7 +5,8 @@ import { openFhed, slotCells } from "./fhedHeader.ts";
 import type { FhedHeader } from "./fhedHeader.ts";
 import { valueLimit } from "./headroom.ts";
 import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
-import type { Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
+import type { Matrix } from "../data/matrix.ts";
+import type { OnProgress, SecretKeyMaterial } from "./types.ts";
 
 export type DecryptTableReturnType = { header: FhedHeader; columns: string[]; features: Matrix };
 

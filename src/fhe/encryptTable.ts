@@ -9,7 +9,8 @@ import type { FhedHeader } from "./fhedHeader.ts";
 import { computeKeyId } from "./generateKeys.ts";
 import { productLimit, valueLimit } from "./headroom.ts";
 import { makeYielder, plainBytes, sealTry, withScope } from "./seal.ts";
-import type { Matrix, OnProgress } from "./types.ts";
+import type { Matrix } from "../data/matrix.ts";
+import type { OnProgress } from "./types.ts";
 
 export type EncryptTableParameters = {
   /** Row-major feature matrix (normally standardized). */

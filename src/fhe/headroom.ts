@@ -27,3 +27,15 @@ export function productLimit(ctx: FheContext, primes: number): number {
 export function scoreBound(weights: readonly number[], bias: number, maxAbs: number): number {
   return weights.reduce((sum, w) => sum + Math.abs(w), 0) * maxAbs + Math.abs(bias);
 }
+
+/**
+ * The fewest primes a column sum needs. The encryptor checked Σx² <= productLimit per group of blocks, so
+ * |Σx| <= sqrt(rows · groups · limit) (Cauchy–Schwarz): primes the sum cannot need are dropped — smaller results,
+ * and rotations at fewer primes are faster.
+ */
+export function sumPrimes(ctx: FheContext, primes: number, rows: number, groups: number): number {
+  const bound = Math.sqrt(rows * groups * productLimit(ctx, primes));
+  let target = primes;
+  while (target > 1 && valueLimit(ctx, target - 1) >= bound) target--;
+  return target;
+}

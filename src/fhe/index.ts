@@ -23,5 +23,6 @@ export { readFherHeader } from "./readFherHeader.ts";
 export type { FherHeader, LinearModel, ResultEntry, StatOp } from "./resultHeader.ts";
 export { roundForPublication } from "./roundForPublication.ts";
 export { FheError, FheFormatError, FheKeyMismatchError, FheParameterError } from "./errors.ts";
-export type { EvaluationKeys, FheKeys, KeyPart, Matrix, OnProgress, SecretKeyMaterial } from "./types.ts";
+export type { EvaluationKeys, FheKeys, KeyPart, OnProgress, SecretKeyMaterial } from "./types.ts";
+export type { Matrix } from "../data/matrix.ts";
 export * from "./multiparty/index.ts";

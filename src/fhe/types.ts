@@ -1,8 +1,5 @@
 import type { Hex } from "viem";
 
-/** Row-major matrix, the project-wide convention for ML data. */
-export type Matrix = { rows: number; cols: number; data: Float64Array };
-
 /** Progress callback for long work: `done` of `total` units (ciphertexts) finished. */
 export type OnProgress = (done: number, total: number) => void;
 

@@ -7,6 +7,7 @@ import type { SaMember, SeedReveal } from "./secureAggregation/masking.ts";
 import { unmaskSum } from "./secureAggregation/recovery.ts";
 import type { RevealFile } from "./secureAggregation/revealFile.ts";
 import { assertSumFits } from "./capacity.ts";
+import { headerProblem, l2, revealProblem, updateNormBound } from "./roundChecks.ts";
 import type { Update } from "./updateCodec.ts";
 
 /** An update recorded on chain whose file was fetched (root verified by the store) and decoded. */
@@ -106,35 +107,13 @@ export type AggregateRoundReturnType =
  */
 export function aggregateRound(parameters: AggregateRoundParameters): AggregateRoundReturnType {
   const { spec, taskId, round, globalParams } = parameters;
-  const attempt = parameters.attempt ?? 0;
   const secure = parameters.secure ?? true;
   const minNodes = parameters.minNodes ?? 3;
   const layout = modelLayout(spec);
   checkParams(layout, globalParams);
   const length = layout.length;
-  const scale = spec.fixedPointScale;
-
   const members = parameters.members.map((m) => ({ ...m, address: m.address.toLowerCase() as Address }));
-  const memberSet = new Set(members.map((m) => m.address));
-  const onChain = new Set<Address>();
-  const note = (node: Address) => {
-    const a = node.toLowerCase() as Address;
-    if (!memberSet.has(a)) throw new RoundAggregationError(`${node} submitted an update but is not a member of the round.`);
-    if (onChain.has(a)) throw new RoundAggregationError(`${node} appears twice among the round's updates and failures.`);
-    onChain.add(a);
-    return a;
-  };
-
-  const excluded: Exclusion[] = [];
-  for (const f of parameters.failures ?? []) excluded.push({ node: note(f.node), reason: f.reason });
-
-  const valid: RoundUpdateResult[] = [];
-  for (const u of parameters.updates) {
-    const node = note(u.node);
-    const problem = headerProblem(u, { taskId, round, attempt, node, length, scale, secure });
-    if (problem) excluded.push({ node, reason: problem });
-    else valid.push({ ...u, node });
-  }
+  const { valid, excluded, onChain } = sortResults(parameters, members, length, secure);
 
   const fail = (reason: string, culprits: Exclusion[]): AggregateRoundReturnType => {
     const out = new Set(culprits.map((e) => e.node));
@@ -168,29 +147,89 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
 
   let sum: Int32Array;
   if (secure) {
-    const survivors = new Set(included.map((u) => u.node));
-    const dropped = members.filter((m) => !onChain.has(m.address)).map((m) => m.address);
-    const seeds: SeedReveal[] = [];
-    const culprits: Exclusion[] = [];
-    if (dropped.length > 0) {
-      const byNode = new Map<Address, RevealFile>();
-      for (const r of parameters.reveals ?? []) byNode.set(r.node.toLowerCase() as Address, r.reveal);
-      for (const node of survivors) {
-        const reveal = byNode.get(node);
-        const problem = revealProblem(reveal, { taskId, round, attempt, node, dropped, survivors });
-        if (problem) culprits.push({ node, reason: problem });
-        else seeds.push(...reveal!.reveals.filter((r) => dropped.includes(r.to.toLowerCase() as Address)));
-      }
-    }
-    if (culprits.length > 0)
-      return fail("survivors' seed reveals are missing or invalid, so the dropped members' masks cannot be removed", culprits);
-    sum = unmaskSum({ maskedUpdates: included.map((u) => ({ address: u.node, vector: u.update.vector })), members, reveals: seeds, length });
+    const unmasked = secureSum(parameters, members, onChain, included, length);
+    if ("reason" in unmasked) return fail(unmasked.reason, unmasked.culprits);
+    sum = unmasked.sum;
     // A wrong revealed seed or a badly masked update leaves uniform garbage, far outside what clipped updates can sum to.
     if (l2(sum) > updateNormBound(spec, totalSamples, included.length, length))
       return fail("the unmasked sum is out of range: a revealed seed or a masked update is wrong (the culprit cannot be told)", []);
   } else sum = sumUpdates(included.map((u) => u.update.vector));
 
-  const delta = fedAvg(sum, totalSamples, scale);
+  const delta = fedAvg(sum, totalSamples, spec.fixedPointScale);
+  return {
+    status: "finalized",
+    params: applyDelta(globalParams, delta),
+    delta,
+    metrics: roundMetrics(included),
+    included: included.map((u) => u.node).sort(),
+    excluded,
+  };
+}
+
+/**
+ * Step 1: every update and failure on chain must come from a member, once; failures and updates whose header does
+ * not fit the round are `excluded`, the rest `valid`. `onChain` is who has anything on chain.
+ */
+function sortResults(parameters: AggregateRoundParameters, members: readonly SaMember[], length: number, secure: boolean) {
+  const { taskId, round } = parameters;
+  const attempt = parameters.attempt ?? 0;
+  const scale = parameters.spec.fixedPointScale;
+  const memberSet = new Set(members.map((m) => m.address));
+  const onChain = new Set<Address>();
+  const note = (node: Address) => {
+    const a = node.toLowerCase() as Address;
+    if (!memberSet.has(a)) throw new RoundAggregationError(`${node} submitted an update but is not a member of the round.`);
+    if (onChain.has(a)) throw new RoundAggregationError(`${node} appears twice among the round's updates and failures.`);
+    onChain.add(a);
+    return a;
+  };
+  const excluded: Exclusion[] = [];
+  for (const f of parameters.failures ?? []) excluded.push({ node: note(f.node), reason: f.reason });
+  const valid: RoundUpdateResult[] = [];
+  for (const u of parameters.updates) {
+    const node = note(u.node);
+    const problem = headerProblem(u, { taskId, round, attempt, node, length, scale, secure });
+    if (problem) excluded.push({ node, reason: problem });
+    else valid.push({ ...u, node });
+  }
+  return { valid, excluded, onChain };
+}
+
+/**
+ * Step 2 (secure aggregation): the survivors' reveals give the seeds toward the dropped members; with them the masks
+ * cancel and the plain sum remains. A survivor whose reveal is missing or wrong is a culprit.
+ */
+function secureSum(
+  parameters: AggregateRoundParameters,
+  members: readonly SaMember[],
+  onChain: ReadonlySet<Address>,
+  included: readonly RoundUpdateResult[],
+  length: number,
+): { sum: Int32Array } | { reason: string; culprits: Exclusion[] } {
+  const { taskId, round } = parameters;
+  const attempt = parameters.attempt ?? 0;
+  const survivors = new Set(included.map((u) => u.node));
+  const dropped = members.filter((m) => !onChain.has(m.address)).map((m) => m.address);
+  const seeds: SeedReveal[] = [];
+  const culprits: Exclusion[] = [];
+  if (dropped.length > 0) {
+    const byNode = new Map<Address, RevealFile>();
+    for (const r of parameters.reveals ?? []) byNode.set(r.node.toLowerCase() as Address, r.reveal);
+    for (const node of survivors) {
+      const reveal = byNode.get(node);
+      const problem = revealProblem(reveal, { taskId, round, attempt, node, dropped, survivors });
+      if (problem) culprits.push({ node, reason: problem });
+      else seeds.push(...reveal!.reveals.filter((r) => dropped.includes(r.to.toLowerCase() as Address)));
+    }
+  }
+  if (culprits.length > 0)
+    return { reason: "survivors' seed reveals are missing or invalid, so the dropped members' masks cannot be removed", culprits };
+  return { sum: unmaskSum({ maskedUpdates: included.map((u) => ({ address: u.node, vector: u.update.vector })), members: [...members], reveals: seeds, length }) };
+}
+
+/** Step 3: the round's metrics, the nodes' reports weighted by their samples. */
+function roundMetrics(included: readonly RoundUpdateResult[]): RoundMetrics {
+  const totalSamples = included.reduce((s, u) => s + u.samples, 0);
   const mean = (pick: (u: RoundUpdateResult) => number) => included.reduce((s, u) => s + u.samples * pick(u), 0) / totalSamples;
   const metrics: RoundMetrics = {
     samples: totalSamples,
@@ -202,59 +241,5 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
     metrics.valAccuracy = mean((u) => u.update.header.metrics.valAccuracy!);
   if (included.every((u) => u.update.header.metrics.valLoss !== undefined))
     metrics.valLoss = mean((u) => u.update.header.metrics.valLoss!);
-  return {
-    status: "finalized",
-    params: applyDelta(globalParams, delta),
-    delta,
-    metrics,
-    included: included.map((u) => u.node).sort(),
-    excluded,
-  };
-}
-
-/**
- * Largest L2 norm the sum of `nodes` quantized updates with `samples` samples in total can have: each update is
- * round(n_i·x_i·scale) with ‖x_i‖ <= clipNorm, so ‖Σ‖ <= T·clipNorm·scale + nodes·√length/2.
- */
-export function updateNormBound(spec: Pick<ModelSpec, "clipNorm" | "fixedPointScale">, samples: number, nodes: number, length: number): number {
-  return (samples * spec.clipNorm * spec.fixedPointScale + (nodes * Math.sqrt(length)) / 2) * (1 + 1e-9) + 1;
-}
-
-function l2(v: Int32Array): number {
-  let s = 0;
-  for (let k = 0; k < v.length; k++) s += v[k] * v[k];
-  return Math.sqrt(s);
-}
-
-function headerProblem(
-  u: RoundUpdateResult,
-  expected: { taskId: bigint; round: number; attempt: number; node: Address; length: number; scale: number; secure: boolean },
-): string | undefined {
-  const h = u.update.header;
-  if (h.taskId !== expected.taskId) return `update is for task ${h.taskId}, not ${expected.taskId}`;
-  if (h.round !== expected.round) return `update is for round ${h.round}, not ${expected.round}`;
-  // A replayed update of an earlier attempt is masked with that attempt's seeds: it would not cancel.
-  if ((h.attempt ?? 0) !== expected.attempt) return `update is for attempt ${h.attempt ?? 0}, not ${expected.attempt}`;
-  if (h.node.toLowerCase() !== expected.node) return `update header names node ${h.node}`;
-  if (h.samples !== u.samples) return `update header says ${h.samples} samples but the chain records ${u.samples}`;
-  if (h.length !== expected.length || u.update.vector.length !== expected.length)
-    return `update has ${h.length} values, the model has ${expected.length}`;
-  if (h.scale !== expected.scale) return `update scale ${h.scale} differs from the spec's ${expected.scale}`;
-  if (h.masked !== expected.secure) return expected.secure ? "update is not masked" : "update is masked but the task has no secure aggregation";
-  return undefined;
-}
-
-function revealProblem(
-  reveal: RevealFile | undefined,
-  expected: { taskId: bigint; round: number; attempt: number; node: Address; dropped: Address[]; survivors: Set<Address> },
-): string | undefined {
-  if (!reveal) return "missed the reveal window";
-  if (reveal.from.toLowerCase() !== expected.node) return `reveal file is signed as ${reveal.from}`;
-  if (reveal.taskId !== expected.taskId || reveal.round !== expected.round || (reveal.attempt ?? 0) !== expected.attempt)
-    return `reveal file is for task ${reveal.taskId} round ${reveal.round} attempt ${reveal.attempt ?? 0}`;
-  const targets = new Set(reveal.reveals.map((r) => r.to.toLowerCase()));
-  for (const t of targets) if (expected.survivors.has(t as Address)) return `revealed a seed toward ${t}, whose update is on chain`;
-  const missing = expected.dropped.filter((d) => !targets.has(d));
-  if (missing.length > 0) return `reveal file lacks the seeds toward ${missing.join(", ")}`;
-  return undefined;
+  return metrics;
 }

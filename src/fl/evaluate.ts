@@ -6,11 +6,11 @@ import {
   forwardRow,
   modelLayout,
   PROBABILITY_FLOOR,
-  type Matrix,
   type ModelLayout,
   type Table,
 } from "./model.ts";
 import type { ModelSpec } from "./modelSpec.ts";
+import type { Matrix } from "../data/matrix.ts";
 
 export type EvaluateReturnType = {
   /** Share of rows whose most probable class is the label, in [0, 1]. */

@@ -1,7 +1,8 @@
 export { modelSpecSchema, parseModelSpec, serializeModelSpec, INT32_SUM_LIMIT } from "./modelSpec.ts";
 export type { ModelSpec } from "./modelSpec.ts";
 export { modelLayout, paramCount, initParams, checkTable } from "./model.ts";
-export type { Matrix, Table, ModelLayout, DenseLayer } from "./model.ts";
+export type { Table, ModelLayout, DenseLayer } from "./model.ts";
+export type { Matrix } from "../data/matrix.ts";
 export { trainLocal } from "./trainLocal.ts";
 export type { TrainLocalOptions, TrainLocalReturnType, LocalMetrics } from "./trainLocal.ts";
 export { evaluate, predict, predictProba } from "./evaluate.ts";
@@ -29,7 +30,8 @@ export type { UnmaskSumParameters } from "./secureAggregation/recovery.ts";
 export { encodeReveal, decodeReveal } from "./secureAggregation/revealFile.ts";
 export type { RevealFile } from "./secureAggregation/revealFile.ts";
 export { sumUpdates, fedAvg, applyDelta } from "./fedAvg.ts";
-export { aggregateRound, updateNormBound } from "./aggregateRound.ts";
+export { aggregateRound } from "./aggregateRound.ts";
+export { updateNormBound } from "./roundChecks.ts";
 export type {
   AggregateRoundParameters,
   AggregateRoundReturnType,

@@ -1,9 +1,8 @@
+import type { Matrix } from "../data/matrix.ts";
 import { ModelInputError } from "./errors.ts";
 import type { ModelSpec } from "./modelSpec.ts";
 import { createRng } from "./prng.ts";
 
-/** Row-major matrix (the cross-team ML data convention). */
-export type Matrix = { rows: number; cols: number; data: Float64Array };
 
 /**
  * A training/evaluation table: standardized features (columns in the spec's `features` order) and class indices

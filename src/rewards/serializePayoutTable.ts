@@ -1,5 +1,6 @@
 import { z } from "zod/v4";
 import type { Address, Hex } from "viem";
+import { zodIssueLines } from "../errors.ts";
 import { PayoutTableError } from "./errors.ts";
 import type { PayoutTable } from "./types.ts";
 
@@ -137,11 +138,8 @@ export function parsePayoutTable(json: string | unknown): PayoutTable {
   }
   const result = payoutTableSchema.safeParse(value);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new PayoutTableError(
-      `The payout table is malformed at ${issue.path.join(".") || "(root)"}: ${issue.message}.`,
-      { details: z.prettifyError(result.error), cause: result.error },
-    );
+    const issues = zodIssueLines(result.error, { root: "(root)" });
+    throw new PayoutTableError(`The payout table is malformed at ${issues[0]}.`, { details: issues.join("\n"), cause: result.error });
   }
   return result.data as PayoutTable;
 }

@@ -1,3 +1,4 @@
+export { canonicalJson, canonicalJsonBytes } from "./canonicalJson.ts";
 export { writeFileAtomic, writePrivateFile, type WriteFileAtomicOptions } from "./atomicWrite.ts";
 export { ObjectNotFoundError, RootMismatchError, StorageError } from "./errors.ts";
 export { getJson, putJson, type ParseSchema } from "./json.ts";

@@ -1,11 +1,12 @@
 import type { Hex } from "viem";
-import { canonicalJsonBytes } from "../data/canonicalJson.ts";
+import { canonicalJsonBytes } from "./canonicalJson.ts";
+import { zodIssueLines, type ZodLikeError } from "../errors.ts";
 import { StorageError } from "./errors.ts";
 import type { ContentStore } from "./types.ts";
 
 /** Anything with zod's safeParse (zod 3 or 4 schemas both fit). */
 export type ParseSchema<T> = {
-  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: ZodLikeError };
 };
 
 /**
@@ -38,10 +39,6 @@ export async function getJson<T = unknown>(store: ContentStore, root: Hex, schem
   if (!schema) return value as T;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues;
-  const first = issues[0];
-  const where = first && first.path.length > 0 ? first.path.map(String).join(".") : "(top level)";
-  throw new StorageError(`object ${root} is not the expected JSON document: ${where}: ${first?.message ?? "invalid"}`, {
-    details: issues.map((i) => `${i.path.map(String).join(".") || "(top level)"}: ${i.message}`).join("\n"),
-  });
+  const issues = zodIssueLines(result.error);
+  throw new StorageError(`object ${root} is not the expected JSON document: ${issues[0] ?? "(top level): invalid"}`, { details: issues.join("\n") });
 }

@@ -69,7 +69,7 @@ export async function deploy<const TAbi extends Abi>(connection: Connection, nam
   return typed(abi, deployed.address, await viem.getPublicClient(), wallet);
 }
 
-// The contract's parameter shapes, shared with the library (src/chain/tasks.ts).
+// The contract's parameter shapes, shared with the library (src/chain/tasks/).
 import type { FheInput } from "../../src/chain/tasks/createTask.ts";
 import type { TaskParams } from "../../src/chain/tasks/readTaskParams.ts";
 export type { FheInput, TaskParams };

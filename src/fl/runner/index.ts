@@ -11,6 +11,8 @@ export {
   toE6,
 } from "./chainView.ts";
 export type { ChainClock } from "./chainView.ts";
+export { createFlTask } from "./createFlTask.ts";
+export type { CreateFlTaskParameters, CreateFlTaskReturnType, FlTaskTerms } from "./createFlTask.ts";
 export { prepareNode, selectFeatures } from "./prepareNode.ts";
 export type { PrepareNodeParameters, PreparedNode } from "./prepareNode.ts";
 export { loadOrCreateNodeKey, nodeDir, runNode } from "./runNode.ts";

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { FHE_JOB_FORMAT, FheTaskError, fheJob, fheJobSchema, parseLinearModel } from "../../../src/fhe/runner/fheTask.ts";
-import { canonicalJson } from "../../../src/data/index.ts";
+import { canonicalJson } from "../../../src/storage/index.ts";
 
 describe("FHE job spec", () => {
   it("builds a job with defaults, deduplicated ops, and round-trips through canonical JSON", () => {

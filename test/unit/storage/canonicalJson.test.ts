@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { DataError, canonicalJson } from "../../../src/data/index.ts";
+import { StorageError, canonicalJson } from "../../../src/storage/index.ts";
 
 describe("canonicalJson", () => {
   test("sorts keys at every depth and writes no whitespace", () => {
@@ -24,7 +24,7 @@ describe("canonicalJson", () => {
 
   test("refuses values JSON cannot hold instead of writing null", () => {
     for (const bad of [{ x: Number.NaN }, { x: Infinity }, [undefined], { f: () => 1 }, Symbol("s")]) {
-      assert.throws(() => canonicalJson(bad), DataError);
+      assert.throws(() => canonicalJson(bad), StorageError);
     }
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
