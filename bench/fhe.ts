@@ -1,5 +1,6 @@
 // FHE benchmark: keygen, encrypt/decrypt throughput, file sizes, encrypted compute. Writes bench/results/fhe.md.
 // Run: node bench/fhe.ts   (Node >= 22; the machine is shared, so figures include other load — see "load" below)
+// Over 250 lines: one script per benchmark report, each section measured and written next to its table.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";

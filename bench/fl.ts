@@ -1,6 +1,7 @@
 // Federated-learning benchmark: round time with and without secure aggregation (10 nodes × ~10k parameters),
 // upload bytes, dropout recovery, and federated vs centralized accuracy on penguins and seattle-weather.
 // Run: node bench/fl.ts → bench/results/fl.md
+// Over 250 lines: one script per benchmark report, each section measured and written next to its table.
 import { cpus } from "node:os";
 import { zeroHash, type Address } from "viem";
 import {

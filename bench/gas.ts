@@ -5,6 +5,7 @@
 //
 // Self-contained on purpose (no test fixtures): a task's members are real accounts, each with its own dataset and
 // stake, so "settle for 10,000 participants" is a task with 10,000 joined members and a 10,000-leaf payout tree.
+// Over 250 lines: one script per benchmark report (scenario, storage-slot naming, targets, report), kept together.
 import { readFileSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";

@@ -3,6 +3,7 @@
 // (block mined → row visible in GraphQL).
 // Run: node bench/indexer.ts [events]   → bench/results/indexer.md
 // PostgreSQL: TEST_DATABASE_URL, else a throw-away cluster is started like .ci/run does (skipped if impossible).
+// Over 250 lines: one script per benchmark report, each section measured and written next to its table.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -4,6 +4,8 @@
 // Amounts, ids and chain times are `bigint` (GraphQL BigInt = decimal string); small counters are `integer`.
 // Indexes are composite where a documented query (docs/graphql.md) filters on one column and orders by another
 // (Ponder appends the primary key to every orderBy), e.g. datasets of a schema newest first: (schemaId, id).
+// Over 250 lines on purpose: every table, with its indexes and the contract rule each column mirrors, in one file
+// (Ponder reads one schema module).
 import { index, onchainEnum, onchainTable, relations } from "ponder";
 import { ENCRYPTION, TASK_KIND, TASK_STATUS, type TaskStatusName } from "../src/chain/constants.ts";
 

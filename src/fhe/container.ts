@@ -6,6 +6,7 @@
 // blob i. CKKS has no integrity of its own (a flipped bit decrypts to plausible wrong numbers), and the header is
 // written before the blobs exist when streaming, so the digests get their own table, filled in at the end like the
 // offsets: 32 bytes per ~100 KB ciphertext. Version 1 files (no table) are still read, without this check.
+// Over 250 lines because writing (whole and streamed) and reading (whole and by blob) share one layout and its checks.
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { writeAtomic } from "../storage/atomicWrite.ts";
