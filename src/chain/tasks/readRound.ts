@@ -1,15 +1,10 @@
 import type { ChainContext } from "../client.ts";
+import type { RoundStart } from "../events/readRoundEvents.ts";
 import { roundDeadlines } from "../schedule.ts";
 import { readTaskParams, type TaskParams } from "./readTaskParams.ts";
 
-export type RoundInfo = {
-  round: number;
-  attempt: number;
-  start: bigint;
-  submitDeadline: bigint;
-  revealDeadline: bigint;
-  finalizeDeadline: bigint;
-  members: number;
+/** A round attempt as the contract holds it now: its start (as RoundStarted announced it) and its progress. */
+export type RoundInfo = Omit<RoundStart, "blockNumber"> & {
   submissions: number;
   reveals: number;
   finalized: boolean;

@@ -3,19 +3,17 @@
 import type { Ciphertext, Plaintext } from "node-seal";
 import { buildContainer } from "../container.ts";
 import { packCiphertext } from "../ciphertextCodec.ts";
-import { assertUsable } from "../createFheContext.ts";
 import type { FheContext } from "../createFheContext.ts";
-import { assertKey, assertParams, loadCiphertext } from "../checks.ts";
+import { loadCiphertext } from "../checks.ts";
 import { decryptResult } from "../decryptResult.ts";
 import type { DecryptResultReturnType } from "../decryptResult.ts";
 import { FheError, FheKeyMismatchError } from "../errors.ts";
-import { openFher } from "../resultHeader.ts";
 import { plainBytes, sealTry, withScope } from "../seal.ts";
 import type { SealScope } from "../seal.ts";
 import type { OnProgress } from "../types.ts";
-import { openCommitteeKeys } from "./assembleCommitteeKeys.ts";
-import { blobDigests, openCommitteeFile } from "./files.ts";
-import { smudgingErrorBound, smudgingSigma } from "./params.ts";
+import { openCommitteeResult } from "./openCommitteeResult.ts";
+import { openCommitteeFile } from "./files.ts";
+import { smudgingErrorBound } from "./params.ts";
 import { ciphertextWords, writeWords } from "./sealBytes.ts";
 
 export type CombineDecryptionSharesParameters = {
@@ -43,13 +41,7 @@ export async function combineDecryptionShares(
   params: CombineDecryptionSharesParameters,
   onProgress?: OnProgress,
 ): Promise<DecryptResultReturnType> {
-  assertUsable(ctx);
-  const committee = openCommitteeKeys(ctx, params.committeeKeys);
-  const { header: result, container } = openFher(plainBytes(params.result));
-  assertKey("result", result.keyId, committee.keyId);
-  assertParams("result", result.params, ctx);
-  const digests = blobDigests(container);
-  const sigmas = result.entries.map((_, i) => smudgingSigma(result, i));
+  const { committee, result, container, digests, sigmas } = openCommitteeResult(ctx, params.committeeKeys, params.result);
   const byMember = Array.from<Uint8Array[] | undefined>({ length: committee.members });
   for (const bytes of params.shares) {
     const { header, container: share } = openCommitteeFile(plainBytes(bytes), "decryptionShare");

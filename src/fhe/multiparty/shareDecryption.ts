@@ -2,15 +2,12 @@
 import { randomFillSync } from "node:crypto";
 import type { Ciphertext, Decryptor } from "node-seal";
 import { buildContainer } from "../container.ts";
-import { assertUsable } from "../createFheContext.ts";
 import type { FheContext } from "../createFheContext.ts";
-import { assertKey, assertParams, loadCiphertext, secretKeyDecryptor } from "../checks.ts";
+import { assertParams, loadCiphertext, secretKeyDecryptor } from "../checks.ts";
 import { FheError, FheKeyMismatchError } from "../errors.ts";
-import { openFher } from "../resultHeader.ts";
-import { plainBytes, sealTry, withScope, withScopeAsync } from "../seal.ts";
+import { sealTry, withScope, withScopeAsync } from "../seal.ts";
 import type { SealScope } from "../seal.ts";
-import { openCommitteeKeys } from "./assembleCommitteeKeys.ts";
-import { blobDigests } from "./files.ts";
+import { openCommitteeResult } from "./openCommitteeResult.ts";
 import type { DecryptionShareHeader } from "./files.ts";
 import { updateMemberState } from "./memberState.ts";
 import { smudgingSigma } from "./params.ts";
@@ -37,13 +34,7 @@ export type ShareDecryptionParameters = {
  * publish(share); // "2PMFHES\0"
  */
 export async function shareDecryption(ctx: FheContext, params: ShareDecryptionParameters): Promise<Uint8Array> {
-  assertUsable(ctx);
-  const committee = openCommitteeKeys(ctx, params.committeeKeys);
-  const { header: result, container } = openFher(plainBytes(params.result));
-  assertKey("result", result.keyId, committee.keyId);
-  assertParams("result", result.params, ctx);
-  const digests = blobDigests(container);
-  const sigmas = result.entries.map((_, i) => smudgingSigma(result, i));
+  const { committee, result, container, digests, sigmas } = openCommitteeResult(ctx, params.committeeKeys, params.result);
   if (Math.max(...sigmas) * 7 > 2 ** 52) {
     throw new FheError("This result sums too many rows for committee decryption (its smudging noise would not fit).");
   }
