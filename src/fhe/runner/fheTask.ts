@@ -14,6 +14,7 @@ import type { ContentStore } from "../../storage/types.ts";
 import { readFhedHeader } from "../fhedHeader.ts";
 import type { FhedHeader } from "../fhedHeader.ts";
 import type { StatOp } from "../resultHeader.ts";
+import { zodIssueLines } from "../../errors.ts";
 
 export const FHE_JOB_FORMAT = "2pm-fhe-job/1";
 export const FHE_RESULT_FORMAT = "2pm-fhe-result/1";
@@ -47,8 +48,7 @@ export type FheJob = z.infer<typeof fheJobSchema>;
 export function fheJob(p: { ops: readonly string[]; model?: unknown; decimals?: number }): FheJob {
   const parsed = fheJobSchema.safeParse({ format: FHE_JOB_FORMAT, ops: [...new Set(p.ops)], ...(p.model !== undefined && { model: p.model }), decimals: p.decimals ?? 6 });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new FheTaskError(`invalid FHE job: ${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`, { details: z.prettifyError(parsed.error) });
+    throw new FheTaskError(`invalid FHE job: ${zodIssueLines(parsed.error, { root: "job" })[0]}`, { details: z.prettifyError(parsed.error) });
   }
   return parsed.data;
 }
