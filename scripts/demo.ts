@@ -50,14 +50,21 @@ type Run = { code: number; stdout: string; stderr: string };
 /** The demo's running `2pm` processes, so that `npm start` can stop them on any exit path. */
 export const runningRoles = new Set<ChildProcess>();
 
-/** Runs `2pm <args> --json` as a child process; fails the demo with its stderr on a non-zero exit. */
-function run2pm(opts: DemoOptions, args: string[], { json = true, allowFail = false } = {}): Promise<Run> {
+/**
+ * Runs `2pm <args> --json` as a child process; fails the demo with its stderr on a non-zero exit. `onLine` sees each
+ * line the process prints to stdout as it comes (to relay its progress).
+ */
+function run2pm(opts: DemoOptions, args: string[], { json = true, allowFail = false, onLine }: { json?: boolean; allowFail?: boolean; onLine?: (line: string) => void } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, "--home", opts.home, ...(json ? ["--json"] : []), ...args], { cwd: root, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
     runningRoles.add(child);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
+    child.stdout.on("data", (d) => {
+      const complete = stdout.lastIndexOf("\n") + 1;
+      stdout += d;
+      if (onLine) for (const line of stdout.slice(complete, stdout.lastIndexOf("\n") + 1).split("\n").filter(Boolean)) onLine(line);
+    });
     child.stderr.on("data", (d) => (stderr += d));
     child.on("exit", (code) => {
       runningRoles.delete(child);
@@ -128,7 +135,11 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     "--rounds", "4", "--stake", "50", "--min-nodes", "3", "--max-nodes", "3", "--round-duration", "60", "--reveal-duration", "30",
     "--challenge-window", "3", "--aggregator", addressOf(ROLES.aggregator), "-a", String(ROLES.creator)]));
   const taskId = String(flTask.taskId);
-  const aggregator = run2pm(opts, ["aggregate", "--task", taskId, "-a", String(ROLES.aggregator)], { json: false });
+  // The aggregator's round lines are the demo's progress through the rounds (without the model roots).
+  const aggregator = run2pm(opts, ["aggregate", "--task", taskId, "-a", String(ROLES.aggregator)], {
+    json: false,
+    onLine: (line) => /^round \d/.test(line) && log(`  FL ${line.replace(/, model 0x[0-9a-f]+/, "")}`),
+  });
   const nodes = ISLANDS.map((island) => run2pm(opts, ["node", "run", "--task", taskId, "--data", dataFileOf[island], "--dataset", datasetOf[island], "-a", String(OWNER_OF[island])], { json: false }));
 
   // The compute node is another machine: its own home with the evaluation keys only, the same storage (by root).
@@ -154,6 +165,7 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     run2pm(opts, ["settle", "--task", taskId, "-a", String(ROLES.aggregator)]),
   ]);
   await run2pm(opts, ["settle", "--task", fheTaskId, "-a", String(ROLES.torgersen)]);
+  log(`  FHE result published; tasks ${taskId} and ${fheTaskId} settled: verifying, then claiming after the challenge window`);
   const verified: Record<string, boolean> = {};
   const challengeWindow = new Promise((r) => setTimeout(r, 3_500));
   await Promise.all([taskId, fheTaskId].map(async (id) => {
