@@ -15,13 +15,18 @@ let report: any;
 
 before(async () => {
   home = await mkdtemp(path.join(tmpdir(), "2pm-demo-"));
-  const port = await freePort();
-  demo = spawnGroup(process.execPath, [path.join(root, "scripts/start.ts")], { cwd: root, env: { ...process.env, TWOPM_RPC_PORT: String(port), TWOPM_DEMO_HOME: home } });
-  await waitFor("the demo report", async () => {
-    if (demo.child.exitCode !== null) throw new Error(`npm start exited ${demo.child.exitCode}:\n${demo.output().slice(-3000)}`);
-    return demo.output().includes("Report ready after") || undefined;
+  // Free ports for all three servers: a default port (42069, 3000) may be taken by anything else on the machine.
+  const [rpc, indexer, dashboard] = [await freePort(), await freePort(), await freePort()];
+  demo = spawnGroup(process.execPath, [path.join(root, "scripts/start.ts")], {
+    cwd: root,
+    env: { ...process.env, TWOPM_RPC_PORT: String(rpc), TWOPM_INDEXER_PORT: String(indexer), TWOPM_DASHBOARD_PORT: String(dashboard), TWOPM_DEMO_HOME: home },
+  });
+  const outcome = await waitFor("the demo report", async () => {
+    if (demo.child.exitCode !== null) return "exited";
+    return demo.output().includes("Report ready after") ? "ready" : undefined;
     // A stall limit, not a deadline: on a loaded machine the demo may take many minutes, printing as it goes.
   }, 300_000, 500, demo.outputBytes);
+  if (outcome === "exited") throw new Error(`npm start exited ${demo.child.exitCode}:\n${demo.output().slice(-3000)}`);
   report = JSON.parse(await readFile(path.join(home, "report.json"), "utf8"));
 });
 
