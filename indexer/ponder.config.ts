@@ -1,10 +1,10 @@
-// Ponder config: one chain (TWOPM_NETWORK, default localhost) and the two 2PM contracts, with addresses and start
-// blocks from deployments/<network>/ (TWOPM_ROOT, default the project root). PGlite by default
+// Ponder config: one chain (TWOPM_NETWORK, default localhost) and the 2PM contracts (DatasetIndex, TrainingTasks and,
+// where deployed, FheCommittees), with addresses and start blocks from deployments/<network>/ (TWOPM_ROOT, default the project root). PGlite by default
 // (PONDER_PGLITE_DIR, default indexer/.ponder/pglite), Postgres when DATABASE_URL is set.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createConfig } from "ponder";
-import { datasetIndexAbi, trainingTasksAbi } from "../src/chain/abis.ts";
+import { datasetIndexAbi, fheCommitteesAbi, trainingTasksAbi } from "../src/chain/abis.ts";
 import { getNetwork } from "../src/chain/networks.ts";
 import { guardChain, type ChainResetPolicy, type GuardDatabase } from "./lib/chainGuard.ts";
 
@@ -69,6 +69,12 @@ export default createConfig({
       abi: trainingTasksAbi,
       address: deployments.trainingTasks.address,
       startBlock: deployments.trainingTasks.blockNumber,
+    },
+    FheCommittees: {
+      chain: chainName,
+      abi: fheCommitteesAbi,
+      address: deployments.fheCommittees.address,
+      startBlock: deployments.fheCommittees.blockNumber,
     },
   },
 });

@@ -1,13 +1,13 @@
-// The indexed state of DatasetIndex and TrainingTasks. Entity tables (schema, dataset, task, member, round,
-// account) hold the current state; log tables (datasetVersion, roundAttempt, update, reveal, settlement, claim,
-// slash) hold one row per event, keyed by the natural id the contract enforces (so replaying an event is a no-op).
+// The indexed state of DatasetIndex, TrainingTasks and FheCommittees. Entity tables (schema, dataset, task, member,
+// round, committee, committeeMember, account) hold the current state; log tables (datasetVersion, roundAttempt,
+// update, reveal, settlement, claim, slash, decryptionShare) hold one row per event, keyed by the natural id the contract enforces (so replaying an event is a no-op).
 // Amounts, ids and chain times are `bigint` (GraphQL BigInt = decimal string); small counters are `integer`.
 // Indexes are composite where a documented query (docs/graphql.md) filters on one column and orders by another
 // (Ponder appends the primary key to every orderBy), e.g. datasets of a schema newest first: (schemaId, id).
 // Over 250 lines on purpose: every table, with its indexes and the contract rule each column mirrors, in one file
 // (Ponder reads one schema module).
 import { index, onchainEnum, onchainTable, relations } from "ponder";
-import { ENCRYPTION, TASK_KIND, TASK_STATUS, type TaskStatusName } from "../src/chain/constants.ts";
+import { COMMITTEE_STATUS, ENCRYPTION, TASK_KIND, TASK_STATUS, type CommitteeStatusName, type TaskStatusName } from "../src/chain/constants.ts";
 
 // The contracts' enums come from the generated constants; a task row exists from TaskCreated on, so never "None".
 type IndexedStatus = Exclude<TaskStatusName, "None">;
@@ -15,6 +15,11 @@ export const encryption = onchainEnum("encryption", ENCRYPTION);
 export const taskKind = onchainEnum("task_kind", TASK_KIND);
 export const taskStatus = onchainEnum("task_status", TASK_STATUS.filter((s) => s !== "None") as [IndexedStatus, ...IndexedStatus[]]);
 export const memberStatus = onchainEnum("member_status", ["Active", "Slashed", "Withdrawn"]);
+type IndexedCommitteeStatus = Exclude<CommitteeStatusName, "None">;
+export const committeeStatus = onchainEnum(
+  "committee_status",
+  COMMITTEE_STATUS.filter((s) => s !== "None") as [IndexedCommitteeStatus, ...IndexedCommitteeStatus[]],
+);
 
 export const schema = onchainTable("schema", (t) => ({
   id: t.bigint().primaryKey(),
@@ -94,6 +99,10 @@ export const task = onchainTable("task", (t) => ({
   dataDecayBps: t.integer().notNull(),
   /** FHE tasks: the key all input datasets are encrypted under. */
   fheKeyId: t.hex(),
+  /** FHE tasks under a committee's collective key: the committee (set once both the task and the key are known). */
+  committeeId: t.bigint(),
+  /** Decryption shares posted by the committee's members (all attempts). */
+  shareCount: t.integer().notNull(),
   /** Round in progress (0 before the start; stays at `rounds` once finished). */
   currentRound: t.integer().notNull(),
   /** Members that joined and were not slashed. */
@@ -121,7 +130,10 @@ export const task = onchainTable("task", (t) => ({
   createdTx: t.hex().notNull(),
   updatedBlock: t.bigint().notNull(),
   updatedAt: t.bigint().notNull(),
-}), (t) => ({ creatorIdx: index().on(t.creator, t.id), statusIdx: index().on(t.status, t.id), schemaIdx: index().on(t.schemaId, t.id) }));
+}), (t) => ({
+  creatorIdx: index().on(t.creator, t.id), statusIdx: index().on(t.status, t.id), schemaIdx: index().on(t.schemaId, t.id),
+  keyIdx: index().on(t.fheKeyId), committeeIdx: index().on(t.committeeId, t.id),
+}));
 
 /** The input datasets of an FHE task: `${taskId}-${datasetId}`. */
 export const fheInput = onchainTable("fhe_input", (t) => ({
@@ -320,9 +332,92 @@ export const account = onchainTable("account", (t) => ({
   taskCount: t.integer().notNull(),
   membershipCount: t.integer().notNull(),
   updateCount: t.integer().notNull(),
+  /** FHE committees: seats held, stakes committed and slashed, and slashed stakes credited to it (as a task's
+   * creator) and withdrawn — in each committee's stake token. */
+  committeeSeats: t.integer().notNull(),
+  committeeStaked: t.bigint().notNull(),
+  committeeSlashed: t.bigint().notNull(),
+  credited: t.bigint().notNull(),
+  creditsWithdrawn: t.bigint().notNull(),
   firstSeenBlock: t.bigint().notNull(),
   lastSeenBlock: t.bigint().notNull(),
 }), (a) => ({ earnedIdx: index().on(a.earned) }));
+
+/** An FHE committee (FheCommittees): a fixed member list jointly holding a CKKS key, n-of-n. */
+export const committee = onchainTable("committee", (t) => ({
+  id: t.bigint().primaryKey(),
+  creator: t.hex().notNull(),
+  /** Public seed of the key setup's common polynomials (the library's committeeId). */
+  seed: t.hex().notNull(),
+  status: committeeStatus("status").notNull(),
+  memberCount: t.integer().notNull(),
+  threshold: t.integer().notNull(),
+  /** Members that committed their key share (and staked) / confirmed the assembled keys. */
+  commits: t.integer().notNull(),
+  confirmations: t.integer().notNull(),
+  stakeToken: t.hex().notNull(),
+  /** Each member's stake. */
+  stake: t.bigint().notNull(),
+  staked: t.bigint().notNull(),
+  slashed: t.bigint().notNull(),
+  stakesWithdrawn: t.bigint().notNull(),
+  setupDeadline: t.bigint().notNull(),
+  unbondingPeriod: t.integer().notNull(),
+  /** The collective key's id and the storage root of the committee keys file (set when Active). */
+  keyId: t.hex(),
+  keysRoot: t.hex(),
+  /** When the setup failed, or the committee was retired or broken (block time); stakes unbond at unbondsAt. */
+  endedAt: t.bigint(),
+  unbondsAt: t.bigint(),
+  retiredBy: t.hex(),
+  /** Decryption shares posted (declines included) and FHE tasks under its key. */
+  shareCount: t.integer().notNull(),
+  taskCount: t.integer().notNull(),
+  createdBlock: t.bigint().notNull(),
+  createdAt: t.bigint().notNull(),
+  createdTx: t.hex().notNull(),
+  updatedBlock: t.bigint().notNull(),
+  updatedAt: t.bigint().notNull(),
+}), (c) => ({ creatorIdx: index().on(c.creator, c.id), statusIdx: index().on(c.status, c.id), keyIdx: index().on(c.keyId) }));
+
+/** A committee seat: `${committeeId}-${account}`. `index` is 1-based (the key-share files' member is index − 1). */
+export const committeeMember = onchainTable("committee_member", (t) => ({
+  id: t.text().primaryKey(),
+  committeeId: t.bigint().notNull(),
+  account: t.hex().notNull(),
+  index: t.integer().notNull(),
+  committed: t.boolean().notNull(),
+  keyShareRoot: t.hex(),
+  stake: t.bigint().notNull(),
+  confirmed: t.boolean().notNull(),
+  slashed: t.boolean().notNull(),
+  /** The task whose result it left without a share, and who got its stake (the task's creator). */
+  slashedTaskId: t.bigint(),
+  slashedTo: t.hex(),
+  withdrawn: t.boolean().notNull(),
+  shareCount: t.integer().notNull(),
+}), (m) => ({ committeeIdx: index().on(m.committeeId, m.index), accountIdx: index().on(m.account, m.committeeId) }));
+
+/**
+ * A member's decryption share (or decline) for the result of an FHE task's round-1 attempt:
+ * `${taskId}-${attempt}-${member}`.
+ */
+export const decryptionShare = onchainTable("decryption_share", (t) => ({
+  id: t.text().primaryKey(),
+  taskId: t.bigint().notNull(),
+  attempt: t.integer().notNull(),
+  /** The roundAttempt row of the result: `${taskId}-1-${attempt}`. */
+  attemptId: t.text().notNull(),
+  committeeId: t.bigint().notNull(),
+  committeeMemberId: t.text().notNull(),
+  member: t.hex().notNull(),
+  /** Storage root of the decryption share file, or of the statement why the member declined. */
+  root: t.hex().notNull(),
+  declined: t.boolean().notNull(),
+  block: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  tx: t.hex().notNull(),
+}), (d) => ({ taskIdx: index().on(d.taskId, d.attempt), committeeIdx: index().on(d.committeeId), memberIdx: index().on(d.committeeMemberId), attemptIdx: index().on(d.attemptId) }));
 
 // ─── Relations (nested GraphQL fields) ────────────────────────────────────────────────────────────────────────
 
@@ -356,6 +451,8 @@ export const taskRelations = relations(task, ({ one, many }) => ({
   slashes: many(slashing),
   refunds: many(refund),
   fheInputs: many(fheInput),
+  committee: one(committee, { fields: [task.committeeId], references: [committee.id] }),
+  shares: many(decryptionShare),
 }));
 
 export const fheInputRelations = relations(fheInput, ({ one }) => ({
@@ -383,6 +480,7 @@ export const roundAttemptRelations = relations(roundAttempt, ({ one, many }) => 
   roundInfo: one(round, { fields: [roundAttempt.roundId], references: [round.id] }),
   updates: many(update),
   reveals: many(reveal),
+  shares: many(decryptionShare),
 }));
 
 export const updateRelations = relations(update, ({ one }) => ({
@@ -427,4 +525,25 @@ export const accountRelations = relations(account, ({ many }) => ({
   memberships: many(member),
   updates: many(update),
   claims: many(claim),
+  committeeMemberships: many(committeeMember),
+}));
+
+export const committeeRelations = relations(committee, ({ one, many }) => ({
+  creatorAccount: one(account, { fields: [committee.creator], references: [account.id] }),
+  members: many(committeeMember),
+  shares: many(decryptionShare),
+  tasks: many(task),
+}));
+
+export const committeeMemberRelations = relations(committeeMember, ({ one, many }) => ({
+  committee: one(committee, { fields: [committeeMember.committeeId], references: [committee.id] }),
+  memberAccount: one(account, { fields: [committeeMember.account], references: [account.id] }),
+  shares: many(decryptionShare),
+}));
+
+export const decryptionShareRelations = relations(decryptionShare, ({ one }) => ({
+  task: one(task, { fields: [decryptionShare.taskId], references: [task.id] }),
+  roundAttempt: one(roundAttempt, { fields: [decryptionShare.attemptId], references: [roundAttempt.id] }),
+  committee: one(committee, { fields: [decryptionShare.committeeId], references: [committee.id] }),
+  committeeMember: one(committeeMember, { fields: [decryptionShare.committeeMemberId], references: [committeeMember.id] }),
 }));

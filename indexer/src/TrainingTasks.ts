@@ -1,11 +1,13 @@
 // TrainingTasks events → task, member, round, roundAttempt, update, reveal, settlement, claim, slash, refund,
-// fheInput and account totals. Handlers that add to counters first look up the row their event creates (or the
-// state it sets) and return when it is already there, so a replayed event changes nothing.
+// fheInput, the committee of an FHE task and account totals. Handlers that add to counters first look up the row
+// their event creates (or the state it sets) and return when it is already there, so a replayed event changes
+// nothing.
 import { ponder } from "ponder:registry";
-import { claim, dataset, dispute, fheInput, member, refund, reveal, round, roundAttempt, schema, settlement, slashing, task, update } from "ponder:schema";
+import { claim, committee, dataset, dispute, fheInput, member, refund, reveal, round, roundAttempt, schema, settlement, slashing, task, update } from "ponder:schema";
 import { TASK_KIND } from "../../src/chain/constants.ts";
 import { claimsCloseAt } from "../../src/chain/schedule.ts";
 import { addToAccount } from "./accounts.ts";
+import { committeeOfKey } from "./committees.ts";
 
 const memberId = (taskId: bigint, node: string) => `${taskId}-${node.toLowerCase()}`;
 const roundId = (taskId: bigint, r: number) => `${taskId}-${r}`;
@@ -24,7 +26,7 @@ ponder.on("TrainingTasks:TaskCreated", async ({ event, context }) => {
     aggregator: p.aggregator, resolver: p.resolver,
     dataShareBps: p.dataShareBps, computeDecayBps: p.computeDecayBps, dataDecayBps: p.dataDecayBps,
     currentRound: 0, activeMembers: 0, memberCount: 0, staked: 0n, slashed: 0n, stakesWithdrawn: 0n, pool: p.budget,
-    claimed: 0n, claimCount: 0, refunded: 0n, settlementCount: 0, disputeCount: 0,
+    claimed: 0n, claimCount: 0, refunded: 0n, settlementCount: 0, disputeCount: 0, shareCount: 0,
     createdBlock: block, createdAt: at, createdTx: event.transaction.hash, updatedBlock: block, updatedAt: at,
   });
   await context.db.update(schema, { id: BigInt(p.schemaId) }).set((s) => ({ taskCount: s.taskCount + 1 }));
@@ -38,7 +40,10 @@ ponder.on("TrainingTasks:FheInputsSet", async ({ event, context }) => {
   for (const datasetId of datasetIds) {
     await context.db.update(dataset, { id: datasetId }).set((d) => ({ taskCount: d.taskCount + 1 }));
   }
-  await context.db.update(task, { id: taskId }).set({ fheKeyId: keyId });
+  // A key already confirmed by a committee makes this a committee task; otherwise CommitteeActivated links it later.
+  const committeeId = await committeeOfKey(context.db, keyId);
+  await context.db.update(task, { id: taskId }).set({ fheKeyId: keyId, committeeId: committeeId ?? null });
+  if (committeeId !== undefined) await context.db.update(committee, { id: committeeId }).set((c) => ({ taskCount: c.taskCount + 1 }));
 });
 
 ponder.on("TrainingTasks:MemberJoined", async ({ event, context }) => {

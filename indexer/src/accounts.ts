@@ -1,4 +1,4 @@
-// Account totals, shared by the handlers of both contracts. Every change is an upsert that adds deltas, so an
+// Account totals, shared by the handlers of every contract. Every change is an upsert that adds deltas, so an
 // account row appears the first time an address does anything.
 import type { Context } from "ponder:registry";
 import { account } from "ponder:schema";
@@ -15,11 +15,17 @@ type Totals = {
   taskCount: number;
   membershipCount: number;
   updateCount: number;
+  committeeSeats: number;
+  committeeStaked: bigint;
+  committeeSlashed: bigint;
+  credited: bigint;
+  creditsWithdrawn: bigint;
 };
 
 const zero: Totals = {
   earned: 0n, claimCount: 0, staked: 0n, slashed: 0n, stakesWithdrawn: 0n, budgeted: 0n, refunded: 0n,
   datasetCount: 0, taskCount: 0, membershipCount: 0, updateCount: 0,
+  committeeSeats: 0, committeeStaked: 0n, committeeSlashed: 0n, credited: 0n, creditsWithdrawn: 0n,
 };
 
 /** Adds `delta` to the totals of `address` (creating the row when needed). */

@@ -9,7 +9,7 @@ import path from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { createPublicClient, createWalletClient, http, keccak256, toHex, zeroHash, type Address, type Hash, type Hex } from "viem";
 import { hardhat } from "viem/chains";
-import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
+import { datasetIndexAbi, fheCommitteesAbi, rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
 import type { LocalChain } from "./localChain.ts";
 import { freePort, spawnGroup, waitFor, type Spawned } from "./processes.ts";
 
@@ -190,7 +190,7 @@ export type ScenarioChain = Pick<LocalChain, "rpcUrl" | "addresses" | "account" 
 export function actor(chain: ScenarioChain, i: number) {
   const account = chain.account(i);
   const wallet = createWalletClient({ account, chain: { ...hardhat, rpcUrls: { default: { http: [chain.rpcUrl] } } }, transport: http(chain.rpcUrl) });
-  const { datasetIndex, trainingTasks, rewardToken } = chain.addresses;
+  const { datasetIndex, trainingTasks, rewardToken, fheCommittees } = chain.addresses;
   const send = async (hash: Hash) => {
     const receipt = await chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
     if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
@@ -221,8 +221,22 @@ export function actor(chain: ScenarioChain, i: number) {
     claim: (taskId: bigint, index: bigint, account: Address, amount: bigint, proof: Hex[]) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "claim", args: [taskId, index, account, amount, proof] }).then(send),
     withdrawStake: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "withdrawStake", args: [taskId] }).then(send),
     slash: (taskId: bigint, node: Address, round: number) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "slash", args: [taskId, node, round] }).then(send),
+    abandonTask: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "abandonTask", args: [taskId] }).then(send),
+    committees: {
+      approve: (amount: bigint) => wallet.writeContract({ address: rewardToken, abi: rewardTokenAbi, functionName: "approve", args: [fheCommittees, amount] }).then(send),
+      create: (members: Address[], params: CommitteeParams) => wallet.writeContract({ address: fheCommittees, abi: fheCommitteesAbi, functionName: "createCommittee", args: [members, params] }).then(send),
+      commitKeyShare: (id: bigint, root: Hex) => wallet.writeContract({ address: fheCommittees, abi: fheCommitteesAbi, functionName: "commitKeyShare", args: [id, root] }).then(send),
+      confirmKeys: (id: bigint, keyId: Hex, keysRoot: Hex) => wallet.writeContract({ address: fheCommittees, abi: fheCommitteesAbi, functionName: "confirmKeys", args: [id, keyId, keysRoot] }).then(send),
+      failSetup: (id: bigint) => wallet.writeContract({ address: fheCommittees, abi: fheCommitteesAbi, functionName: "failSetup", args: [id] }).then(send),
+      postShare: (taskId: bigint, root: Hex, declined = false) => wallet.writeContract({ address: fheCommittees, abi: fheCommitteesAbi, functionName: "postShare", args: [taskId, root, declined] }).then(send),
+      slashMissingShare: (taskId: bigint, member: Address) => wallet.writeContract({ address: fheCommittees, abi: fheCommitteesAbi, functionName: "slashMissingShare", args: [taskId, member] }).then(send),
+      withdrawStake: (id: bigint) => wallet.writeContract({ address: fheCommittees, abi: fheCommitteesAbi, functionName: "withdrawStake", args: [id] }).then(send),
+      withdrawCredit: () => wallet.writeContract({ address: fheCommittees, abi: fheCommitteesAbi, functionName: "withdrawCredit", args: [rewardToken] }).then(send),
+    },
   };
 }
+
+type CommitteeParams = { stakeToken: Address; stake: bigint; setupDeadline: bigint; unbondingPeriod: number; threshold: number };
 
 type FheInput = { datasetId: bigint; root: Hex; manifestRoot: Hex; rows: bigint };
 
@@ -244,7 +258,8 @@ export type Scenario = Awaited<ReturnType<typeof runScenario>>;
  * withdrawn); task 2 (FL, started with 3 members, one misses round 1 and is slashed); task 3 (FHE on d4, cancelled,
  * budget refunded); task 4 (FL, 4 members: attempt 0 is restarted although all submitted, in attempt 1 one member
  * drops, the survivors reveal and the finalization drops and slashes it; settled, disputed by a member proposing
- * another payout, which the resolver picks). Dataset d6 belongs to account 7. The resolver is account 0.
+ * another payout, which the resolver picks). Dataset d6 belongs to account 7. The resolver is account 0. Then the FHE
+ * committees of `runCommitteeScenario`.
  */
 export async function runScenario(chain: ScenarioChain) {
   const [deployer, creator, n2, n3, n4] = [0, 1, 2, 3, 4].map((i) => actor(chain, i));
@@ -332,12 +347,66 @@ export async function runScenario(chain: ScenarioChain) {
   await creator.settle(4n, disputedRoot, 100n);
   await n2.dispute(4n, finalRoot, 100n);
   await chain.increaseTime(61); // the challenge window is over: the resolver picks
-  const last = await deployer.resolve(4n, finalRoot, 100n);
+  await deployer.resolve(4n, finalRoot, 100n);
+  const committees = await runCommitteeScenario(chain, { deployer, creator, n2, n3, n4, n7 });
   return {
     deployer, creator, n2, n3, n4, n7, payoutRoot: tree.root.toLowerCase() as Hex, claimBlocks,
     task4Roots: { disputed: disputedRoot.toLowerCase() as Hex, final: finalRoot.toLowerCase() as Hex },
-    rewardToken: chain.addresses.rewardToken.toLowerCase() as Address, headBlock: last.blockNumber,
+    rewardToken: chain.addresses.rewardToken.toLowerCase() as Address, headBlock: committees.headBlock, committees,
   };
+}
+
+/** The FHE key of committee 1 in the scenario, and the storage root of its keys file. */
+export const COMMITTEE_KEY = h("key:committee");
+const COMMITTEE_KEYS_ROOT = h("keys:committee");
+
+/**
+ * FHE committees on top of the reference history (FheCommittees with fake storage roots: the contract never reads
+ * them). Committee 1 = (n2, n3, n4), stake 20: the creator registers d7 under its key (K) and creates FHE task 5 on
+ * it before the key exists on chain; the members commit and confirm K (Active: task 5 is linked); task 6 on d7
+ * (linked at creation) is cancelled; n7 computes task 5's result; n2 posts its share, n3 declines, n4 stays silent
+ * and is slashed after the reveal deadline (committee Broken, 20 credited to the creator, who withdraws it); task 5
+ * is abandoned after the finalize deadline. Committee 2 = (n3, n7), stake 5: only n3 commits, the setup fails, n3
+ * withdraws its stake.
+ */
+async function runCommitteeScenario(chain: ScenarioChain, a: Record<"deployer" | "creator" | "n2" | "n3" | "n4" | "n7", ReturnType<typeof actor>>) {
+  const { deployer, creator, n2, n3, n4, n7 } = a;
+  const { fheCommittees, rewardToken } = chain.addresses;
+  const limits = await chain.publicClient.readContract({ address: fheCommittees, abi: fheCommitteesAbi, functionName: "committeeLimits" });
+  const now = (await chain.publicClient.getBlock()).timestamp;
+  const terms = (stake: bigint, setup: number, threshold: number): CommitteeParams => ({
+    stakeToken: rewardToken, stake, setupDeadline: now + BigInt(Math.min(setup, limits.maxSetupPeriod)), unbondingPeriod: limits.minUnbondingPeriod, threshold,
+  });
+  for (const m of [n2, n3, n4]) await m.committees.approve(10_000n);
+  await creator.committees.create([n2.address, n3.address, n4.address], terms(20n, 1800, 3));
+  await creator.committees.create([n3.address, n7.address], terms(5n, 600, 2));
+  await creator.registerDataset({ schemaId: 2n, root: h("root:d7"), manifestRoot: h("manifest:d7"), rows: 80n, encryption: 1, keyId: COMMITTEE_KEY, uri: "0g://d7" });
+  const fheTask = (): TaskParams => ({
+    kind: 1, schemaId: 2, modelRoot: h("model:logreg"), rounds: 1, minNodes: 1, maxNodes: 1, stake: 10n, rewardToken, budget: 100n,
+    joinDeadline: now + 3600n, roundDuration: 600, revealDuration: 300, aggregatorWindow: 3600, challengeWindow: 60, claimPeriod: 86_400,
+    aggregator: creator.address, resolver: deployer.address, dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000,
+  });
+  const inputs = [{ datasetId: 7n, root: h("root:d7"), manifestRoot: h("manifest:d7"), rows: 80n }];
+  await creator.createTask(fheTask(), inputs, COMMITTEE_KEY); // task 5: the key is not a committee's yet
+  for (const [m, label] of [[n2, "n2"], [n3, "n3"], [n4, "n4"]] as const) await m.committees.commitKeyShare(1n, h(`keyshare:1:${label}`));
+  await n3.committees.commitKeyShare(2n, h("keyshare:2:n3"));
+  for (const m of [n2, n3, n4]) await m.committees.confirmKeys(1n, COMMITTEE_KEY, COMMITTEE_KEYS_ROOT);
+  await creator.createTask(fheTask(), inputs, COMMITTEE_KEY); // task 6: under an Active committee's key at creation
+  await creator.cancelTask(6n);
+  await n7.join(5n, 0n, h("sa5:n7")); // full: round 1 (the computation) starts
+  await n7.submit(5n, 1, h("result:5"), 80n);
+  await n2.committees.postShare(5n, h("share:5:n2"));
+  await n3.committees.postShare(5n, h("decline:5:n3"), true);
+  await chain.increaseTime(901); // past task 5's reveal deadline and committee 2's setup deadline
+  await deployer.committees.slashMissingShare(5n, n4.address);
+  await deployer.committees.failSetup(2n);
+  await n3.committees.withdrawStake(2n);
+  await creator.committees.withdrawCredit();
+  await chain.increaseTime(3601); // past the finalize deadline: the task cannot be decrypted, anyone abandons it
+  const last = await deployer.abandonTask(5n);
+  const seeds = await Promise.all([1n, 2n].map(async (id) =>
+    ((await chain.publicClient.readContract({ address: fheCommittees, abi: fheCommitteesAbi, functionName: "getCommittee", args: [id] })).seed).toLowerCase() as Hex));
+  return { seeds, unbondingPeriod: limits.minUnbondingPeriod, headBlock: last.blockNumber };
 }
 
 export type RpcProxy = { url: string; setTarget: (rpcUrl: string) => void; stop: () => Promise<void> };
@@ -383,7 +452,7 @@ export const stateQuery = `{
     id creator kind status schemaId modelRoot totalRounds minNodes maxNodes stake rewardToken budget roundDuration
     revealDuration aggregatorWindow challengeWindow claimPeriod aggregator resolver dataShareBps computeDecayBps
     dataDecayBps fheKeyId currentRound activeMembers memberCount staked slashed stakesWithdrawn pool payoutRoot
-    payoutTotal claimed claimCount refunded settlementCount disputeCount } }
+    payoutTotal claimed claimCount refunded settlementCount disputeCount committeeId shareCount } }
   members(orderBy: "id") { totalCount items { id taskId node datasetId joinIndex saPublicKey stake status updateCount samples slashedRound } }
   rounds(orderBy: "id") { totalCount items { id taskId round attempt attemptCount members submissions revealCount samples finalized modelRoot lossE6 accuracyE6 loss accuracy } }
   roundAttempts(orderBy: "id") { totalCount items { id roundId attempt members submissions revealCount samples finalized restarted } }
@@ -395,7 +464,14 @@ export const stateQuery = `{
   slashings { totalCount items { id taskId memberId node round amount slasher } }
   refunds { totalCount items { taskId creator amount } }
   fheInputs { totalCount items { id taskId datasetId position keyId } }
-  accounts(orderBy: "id") { totalCount items { id earned claimCount staked slashed stakesWithdrawn budgeted refunded datasetCount taskCount membershipCount updateCount } }
+  accounts(orderBy: "id") { totalCount items {
+    id earned claimCount staked slashed stakesWithdrawn budgeted refunded datasetCount taskCount membershipCount updateCount
+    committeeSeats committeeStaked committeeSlashed credited creditsWithdrawn } }
+  committees(orderBy: "id") { totalCount items {
+    id creator seed status memberCount threshold commits confirmations stakeToken stake staked slashed stakesWithdrawn
+    unbondingPeriod keyId keysRoot shareCount taskCount } }
+  committeeMembers(orderBy: "id") { totalCount items { id committeeId account index committed keyShareRoot stake confirmed slashed slashedTaskId slashedTo withdrawn shareCount } }
+  decryptionShares(orderBy: "id") { totalCount items { id taskId attempt attemptId committeeId committeeMemberId member root declined } }
 }`;
 
 const page = <T,>(items: T[]) => ({ totalCount: items.length, items });
@@ -408,19 +484,33 @@ export function expectedState(s: Scenario) {
   const ds = (id: number, owner: Address, schemaId: number, version: number, label: string, rows: number, o: { enc?: string; keyId?: Hex; retired?: boolean; tasks?: number } = {}) =>
     ({ id: String(id), owner, schemaId: String(schemaId), version, root: h(`root:${label}`), manifestRoot: h(`manifest:${label}`), rows: String(rows), encryption: o.enc ?? "None", keyId: o.keyId ?? zero, uri: `0g://${label}`, retired: o.retired ?? false, taskCount: o.tasks ?? 0 });
   const taskBase = { creator: creator.address, kind: "FL", schemaId: "1", modelRoot: h("model:logreg"), minNodes: 3, rewardToken: "", roundDuration: 600, revealDuration: 300, aggregatorWindow: 3600, challengeWindow: 60, claimPeriod: 86_400, aggregator: creator.address, resolver: deployer.address, dataShareBps: 3000, computeDecayBps: 9500, dataDecayBps: 7000, fheKeyId: null, disputeCount: 0 };
+  const fheBase = {
+    ...taskBase, kind: "FHE", schemaId: "2", fheKeyId: COMMITTEE_KEY, committeeId: "1", totalRounds: 1, minNodes: 1, maxNodes: 1, stake: "10", budget: "100",
+    slashed: "0", stakesWithdrawn: "0", pool: "100", payoutRoot: null, payoutTotal: null, claimed: "0", claimCount: 0, refunded: "0", settlementCount: 0,
+  };
   const member = (task: number, a: { address: Address }, datasetId: number, joinIndex: number, sa: string, stake: number, status: string, updates: number, samples: number, slashedRound: number | null = null) =>
     ({ id: `${task}-${a.address}`, taskId: String(task), node: a.address, datasetId: String(datasetId), joinIndex, saPublicKey: h(sa), stake: String(stake), status, updateCount: updates, samples: String(samples), slashedRound });
   const upd = (task: number, a: { address: Address }, label: string, samples: number, attempt = 0) =>
     ({ id: `${task}-1-${attempt}-${a.address}`, taskId: String(task), roundId: `${task}-1`, attemptId: `${task}-1-${attempt}`, memberId: `${task}-${a.address}`, round: 1, attempt, node: a.address, updateRoot: h(label), samples: String(samples) });
-  const acct = (a: { address: Address }, o: Partial<Record<"earned" | "staked" | "slashed" | "stakesWithdrawn" | "budgeted" | "refunded", number>> & Partial<Record<"claimCount" | "datasetCount" | "taskCount" | "membershipCount" | "updateCount", number>>) => ({
+  type Amounts = "earned" | "staked" | "slashed" | "stakesWithdrawn" | "budgeted" | "refunded" | "committeeStaked" | "committeeSlashed" | "credited" | "creditsWithdrawn";
+  type Counts = "claimCount" | "datasetCount" | "taskCount" | "membershipCount" | "updateCount" | "committeeSeats";
+  const acct = (a: { address: Address }, o: Partial<Record<Amounts | Counts, number>>) => ({
     id: a.address, earned: String(o.earned ?? 0), claimCount: o.claimCount ?? 0, staked: String(o.staked ?? 0), slashed: String(o.slashed ?? 0),
     stakesWithdrawn: String(o.stakesWithdrawn ?? 0), budgeted: String(o.budgeted ?? 0), refunded: String(o.refunded ?? 0), datasetCount: o.datasetCount ?? 0,
     taskCount: o.taskCount ?? 0, membershipCount: o.membershipCount ?? 0, updateCount: o.updateCount ?? 0,
+    committeeSeats: o.committeeSeats ?? 0, committeeStaked: String(o.committeeStaked ?? 0), committeeSlashed: String(o.committeeSlashed ?? 0),
+    credited: String(o.credited ?? 0), creditsWithdrawn: String(o.creditsWithdrawn ?? 0),
+  });
+  const seat = (committee: number, a: { address: Address }, index: number, keyShare: string | null, stake: number,
+    o: { committed?: boolean; confirmed?: boolean; slashed?: boolean; slashedTaskId?: string; slashedTo?: Address; withdrawn?: boolean; shareCount?: number } = {}) => ({
+    id: `${committee}-${a.address}`, committeeId: String(committee), account: a.address, index, committed: o.committed ?? true,
+    keyShareRoot: keyShare === null ? null : h(keyShare), stake: String(stake), confirmed: o.confirmed ?? false, slashed: o.slashed ?? false,
+    slashedTaskId: o.slashedTaskId ?? null, slashedTo: o.slashedTo ?? null, withdrawn: o.withdrawn ?? false, shareCount: o.shareCount ?? 0,
   });
   return {
     schemas: page([
       { id: "1", hash: h("schema:iris"), registrant: deployer.address, uri: "0g://schema-iris", datasetCount: 5, taskCount: 3 },
-      { id: "2", hash: h("schema:penguins"), registrant: deployer.address, uri: "0g://schema-penguins", datasetCount: 1, taskCount: 1 },
+      { id: "2", hash: h("schema:penguins"), registrant: deployer.address, uri: "0g://schema-penguins", datasetCount: 2, taskCount: 3 },
     ]),
     datasets: page([
       ds(1, n2.address, 1, 2, "d1v2", 55, { tasks: 3 }),
@@ -429,37 +519,43 @@ export function expectedState(s: Scenario) {
       ds(4, n2.address, 2, 1, "d4", 70, { enc: "CKKS", keyId: h("key:k1"), tasks: 1 }),
       ds(5, n3.address, 1, 1, "d5", 10, { retired: true }),
       ds(6, n7.address, 1, 1, "d6", 30, { tasks: 1 }),
+      ds(7, creator.address, 2, 1, "d7", 80, { enc: "CKKS", keyId: COMMITTEE_KEY, tasks: 2 }),
     ]),
     datasetVersions: page([
-      ["1-1", 1, 1, 50, "d1"], ["1-2", 1, 2, 55, "d1v2"], ["2-1", 2, 1, 60, "d2"], ["3-1", 3, 1, 40, "d3"], ["4-1", 4, 1, 70, "d4"], ["5-1", 5, 1, 10, "d5"], ["6-1", 6, 1, 30, "d6"],
+      ["1-1", 1, 1, 50, "d1"], ["1-2", 1, 2, 55, "d1v2"], ["2-1", 2, 1, 60, "d2"], ["3-1", 3, 1, 40, "d3"], ["4-1", 4, 1, 70, "d4"], ["5-1", 5, 1, 10, "d5"], ["6-1", 6, 1, 30, "d6"], ["7-1", 7, 1, 80, "d7"],
     ].map(([id, datasetId, version, rows, label]) => ({ id, datasetId: String(datasetId), version, rows: String(rows), root: h(`root:${label}`), uri: `0g://${label}` }))),
     tasks: page([
       { id: "1", ...taskBase, status: "Settled", totalRounds: 1, maxNodes: 3, stake: "100", budget: "1000", currentRound: 1, activeMembers: 3, memberCount: 3, staked: "300", slashed: "0", stakesWithdrawn: "100", pool: "1000", payoutRoot, payoutTotal: "1000", claimed: "900", claimCount: 3, refunded: "0", settlementCount: 1 },
       { id: "2", ...taskBase, status: "Running", totalRounds: 2, maxNodes: 4, stake: "50", budget: "500", currentRound: 1, activeMembers: 2, memberCount: 3, staked: "150", slashed: "50", stakesWithdrawn: "0", pool: "550", payoutRoot: null, payoutTotal: null, claimed: "0", claimCount: 0, refunded: "0", settlementCount: 0 },
       { id: "3", ...taskBase, kind: "FHE", schemaId: "2", fheKeyId: h("key:k1"), status: "Cancelled", totalRounds: 1, minNodes: 1, maxNodes: 1, stake: "10", budget: "500", currentRound: 0, activeMembers: 0, memberCount: 0, staked: "0", slashed: "0", stakesWithdrawn: "0", pool: "500", payoutRoot: null, payoutTotal: null, claimed: "0", claimCount: 0, refunded: "500", settlementCount: 0 },
       { id: "4", ...taskBase, status: "Settled", totalRounds: 1, maxNodes: 4, stake: "10", budget: "100", currentRound: 1, activeMembers: 3, memberCount: 4, staked: "40", slashed: "10", stakesWithdrawn: "0", pool: "110", payoutRoot: task4Roots.final, payoutTotal: "100", claimed: "0", claimCount: 0, refunded: "0", settlementCount: 1, disputeCount: 1 },
-    ].map((t) => ({ ...t, rewardToken: s.rewardToken }))),
+      { id: "5", ...fheBase, status: "Abandoned", currentRound: 1, activeMembers: 1, memberCount: 1, staked: "10", shareCount: 2 },
+      { id: "6", ...fheBase, status: "Cancelled", currentRound: 0, activeMembers: 0, memberCount: 0, staked: "0", shareCount: 0 },
+    ].map((t) => ({ committeeId: null, shareCount: 0, ...t, rewardToken: s.rewardToken }))),
     members: page(sortBy([
       member(1, n2, 1, 1, "sa:n2", 100, "Withdrawn", 1, 55), member(1, n3, 2, 2, "sa:n3", 100, "Active", 1, 60), member(1, n4, 3, 3, "sa:n4", 100, "Active", 1, 40),
       member(2, n2, 1, 1, "sa2:n2", 50, "Active", 1, 55), member(2, n3, 2, 2, "sa2:n3", 50, "Active", 1, 60), member(2, n4, 3, 3, "sa2:n4", 50, "Slashed", 0, 0, 1),
       member(4, n2, 1, 1, "sa4:n2", 10, "Active", 2, 110), member(4, n3, 2, 2, "sa4:n3", 10, "Active", 2, 120), member(4, n4, 3, 3, "sa4:n4", 10, "Active", 2, 80),
-      member(4, n7, 6, 4, "sa4:n7", 10, "Slashed", 1, 30, 1),
+      member(4, n7, 6, 4, "sa4:n7", 10, "Slashed", 1, 30, 1), member(5, n7, 0, 1, "sa5:n7", 10, "Active", 1, 80),
     ], (m) => m.id)),
     rounds: page([
       { id: "1-1", taskId: "1", round: 1, attempt: 0, attemptCount: 1, members: 3, submissions: 3, revealCount: 0, samples: "155", finalized: true, modelRoot: h("model:1:1"), lossE6: "523000", accuracyE6: "912345", loss: 0.523, accuracy: 0.912345 },
       { id: "2-1", taskId: "2", round: 1, attempt: 0, attemptCount: 1, members: 3, submissions: 2, revealCount: 0, samples: "115", finalized: false, modelRoot: null, lossE6: null, accuracyE6: null, loss: null, accuracy: null },
       { id: "4-1", taskId: "4", round: 1, attempt: 1, attemptCount: 2, members: 4, submissions: 3, revealCount: 3, samples: "155", finalized: true, modelRoot: h("model:4:1"), lossE6: "400000", accuracyE6: "800000", loss: 0.4, accuracy: 0.8 },
+      { id: "5-1", taskId: "5", round: 1, attempt: 0, attemptCount: 1, members: 1, submissions: 1, revealCount: 0, samples: "80", finalized: false, modelRoot: null, lossE6: null, accuracyE6: null, loss: null, accuracy: null },
     ]),
     roundAttempts: page([
       { id: "1-1-0", roundId: "1-1", attempt: 0, members: 3, submissions: 3, revealCount: 0, samples: "155", finalized: true, restarted: false },
       { id: "2-1-0", roundId: "2-1", attempt: 0, members: 3, submissions: 2, revealCount: 0, samples: "115", finalized: false, restarted: false },
       { id: "4-1-0", roundId: "4-1", attempt: 0, members: 4, submissions: 4, revealCount: 0, samples: "185", finalized: false, restarted: true },
       { id: "4-1-1", roundId: "4-1", attempt: 1, members: 4, submissions: 3, revealCount: 3, samples: "155", finalized: true, restarted: false },
+      { id: "5-1-0", roundId: "5-1", attempt: 0, members: 1, submissions: 1, revealCount: 0, samples: "80", finalized: false, restarted: false },
     ]),
     updates: page(sortBy([
       upd(1, n2, "update:1:n2", 55), upd(1, n3, "update:1:n3", 60), upd(1, n4, "update:1:n4", 40), upd(2, n2, "update:2:n2", 55), upd(2, n3, "update:2:n3", 60),
       upd(4, n2, "update:4:0:n2", 55), upd(4, n3, "update:4:0:n3", 60), upd(4, n4, "update:4:0:n4", 40), upd(4, n7, "update:4:0:n7", 30),
       upd(4, n2, "update:4:1:n2", 55, 1), upd(4, n3, "update:4:1:n3", 60, 1), upd(4, n4, "update:4:1:n4", 40, 1),
+      upd(5, n7, "result:5", 80),
     ], (u) => u.id)),
     reveals: page(sortBy(([[n2, "n2"], [n3, "n3"], [n4, "n4"]] as const).map(([a, label]) => ({ id: `4-1-1-${a.address}`, attemptId: "4-1-1", node: a.address, revealRoot: h(`reveal:4:${label}`) })), (r) => r.id)),
     settlements: page([
@@ -477,14 +573,35 @@ export function expectedState(s: Scenario) {
       { id: `4-${n7.address}`, taskId: "4", memberId: `4-${n7.address}`, node: n7.address, round: 1, amount: "10", slasher: creator.address },
     ], (x) => x.id)),
     refunds: page([{ taskId: "3", creator: creator.address, amount: "500" }]),
-    fheInputs: page([{ id: "3-4", taskId: "3", datasetId: "4", position: 0, keyId: h("key:k1") }]),
+    fheInputs: page([
+      { id: "3-4", taskId: "3", datasetId: "4", position: 0, keyId: h("key:k1") },
+      { id: "5-7", taskId: "5", datasetId: "7", position: 0, keyId: COMMITTEE_KEY },
+      { id: "6-7", taskId: "6", datasetId: "7", position: 0, keyId: COMMITTEE_KEY },
+    ]),
     accounts: page(sortBy([
-      acct(creator, { taskCount: 4, budgeted: 2100, refunded: 500 }),
-      acct(n2, { earned: 300, claimCount: 1, staked: 160, stakesWithdrawn: 100, datasetCount: 2, membershipCount: 3, updateCount: 4 }),
-      acct(n3, { earned: 350, claimCount: 1, staked: 160, datasetCount: 2, membershipCount: 3, updateCount: 4 }),
-      acct(n4, { earned: 250, claimCount: 1, staked: 160, slashed: 50, datasetCount: 1, membershipCount: 3, updateCount: 3 }),
-      acct(n7, { staked: 10, slashed: 10, datasetCount: 1, membershipCount: 1, updateCount: 1 }),
+      acct(creator, { taskCount: 6, budgeted: 2300, refunded: 500, datasetCount: 1, credited: 20, creditsWithdrawn: 20 }),
+      acct(n2, { earned: 300, claimCount: 1, staked: 160, stakesWithdrawn: 100, datasetCount: 2, membershipCount: 3, updateCount: 4, committeeSeats: 1, committeeStaked: 20 }),
+      acct(n3, { earned: 350, claimCount: 1, staked: 160, datasetCount: 2, membershipCount: 3, updateCount: 4, committeeSeats: 2, committeeStaked: 25 }),
+      acct(n4, { earned: 250, claimCount: 1, staked: 160, slashed: 50, datasetCount: 1, membershipCount: 3, updateCount: 3, committeeSeats: 1, committeeStaked: 20, committeeSlashed: 20 }),
+      acct(n7, { staked: 20, slashed: 10, datasetCount: 1, membershipCount: 2, updateCount: 2, committeeSeats: 1 }),
     ], (a) => a.id)),
+    committees: page([
+      { id: "1", creator: creator.address, seed: s.committees.seeds[0], status: "Broken", memberCount: 3, threshold: 3, commits: 3, confirmations: 3, stakeToken: s.rewardToken,
+        stake: "20", staked: "60", slashed: "20", stakesWithdrawn: "0", keyId: COMMITTEE_KEY, keysRoot: COMMITTEE_KEYS_ROOT, shareCount: 2, taskCount: 2 },
+      { id: "2", creator: creator.address, seed: s.committees.seeds[1], status: "Failed", memberCount: 2, threshold: 2, commits: 1, confirmations: 0, stakeToken: s.rewardToken,
+        stake: "5", staked: "5", slashed: "0", stakesWithdrawn: "5", keyId: null, keysRoot: null, shareCount: 0, taskCount: 0 },
+    ].map((c) => ({ ...c, unbondingPeriod: s.committees.unbondingPeriod }))),
+    committeeMembers: page(sortBy([
+      seat(1, n2, 1, "keyshare:1:n2", 20, { confirmed: true, shareCount: 1 }),
+      seat(1, n3, 2, "keyshare:1:n3", 20, { confirmed: true, shareCount: 1 }),
+      seat(1, n4, 3, "keyshare:1:n4", 20, { confirmed: true, slashed: true, slashedTaskId: "5", slashedTo: creator.address }),
+      seat(2, n3, 1, "keyshare:2:n3", 5, { withdrawn: true }),
+      seat(2, n7, 2, null, 0, { committed: false }),
+    ], (m) => m.id)),
+    decryptionShares: page(sortBy([
+      { id: `5-0-${n2.address}`, taskId: "5", attempt: 0, attemptId: "5-1-0", committeeId: "1", committeeMemberId: `1-${n2.address}`, member: n2.address, root: h("share:5:n2"), declined: false },
+      { id: `5-0-${n3.address}`, taskId: "5", attempt: 0, attemptId: "5-1-0", committeeId: "1", committeeMemberId: `1-${n3.address}`, member: n3.address, root: h("decline:5:n3"), declined: true },
+    ], (d) => d.id)),
   };
 }
 
@@ -539,6 +656,26 @@ export function expectedExamples(s: Scenario): Record<string, unknown> {
         earned: "300", claimCount: 1, staked: "160", slashed: "0", stakesWithdrawn: "100", datasetCount: 2, membershipCount: 3, updateCount: 4,
         claims: { items: [{ taskId: "1", leafIndex: "0", amount: "300", block: String(s.claimBlocks[0]) }] },
         memberships: { items: [{ taskId: "1", status: "Withdrawn", stake: "100" }, { taskId: "2", status: "Active", stake: "50" }, { taskId: "4", status: "Active", stake: "10" }] },
+      },
+    },
+    CommitteeWithMembers: {
+      committee: {
+        status: "Broken", memberCount: 3, threshold: 3, keyId: COMMITTEE_KEY, keysRoot: COMMITTEE_KEYS_ROOT, stake: "20", slashed: "20", shareCount: 2,
+        members: { items: [
+          { index: 1, account: n2.address, committed: true, confirmed: true, slashed: false, slashedTaskId: null, shareCount: 1 },
+          { index: 2, account: n3.address, committed: true, confirmed: true, slashed: false, slashedTaskId: null, shareCount: 1 },
+          { index: 3, account: n4.address, committed: true, confirmed: true, slashed: true, slashedTaskId: "5", shareCount: 0 },
+        ] },
+        tasks: { items: [{ id: "5", status: "Abandoned" }, { id: "6", status: "Cancelled" }] },
+      },
+    },
+    TaskDecryptionShares: {
+      task: {
+        kind: "FHE", status: "Abandoned", fheKeyId: COMMITTEE_KEY, committee: { id: "1", status: "Broken", threshold: 3 },
+        shares: { items: sortBy([
+          { member: n2.address, attempt: 0, root: h("share:5:n2"), declined: false },
+          { member: n3.address, attempt: 0, root: h("decline:5:n3"), declined: true },
+        ], (x) => x.member) },
       },
     },
     TopEarners: {
