@@ -380,6 +380,17 @@ export const committee = onchainTable("committee", (t) => ({
   updatedAt: t.bigint().notNull(),
 }), (c) => ({ creatorIdx: index().on(c.creator, c.id), statusIdx: index().on(c.status, c.id), keyIdx: index().on(c.keyId) }));
 
+/**
+ * An FHE key that tasks name (FheInputsSet) or a committee holds (CommitteeActivated): `keyId`. It links a task to
+ * its committee whichever event comes first, without a query outside Ponder's cache (backfills stay in memory).
+ */
+export const fheKey = onchainTable("fhe_key", (t) => ({
+  id: t.hex().primaryKey(),
+  committeeId: t.bigint(),
+  /** The FHE tasks under this key, in creation order. */
+  taskIds: t.bigint().array().notNull(),
+}));
+
 /** A committee seat: `${committeeId}-${account}`. `index` is 1-based (the key-share files' member is index − 1). */
 export const committeeMember = onchainTable("committee_member", (t) => ({
   id: t.text().primaryKey(),
@@ -533,6 +544,10 @@ export const committeeRelations = relations(committee, ({ one, many }) => ({
   members: many(committeeMember),
   shares: many(decryptionShare),
   tasks: many(task),
+}));
+
+export const fheKeyRelations = relations(fheKey, ({ one }) => ({
+  committee: one(committee, { fields: [fheKey.committeeId], references: [committee.id] }),
 }));
 
 export const committeeMemberRelations = relations(committeeMember, ({ one, many }) => ({

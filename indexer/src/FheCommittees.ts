@@ -1,10 +1,10 @@
-// FheCommittees events → committee, committeeMember, decryptionShare, the committee of an FHE task (task.committeeId)
-// and account totals. As in TrainingTasks.ts, a handler that adds to counters returns when the row or state its event
+// FheCommittees events → committee, committeeMember, decryptionShare, fheKey and the committee of an FHE task
+// (task.committeeId), account totals. As in TrainingTasks.ts, a handler that adds to counters returns when the row or state its event
 // creates is already there, so a replayed event changes nothing.
 import { ponder } from "ponder:registry";
 import { committee, committeeMember, decryptionShare, task } from "ponder:schema";
 import { addToAccount } from "./accounts.ts";
-import { linkTasksOfKey } from "./committees.ts";
+import { setCommitteeOfKey } from "./committees.ts";
 
 const seatId = (committeeId: bigint, account: string) => `${committeeId}-${account.toLowerCase()}`;
 
@@ -55,7 +55,7 @@ ponder.on("FheCommittees:CommitteeActivated", async ({ event, context }) => {
   const c = await context.db.find(committee, { id: committeeId });
   if (!c || c.keyId) return;
   await context.db.update(committee, { id: committeeId }).set({ status: "Active", keyId, keysRoot, ...touched(event) });
-  await linkTasksOfKey(context.db, committeeId, keyId);
+  await setCommitteeOfKey(context.db, keyId, committeeId);
 });
 
 ponder.on("FheCommittees:CommitteeFailed", async ({ event, context }) => {

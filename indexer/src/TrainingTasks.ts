@@ -3,11 +3,11 @@
 // their event creates (or the state it sets) and return when it is already there, so a replayed event changes
 // nothing.
 import { ponder } from "ponder:registry";
-import { claim, committee, dataset, dispute, fheInput, member, refund, reveal, round, roundAttempt, schema, settlement, slashing, task, update } from "ponder:schema";
+import { claim, dataset, dispute, fheInput, member, refund, reveal, round, roundAttempt, schema, settlement, slashing, task, update } from "ponder:schema";
 import { TASK_KIND } from "../../src/chain/constants.ts";
 import { claimsCloseAt } from "../../src/chain/schedule.ts";
 import { addToAccount } from "./accounts.ts";
-import { committeeOfKey } from "./committees.ts";
+import { addTaskOfKey } from "./committees.ts";
 
 const memberId = (taskId: bigint, node: string) => `${taskId}-${node.toLowerCase()}`;
 const roundId = (taskId: bigint, r: number) => `${taskId}-${r}`;
@@ -40,10 +40,9 @@ ponder.on("TrainingTasks:FheInputsSet", async ({ event, context }) => {
   for (const datasetId of datasetIds) {
     await context.db.update(dataset, { id: datasetId }).set((d) => ({ taskCount: d.taskCount + 1 }));
   }
-  // A key already confirmed by a committee makes this a committee task; otherwise CommitteeActivated links it later.
-  const committeeId = await committeeOfKey(context.db, keyId);
-  await context.db.update(task, { id: taskId }).set({ fheKeyId: keyId, committeeId: committeeId ?? null });
-  if (committeeId !== undefined) await context.db.update(committee, { id: committeeId }).set((c) => ({ taskCount: c.taskCount + 1 }));
+  await context.db.update(task, { id: taskId }).set({ fheKeyId: keyId });
+  // A key a committee already holds makes this a committee task now; otherwise CommitteeActivated links it later.
+  await addTaskOfKey(context.db, keyId, taskId);
 });
 
 ponder.on("TrainingTasks:MemberJoined", async ({ event, context }) => {

@@ -1,20 +1,25 @@
 // The link between an FHE task and the committee holding its key, whichever of the two events comes first
-// (TrainingTasks:FheInputsSet names the key; FheCommittees:CommitteeActivated gives a committee its key).
-import { eq } from "ponder";
+// (TrainingTasks:FheInputsSet names the key; FheCommittees:CommitteeActivated gives a committee its key), through the
+// fheKey row of the key: only cached find/insert/update, so a backfill never leaves Ponder's in-memory cache.
 import type { Context } from "ponder:registry";
-import { committee, task } from "ponder:schema";
+import { committee, fheKey, task } from "ponder:schema";
 
-/**
- * Links the FHE tasks under `keyId` to committee `committeeId` (tasks created before the committee's keys were
- * confirmed; TrainingTasks:FheInputsSet links the later ones) and counts them.
- */
-export async function linkTasksOfKey(db: Context["db"], committeeId: bigint, keyId: `0x${string}`): Promise<void> {
-  const linked = await db.sql.update(task).set({ committeeId }).where(eq(task.fheKeyId, keyId)).returning({ id: task.id });
-  if (linked.length) await db.update(committee, { id: committeeId }).set((c) => ({ taskCount: c.taskCount + linked.length }));
+type Hex = `0x${string}`;
+
+/** Records FHE task `taskId` under `keyId` and links it to the committee already holding the key, if any. */
+export async function addTaskOfKey(db: Context["db"], keyId: Hex, taskId: bigint): Promise<void> {
+  const key = await db
+    .insert(fheKey)
+    .values({ id: keyId, taskIds: [taskId] })
+    .onConflictDoUpdate((row) => ({ taskIds: row.taskIds.includes(taskId) ? row.taskIds : [...row.taskIds, taskId] }));
+  if (key.committeeId == null) return;
+  await db.update(task, { id: taskId }).set({ committeeId: key.committeeId });
+  await db.update(committee, { id: key.committeeId }).set((c) => ({ taskCount: c.taskCount + 1 }));
 }
 
-/** The Active (or ended) committee holding `keyId`, if any: TrainingTasks:FheInputsSet links its task to it. */
-export async function committeeOfKey(db: Context["db"], keyId: `0x${string}`): Promise<bigint | undefined> {
-  const [row] = await db.sql.select({ id: committee.id }).from(committee).where(eq(committee.keyId, keyId)).limit(1);
-  return row?.id;
+/** Gives `keyId` to committee `committeeId` and links the FHE tasks created under it before. */
+export async function setCommitteeOfKey(db: Context["db"], keyId: Hex, committeeId: bigint): Promise<void> {
+  const key = await db.insert(fheKey).values({ id: keyId, committeeId, taskIds: [] }).onConflictDoUpdate({ committeeId });
+  for (const taskId of key.taskIds) await db.update(task, { id: taskId }).set({ committeeId });
+  if (key.taskIds.length) await db.update(committee, { id: committeeId }).set((c) => ({ taskCount: c.taskCount + key.taskIds.length }));
 }

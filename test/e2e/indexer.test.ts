@@ -36,7 +36,7 @@ test("no relation shadows a column in GraphQL (Ponder silently lets the relation
   const { tables } = extractTablesRelationalConfig(ponderSchema, createTableRelationsHelpers);
   const clashes = Object.entries(tables).flatMap(([name, t]) => Object.keys(t.relations).filter((r) => r in t.columns).map((r) => `${name}.${r}`));
   assert.deepEqual(clashes, []);
-  assert.equal(Object.keys(tables).length, 19);
+  assert.equal(Object.keys(tables).length, 20);
 });
 
 test("indexes schemas, datasets, tasks, rounds, members, settlements, claims, slashes and FHE committees exactly (live)", async () => {

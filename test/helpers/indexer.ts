@@ -471,6 +471,7 @@ export const stateQuery = `{
     id creator seed status memberCount threshold commits confirmations stakeToken stake staked slashed stakesWithdrawn
     unbondingPeriod keyId keysRoot shareCount taskCount } }
   committeeMembers(orderBy: "id") { totalCount items { id committeeId account index committed keyShareRoot stake confirmed slashed slashedTaskId slashedTo withdrawn shareCount } }
+  fheKeys(orderBy: "id") { totalCount items { id committeeId taskIds } }
   decryptionShares(orderBy: "id") { totalCount items { id taskId attempt attemptId committeeId committeeMemberId member root declined } }
 }`;
 
@@ -598,6 +599,7 @@ export function expectedState(s: Scenario) {
       seat(2, n3, 1, "keyshare:2:n3", 5, { withdrawn: true }),
       seat(2, n7, 2, null, 0, { committed: false }),
     ], (m) => m.id)),
+    fheKeys: page(sortBy([{ id: h("key:k1"), committeeId: null, taskIds: ["3"] }, { id: COMMITTEE_KEY, committeeId: "1", taskIds: ["5", "6"] }], (k) => k.id)),
     decryptionShares: page(sortBy([
       { id: `5-0-${n2.address}`, taskId: "5", attempt: 0, attemptId: "5-1-0", committeeId: "1", committeeMemberId: `1-${n2.address}`, member: n2.address, root: h("share:5:n2"), declined: false },
       { id: `5-0-${n3.address}`, taskId: "5", attempt: 0, attemptId: "5-1-0", committeeId: "1", committeeMemberId: `1-${n3.address}`, member: n3.address, root: h("decline:5:n3"), declined: true },
