@@ -78,6 +78,7 @@ contract TrainingTasks is ITrainingTasks {
         emit TaskCreated(taskId, msg.sender, params);
         if (params.kind == TaskKind.FHE) {
             uint256[] memory ids = TaskTerms.checkFheInputs(datasetIndex, taskId, params.schemaId, fheInputs, keyId);
+            _tasks[taskId].fheKeyId = keyId;
             emit FheInputsSet(taskId, keyId, ids);
         }
         _pull(params.rewardToken, params.budget);
@@ -323,6 +324,11 @@ contract TrainingTasks is ITrainingTasks {
             minClaimPeriod: _minClaimPeriod,
             maxClaimPeriod: _maxClaimPeriod
         });
+    }
+
+    /// @inheritdoc ITrainingTasks
+    function getFheKeyId(uint256 taskId) external view returns (bytes32) {
+        return _tasks[taskId].fheKeyId;
     }
 
     /// @inheritdoc ITrainingTasks

@@ -6,7 +6,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const contracts = ["DatasetIndex", "TrainingTasks", "RewardToken"] as const;
+const contracts = ["DatasetIndex", "TrainingTasks", "FheCommittees", "RewardToken"] as const;
 /** Only our own sources: not OpenZeppelin, mocks or Solidity tests compiled in the same job. */
 const OWN_SOURCES = "project/contracts/";
 

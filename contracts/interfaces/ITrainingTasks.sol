@@ -451,6 +451,10 @@ interface ITrainingTasks {
     /// @notice The bounds on task terms this deployment enforces.
     function termLimits() external view returns (TermLimits memory);
 
+    /// @notice The key id an FHE task's inputs are encrypted under (as in {FheInputsSet}): a single key holder's, or
+    /// a committee's collective key (then {IFheCommittees} decrypts the result). Zero for FL tasks and unknown ids.
+    function getFheKeyId(uint256 taskId) external view returns (bytes32);
+
     /// @notice The state of a round's current (or final) attempt.
     function getRound(uint256 taskId, uint16 round) external view returns (RoundState memory);
 

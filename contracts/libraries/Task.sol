@@ -23,8 +23,8 @@ library Task {
 
     /// @dev Packing: slot 0 = creator | status | kind | currentRound | activeMembers (26 B);
     /// slot 1 = settleDeadline | claimsOpenAt | slashed; slot 2 = staked | stakesWithdrawn;
-    /// slot 3 = payoutTotal | claimed; slot 4 = refunded; slot 5 = payoutRoot; then the params, the claim window
-    /// and the per-member, per-round and per-leaf mappings.
+    /// slot 3 = payoutTotal | claimed; slot 4 = refunded; slot 5 = payoutRoot; then the params, the claim window,
+    /// the FHE key id and the per-member, per-round and per-leaf mappings.
     struct State {
         address creator;
         ITrainingTasks.TaskStatus status;
@@ -42,6 +42,9 @@ library Task {
         bytes32 payoutRoot;
         ITrainingTasks.TaskParams params;
         ClaimWindow claimWindow;
+        /// @dev FHE tasks: the key every input is encrypted under (a committee's collective key id or a single
+        /// holder's); zero for FL tasks. Read by FheCommittees to find the committee that decrypts the result.
+        bytes32 fheKeyId;
         mapping(address node => ITrainingTasks.Member) members;
         mapping(uint16 round => ITrainingTasks.RoundState) rounds;
         mapping(uint256 roundKey => mapping(address node => bytes32 updateRoot)) updates;

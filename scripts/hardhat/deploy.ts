@@ -8,11 +8,11 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { getAddress, isAddress, type Abi, type Address, type Hex } from "viem";
 import { TwoPm, TwoPmWithToken } from "../../ignition/modules/TwoPm.ts";
 import { writeDeployment } from "../../src/chain/deployments.ts";
-import { termLimitsFor } from "../../src/chain/termLimits.ts";
+import { committeeLimitsFor, termLimitsFor } from "../../src/chain/termLimits.ts";
 
 type DeployArgs = { rewardToken: string; reset: boolean };
 
-const CONTRACTS = { datasetIndex: "DatasetIndex", trainingTasks: "TrainingTasks", rewardToken: "RewardToken" } as const;
+const CONTRACTS = { datasetIndex: "DatasetIndex", trainingTasks: "TrainingTasks", fheCommittees: "FheCommittees", rewardToken: "RewardToken" } as const;
 
 /** A user error: one line on stderr and exit code 1, never a stack trace. */
 class DeployError extends Error {}
@@ -58,7 +58,7 @@ async function run(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<vo
     // The in-process chain ends with this process: deploy (a dry run of the module) but record nothing.
     const result = await connection.ignition.deploy(tokenArg ? TwoPm : TwoPmWithToken, {
       displayUi: true,
-      parameters: { TwoPm: { termLimits: termLimitsFor(networkName) } },
+      parameters: { TwoPm: { termLimits: termLimitsFor(networkName), committeeLimits: committeeLimitsFor(networkName) } },
     });
     console.log(`\nIn-process network '${networkName}': nothing written (use --network localhost with \`npx hardhat node\`).`);
     for (const [key, c] of Object.entries(result)) console.log(`  ${key.padEnd(14)} ${(c as { address: string }).address}`);
@@ -75,7 +75,7 @@ async function run(args: DeployArgs, hre: HardhatRuntimeEnvironment): Promise<vo
   const result = await connection.ignition.deploy(module, {
     deploymentId,
     displayUi: true,
-    parameters: { TwoPm: { termLimits: termLimitsFor(networkName) } },
+    parameters: { TwoPm: { termLimits: termLimitsFor(networkName), committeeLimits: committeeLimitsFor(networkName) } },
   });
 
   const root = process.env.TWOPM_ROOT ?? hre.config.paths.root;

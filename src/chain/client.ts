@@ -12,7 +12,7 @@ import {
   type Transport,
 } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
-import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "./abis.ts";
+import { datasetIndexAbi, fheCommitteesAbi, rewardTokenAbi, trainingTasksAbi } from "./abis.ts";
 import { loadDeployments, type Deployments } from "./deployments.ts";
 import { ChainError, explainChainError } from "./errors.ts";
 import { getNetwork, type NetworkInfo } from "./networks.ts";
@@ -62,6 +62,7 @@ function contractsOf(deployments: Deployments, publicClient: PublicClient<Transp
   return {
     datasetIndex: getContract({ address: deployments.datasetIndex.address, abi: datasetIndexAbi, client }),
     trainingTasks: getContract({ address: deployments.trainingTasks.address, abi: trainingTasksAbi, client }),
+    fheCommittees: getContract({ address: deployments.fheCommittees.address, abi: fheCommitteesAbi, client }),
     rewardToken: getContract({ address: deployments.rewardToken.address, abi: rewardTokenAbi, client }),
   };
 }

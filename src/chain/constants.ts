@@ -1,9 +1,16 @@
 // Generated from the compiler's AST (Hardhat build info) by scripts/gen-abis.ts (npm run build). Do not edit.
 // The contracts' constants and enums, so no other file retypes them.
 
+/** FheCommittees.MAX_MEMBERS (FheCommittees.sol, uint16). */
+export const MAX_MEMBERS = 16;
+
 /** IDatasetIndex.Encryption (interfaces/IDatasetIndex.sol): member names by value. */
 export const ENCRYPTION = ["None","CKKS"] as const;
 export type EncryptionName = (typeof ENCRYPTION)[number];
+
+/** IFheCommittees.CommitteeStatus (interfaces/IFheCommittees.sol): member names by value. */
+export const COMMITTEE_STATUS = ["None","Forming","Confirming","Active","Failed","Retired","Broken"] as const;
+export type CommitteeStatusName = (typeof COMMITTEE_STATUS)[number];
 
 /** ITrainingTasks.TaskKind (interfaces/ITrainingTasks.sol): member names by value. */
 export const TASK_KIND = ["FL","FHE"] as const;

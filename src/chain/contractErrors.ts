@@ -2,17 +2,21 @@
 // one) into its error name and arguments, and the sentence a user reads for it. Code that reacts to a revert asks
 // for its name here instead of matching message text.
 import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex } from "viem";
-import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "./abis.ts";
-import { TASK_STATUS, TERM } from "./constants.ts";
+import { datasetIndexAbi, fheCommitteesAbi, rewardTokenAbi, trainingTasksAbi } from "./abis.ts";
+import { COMMITTEE_STATUS, TASK_STATUS, TERM } from "./constants.ts";
 
 type ErrorNamesOf<abi extends readonly unknown[]> = Extract<abi[number], { type: "error" }> extends { name: infer name } ? name : never;
 
 /** Every custom error our contracts can revert with. */
-export type ContractErrorName = ErrorNamesOf<typeof trainingTasksAbi> | ErrorNamesOf<typeof datasetIndexAbi> | ErrorNamesOf<typeof rewardTokenAbi>;
+export type ContractErrorName =
+  | ErrorNamesOf<typeof trainingTasksAbi>
+  | ErrorNamesOf<typeof datasetIndexAbi>
+  | ErrorNamesOf<typeof fheCommitteesAbi>
+  | ErrorNamesOf<typeof rewardTokenAbi>;
 
 export type ContractRevert = { errorName: ContractErrorName; args: readonly unknown[] };
 
-const errorsAbi = [...trainingTasksAbi, ...datasetIndexAbi, ...rewardTokenAbi].filter((item) => item.type === "error");
+const errorsAbi = [...trainingTasksAbi, ...datasetIndexAbi, ...fheCommitteesAbi, ...rewardTokenAbi].filter((item) => item.type === "error");
 const knownNames = new Set<string>(errorsAbi.map((e) => e.name));
 
 /**
@@ -42,6 +46,7 @@ export function contractRevertOf(err: unknown): ContractRevert | undefined {
 
 const at = (seconds: unknown) => new Date(Number(seconds) * 1000).toISOString();
 const statusName = (status: unknown) => TASK_STATUS[Number(status)] ?? `status ${String(status)}`;
+const committeeStatusName = (status: unknown) => COMMITTEE_STATUS[Number(status)] ?? `status ${String(status)}`;
 
 /** What a user should understand from an error, when its name and arguments alone do not say it. */
 const EXPLANATIONS: { [name in ContractErrorName]?: (args: readonly unknown[]) => string } = {
@@ -58,6 +63,27 @@ const EXPLANATIONS: { [name in ContractErrorName]?: (args: readonly unknown[]) =
   TrainingTasksTooEarly: ([, notBefore]) => `not before ${at(notBefore)}`,
   TrainingTasksNotEnoughSubmissions: ([, round, submissions, required]) => `round ${round} has ${submissions} submissions, ${required} are needed`,
   TrainingTasksTermOutOfRange: ([term, value, min, max]) => `${TERM[Number(term)] ?? `term ${term}`} ${value} is outside this deployment's limits [${min}, ${max}]`,
+  FheCommitteesUnknownCommittee: ([committeeId]) => `committee ${committeeId} does not exist`,
+  FheCommitteesWrongStatus: ([committeeId, status]) => `committee ${committeeId} is ${committeeStatusName(status)}`,
+  FheCommitteesUnsupportedThreshold: ([threshold, members]) => `only n-of-n committees: the threshold must be the member count ${members}, not ${threshold}`,
+  FheCommitteesInvalidMembers: () => "the member list must hold 1 to 16 distinct, non-zero addresses",
+  FheCommitteesTermOutOfRange: ([value, min, max]) => `${value} is outside this deployment's committee limits [${min}, ${max}]`,
+  FheCommitteesNotMember: ([committeeId, account]) => `${account} has no (unslashed) seat in committee ${committeeId}`,
+  FheCommitteesAlreadyDone: ([committeeId, member]) => `${member} already did this step for committee ${committeeId}`,
+  FheCommitteesSetupClosed: ([committeeId, deadline]) => `the setup of committee ${committeeId} closed at ${at(deadline)}`,
+  FheCommitteesSetupOpen: ([committeeId, deadline]) => `the setup of committee ${committeeId} runs until ${at(deadline)}`,
+  FheCommitteesKeyMismatch: ([committeeId]) => `another member of committee ${committeeId} confirmed different keys: the members assembled different key shares`,
+  FheCommitteesKeyTaken: ([keyId, committeeId]) => `committee ${committeeId} already holds key ${keyId}`,
+  FheCommitteesNotCommitteeTask: ([taskId]) => `task ${taskId} is not an FHE task under the key of an active (or unbonding) committee`,
+  FheCommitteesNoResult: ([taskId]) => `task ${taskId} has no result to decrypt (no submission in its current attempt, or it is not running)`,
+  FheCommitteesShareClosed: ([taskId, deadline]) => `the share window of task ${taskId} closed at ${at(deadline)}`,
+  FheCommitteesAlreadyShared: ([taskId, member]) => `${member} already posted for task ${taskId}'s result`,
+  FheCommitteesNotSlashable: ([taskId, member, deadline]) => `${member} posted for task ${taskId}'s result, its stake is gone, or its window is open until ${at(deadline)}`,
+  FheCommitteesStakeLocked: ([committeeId, unbondsAt]) => (BigInt(unbondsAt as bigint) === 0n
+    ? `committee ${committeeId} still serves (or sets up): retire it first`
+    : `the stakes of committee ${committeeId} unbond until ${at(unbondsAt)}`),
+  FheCommitteesNothingToWithdraw: () => "nothing to withdraw",
+  FheCommitteesUnsupportedToken: ([token]) => `token ${token} does not move exact amounts (fee-on-transfer tokens are refused)`,
   DatasetIndexRetired: ([datasetId]) => `dataset ${datasetId} is retired`,
   DatasetIndexUnknownDataset: ([datasetId]) => `dataset ${datasetId} does not exist`,
   ERC20InsufficientBalance: ([, balance, needed]) => `the token balance is ${balance}, ${needed} is needed`,

@@ -9,6 +9,8 @@ export type Deployments = {
   chainId: number;
   datasetIndex: ContractDeployment;
   trainingTasks: ContractDeployment;
+  /** The committee registry of threshold FHE (decryption shares of FHE tasks under a committee's key). */
+  fheCommittees: ContractDeployment;
   rewardToken: ContractDeployment;
   /** The first block to scan for events of our contracts. */
   startBlock: number;
@@ -33,14 +35,16 @@ export function loadDeployments(network: string, root: string = projectRoot): De
   };
   const datasetIndex = read("DatasetIndex");
   const trainingTasks = read("TrainingTasks");
+  const fheCommittees = read("FheCommittees");
   const rewardToken = read("RewardToken");
   return {
     network,
     chainId: datasetIndex.chainId,
     datasetIndex,
     trainingTasks,
+    fheCommittees,
     rewardToken,
-    startBlock: Math.min(datasetIndex.blockNumber, trainingTasks.blockNumber),
+    startBlock: Math.min(datasetIndex.blockNumber, trainingTasks.blockNumber, fheCommittees.blockNumber),
   };
 }
 

@@ -1,4 +1,5 @@
-// The bounds on task terms a TrainingTasks deployment enforces (constructor argument, immutable). A public chain
+// The bounds on task terms a TrainingTasks deployment enforces, and on committee terms an FheCommittees deployment
+// enforces (constructor arguments, immutable). A public chain
 // needs windows long enough for members to verify and dispute a settlement and short enough that nobody's stake is
 // held hostage; a local chain keeps them short so that demos and tests run in seconds.
 import type { ChainContext } from "./client.ts";
@@ -39,6 +40,32 @@ export const LOCAL_TERM_LIMITS: TermLimits = {
 /** The limits of the network named `networkName` (deployments use them; `--network` names as in hardhat.config). */
 export function termLimitsFor(networkName: string): TermLimits {
   return networkName === "zgGalileo" || networkName === "zgMainnet" ? PUBLIC_TERM_LIMITS : LOCAL_TERM_LIMITS;
+}
+
+/** Seconds; FheCommittees' `CommitteeLimits` (constructor argument, immutable). */
+export type CommitteeLimits = {
+  maxSetupPeriod: number;
+  minUnbondingPeriod: number;
+  maxUnbondingPeriod: number;
+};
+
+/**
+ * 0G Galileo and mainnet: stakes stay slashable at least 14 days after a committee retires or breaks — the longest
+ * share window of a task that started just before (round + reveal duration, each at most maxWindow = 7 days), so a
+ * member cannot retire to dodge a result already computed.
+ */
+export const PUBLIC_COMMITTEE_LIMITS: CommitteeLimits = {
+  maxSetupPeriod: 30 * DAY,
+  minUnbondingPeriod: 14 * DAY,
+  maxUnbondingPeriod: 365 * DAY,
+};
+
+/** Local chains: a one-minute minimum unbonding, so demos and tests withdraw in seconds. */
+export const LOCAL_COMMITTEE_LIMITS: CommitteeLimits = { ...PUBLIC_COMMITTEE_LIMITS, minUnbondingPeriod: 60 };
+
+/** The committee limits of the network named `networkName` (as termLimitsFor). */
+export function committeeLimitsFor(networkName: string): CommitteeLimits {
+  return networkName === "zgGalileo" || networkName === "zgMainnet" ? PUBLIC_COMMITTEE_LIMITS : LOCAL_COMMITTEE_LIMITS;
 }
 
 /** The limits the deployed contract enforces (read, so the CLI can refuse bad terms before sending anything). */

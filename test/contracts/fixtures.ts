@@ -6,9 +6,9 @@ import { getAddress, getContract, keccak256, toHex, zeroAddress, zeroHash, type 
 import { artifacts } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { PublicClient, WalletClient } from "@nomicfoundation/hardhat-viem/types";
-import { datasetIndexAbi, rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
-import { ENCRYPTION, PARAM as PARAM_NAMES, TASK_KIND, TASK_STATUS, TERM as TERM_NAMES } from "../../src/chain/constants.ts";
-import { PUBLIC_TERM_LIMITS } from "../../src/chain/termLimits.ts";
+import { datasetIndexAbi, fheCommitteesAbi, rewardTokenAbi, trainingTasksAbi } from "../../src/chain/abis.ts";
+import { COMMITTEE_STATUS, ENCRYPTION, PARAM as PARAM_NAMES, TASK_KIND, TASK_STATUS, TERM as TERM_NAMES } from "../../src/chain/constants.ts";
+import { LOCAL_COMMITTEE_LIMITS, PUBLIC_TERM_LIMITS } from "../../src/chain/termLimits.ts";
 
 /** The contracts' enums as name → value maps, from the generated constants (so tests never retype them). */
 type ValuesOf<names extends readonly string[]> = {
@@ -18,6 +18,7 @@ const valuesOf = <const names extends readonly string[]>(names: names) => Object
 export const STATUS = valuesOf(TASK_STATUS);
 export const KIND = valuesOf(TASK_KIND);
 export const ENC = valuesOf(ENCRYPTION);
+export const COMMITTEE = valuesOf(COMMITTEE_STATUS);
 /** ITrainingTasks.Param: what TrainingTasksInvalidParam names. */
 export const PARAM = valuesOf(PARAM_NAMES);
 /** ITrainingTasks.Term: what TrainingTasksTermOutOfRange names. */
@@ -80,8 +81,9 @@ export type DatasetRecord = { id: bigint; owner: Address; root: Hex; manifestRoo
 export type Fixture = Awaited<ReturnType<typeof deployContracts>>;
 
 /**
- * Deploys DatasetIndex, TrainingTasks and RewardToken, registers two schemas, mints INITIAL_BALANCE to every
- * account, approves TrainingTasks for all of it, and registers one plaintext dataset of schema 1 per node.
+ * Deploys DatasetIndex, TrainingTasks, RewardToken and FheCommittees (local committee limits), registers two
+ * schemas, mints INITIAL_BALANCE to every account, approves TrainingTasks and FheCommittees for all of it, and
+ * registers one plaintext dataset of schema 1 per node.
  * Accounts: 0 deployer (token owner), 1 creator, 2 aggregator, 3..7 nodes, 8 outsider, 9 second creator, 10 resolver.
  */
 export async function deployContracts(connection: Connection) {
@@ -93,12 +95,15 @@ export async function deployContracts(connection: Connection) {
   const datasetIndex = await deploy(connection, "DatasetIndex", datasetIndexAbi);
   const tasks = await deploy(connection, "TrainingTasks", trainingTasksAbi, [datasetIndex.address, PUBLIC_TERM_LIMITS]);
   const token = await deploy(connection, "RewardToken", rewardTokenAbi, [deployer.account.address]);
+  // Deployed last, so the other contracts keep the addresses (and the gas snapshot its figures) they had before.
+  const committees = await deploy(connection, "FheCommittees", fheCommitteesAbi, [tasks.address, LOCAL_COMMITTEE_LIMITS]);
 
   await datasetIndex.write.registerSchema([SCHEMA_HASH, "0g://schema-penguins"]);
   await datasetIndex.write.registerSchema([OTHER_SCHEMA_HASH, "0g://schema-weather"]);
   for (const w of wallets.slice(0, 10)) {
     await token.write.mint([w.account.address, INITIAL_BALANCE]);
     await token.write.approve([tasks.address, INITIAL_BALANCE], { account: w.account });
+    await token.write.approve([committees.address, INITIAL_BALANCE], { account: w.account });
   }
   const datasets: DatasetRecord[] = [];
   for (const [i, node] of nodes.entries()) {
@@ -115,7 +120,7 @@ export async function deployContracts(connection: Connection) {
     });
     datasets.push(record);
   }
-  return { viem, networkHelpers, publicClient, wallets, deployer, creator, aggregator, nodes, outsider, creator2, resolver, datasetIndex, tasks, token, datasets };
+  return { viem, networkHelpers, publicClient, wallets, deployer, creator, aggregator, nodes, outsider, creator2, resolver, datasetIndex, tasks, token, committees, datasets };
 }
 
 /** FL task parameters with sensible defaults (2 rounds, 3..4 nodes), join deadline one day from the chain's now. */

@@ -1,5 +1,5 @@
 // `npx hardhat deploy --network localhost` against a running `npx hardhat node`, as README.md and
-// docs/contracts.md tell a user to run it: the first run deploys the three contracts and writes
+// docs/contracts.md tell a user to run it: the first run deploys the four contracts and writes
 // deployments/localhost/, a second run sends no transaction; a 0G network without a key is one line.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -8,9 +8,10 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { LOCAL_COMMITTEE_LIMITS } from "../../src/chain/termLimits.ts";
 import { hardhatCli, projectRoot, startHardhatNode } from "../helpers/localChain.ts";
 
-const CONTRACTS = ["DatasetIndex", "TrainingTasks", "RewardToken"] as const;
+const CONTRACTS = ["DatasetIndex", "TrainingTasks", "FheCommittees", "RewardToken"] as const;
 // Ignition keeps its journal under ignition/deployments/<id>: a test id, removed afterwards.
 const deploymentId = `test-deploy-${process.pid}`;
 
@@ -43,7 +44,7 @@ after(async () => {
   await rm(path.join(projectRoot, "ignition/deployments", deploymentId), { recursive: true, force: true });
 });
 
-test("the first deploy writes deployments/localhost/ (address, ABI, tx hash, block) for the three contracts", async () => {
+test("the first deploy writes deployments/localhost/ (address, ABI, tx hash, block) for the four contracts", async () => {
   const first = deploy("localhost");
   assert.equal(first.status, 0, `${first.stdout}\n${first.stderr}`);
   const deployments = await readDeployments();
@@ -62,6 +63,10 @@ test("the first deploy writes deployments/localhost/ (address, ABI, tx hash, blo
     address: tasks.address as `0x${string}`, abi: tasks.abi as never, functionName: "datasetIndex",
   });
   assert.equal(String(index).toLowerCase(), deployments.DatasetIndex.address.toLowerCase(), "TrainingTasks points at the deployed DatasetIndex");
+  const committees = deployments.FheCommittees;
+  const read = (functionName: string) => node.publicClient.readContract({ address: committees.address as `0x${string}`, abi: committees.abi as never, functionName });
+  assert.equal(String(await read("tasks")).toLowerCase(), tasks.address.toLowerCase(), "FheCommittees reads the deployed TrainingTasks");
+  assert.deepEqual(await read("committeeLimits"), LOCAL_COMMITTEE_LIMITS, "a local chain gets the local committee limits");
 });
 
 test("TrainingTasks' linked flow libraries are deployed at the addresses written into its code", async () => {

@@ -17,7 +17,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { HARDHAT_MNEMONIC } from "../../src/chain/client.ts";
 import { writeDeployment } from "../../src/chain/deployments.ts";
-import { LOCAL_TERM_LIMITS } from "../../src/chain/termLimits.ts";
+import { LOCAL_COMMITTEE_LIMITS, LOCAL_TERM_LIMITS } from "../../src/chain/termLimits.ts";
 import { freePort, spawnGroup, waitFor, type Spawned } from "./processes.ts";
 
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
@@ -29,7 +29,7 @@ export type LocalChain = {
   root: string;
   /** Environment for child processes (`2pm`, indexer): LOCALHOST_RPC_URL, TWOPM_ROOT. */
   env: Record<string, string>;
-  addresses: { datasetIndex: Address; trainingTasks: Address; rewardToken: Address };
+  addresses: { datasetIndex: Address; trainingTasks: Address; fheCommittees: Address; rewardToken: Address };
   publicClient: PublicClient;
   /** Development account `i` of the hardhat node. */
   account: (i: number) => ReturnType<typeof mnemonicToAccount>;
@@ -100,7 +100,7 @@ export async function startHardhatNode(): Promise<{ rpcUrl: string; port: number
   }
 }
 
-/** Starts a hardhat node and deploys DatasetIndex, TrainingTasks and RewardToken from account 0. */
+/** Starts a hardhat node and deploys DatasetIndex, TrainingTasks, FheCommittees and RewardToken from account 0. */
 export async function startLocalChain(options: StartLocalChainOptions = {}): Promise<LocalChain> {
   const { rpcUrl, port, node, publicClient } = await startHardhatNode();
   const root = await mkdtemp(path.join(tmpdir(), "2pm-chain-"));
@@ -131,6 +131,7 @@ export async function startLocalChain(options: StartLocalChainOptions = {}): Pro
     if (options.clockOffsetSeconds) await test.increaseTime({ seconds: options.clockOffsetSeconds });
     const datasetIndex = await deploy("DatasetIndex", []);
     const trainingTasks = await deploy("TrainingTasks", [datasetIndex, LOCAL_TERM_LIMITS]);
+    const fheCommittees = await deploy("FheCommittees", [trainingTasks, LOCAL_COMMITTEE_LIMITS]);
     const rewardToken = await deploy("RewardToken", [account(0).address]);
     const mine = async (blocks = 1) => {
       for (let i = 0; i < blocks; i++) await test.request({ method: "evm_mine" as never, params: [] as never });
@@ -142,7 +143,7 @@ export async function startLocalChain(options: StartLocalChainOptions = {}): Pro
     return {
       rpcUrl, port, root, node, stop, mine,
       env: { LOCALHOST_RPC_URL: rpcUrl, TWOPM_ROOT: root },
-      addresses: { datasetIndex, trainingTasks, rewardToken },
+      addresses: { datasetIndex, trainingTasks, fheCommittees, rewardToken },
       publicClient,
       account,
       increaseTime: async (seconds: number) => {
