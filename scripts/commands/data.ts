@@ -27,15 +27,19 @@ function droppedNote(p: PreparedDataset): string {
 /** What --json results say about the rows: read, kept, dropped (by field). */
 const rowCounts = (p: PreparedDataset) => ({ rowsRead: p.rowsRead, rowsDropped: p.dropped.rows, droppedBy: p.dropped.byField });
 
-type StoreOptions = { schema: string; data: string; encrypt?: boolean; key?: string; local?: boolean; histogram: boolean; stats?: string };
+type StoreOptions = { schema: string; data: string; encrypt?: boolean; key?: string; committee?: string; local?: boolean; histogram: boolean; stats?: string };
 
 /** The publishing parameters of register/update's options (the flag combinations checked here, by name). */
 function storeParameters(cmd: Command, opts: StoreOptions, onProgress: StoreDatasetParameters["onProgress"]): Omit<StoreDatasetParameters, "schemaId" | "check"> {
   if (opts.encrypt && opts.local) throw new Error("--encrypt and --local exclude each other");
-  if (opts.encrypt && !opts.key) throw new Error("--encrypt needs --key <keyId> (create one with `2pm keys new`)");
+  if (opts.encrypt && !opts.key && !opts.committee) throw new Error("--encrypt needs --key <keyId> (create one with `2pm keys new`) or --committee <id>");
+  if (opts.key && opts.committee) throw new Error("--key and --committee exclude each other: your own key, or a committee's");
+  if (!opts.encrypt && (opts.key || opts.committee)) throw new Error(`${opts.key ? "--key" : "--committee"} needs --encrypt`);
+  if (opts.committee && !/^[1-9][0-9]*$/.test(opts.committee)) throw new Error(`'${opts.committee}' is not a committee id (a positive integer; see \`2pm committee show\`)`);
   return {
     home: homeFor(cmd), schemaFile: opts.schema, dataFile: opts.data, statsFile: opts.stats,
-    keyId: opts.encrypt ? keyIdOf(opts.key!) : undefined, local: opts.local, histogram: opts.histogram, onProgress,
+    keyId: opts.encrypt && opts.key ? keyIdOf(opts.key) : undefined, committeeId: opts.committee ? BigInt(opts.committee) : undefined,
+    local: opts.local, histogram: opts.histogram, onProgress,
   };
 }
 
@@ -54,8 +58,9 @@ export default function register(program: Command): void {
 const storeOptions = (cmd: Command) => cmd
   .requiredOption("--schema <file>", "schema JSON (registered first with `2pm schema register`)")
   .requiredOption("--data <file>", "rows (.csv or .json)")
-  .option("--encrypt", "encrypt with CKKS before storing (needs --key)")
+  .option("--encrypt", "encrypt with CKKS before storing (needs --key or --committee)")
   .option("--key <keyId>", "key id from `2pm keys new`")
+  .option("--committee <id>", "encrypt under an Active committee's collective key (with x² columns): only all its members together can decrypt")
   .option("--local", "FL mode: keep the standardized data on disk, store only the manifest")
   .option("--no-histogram", "omit the label histogram from the manifest")
   .option("--stats <file>", "standardize with these stats (from `data standardize --stats`) instead of fitting them");

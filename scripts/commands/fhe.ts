@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { FheTaskError, parseLinearModel } from "../../src/fhe/runner/fheTask.ts";
-import { computeFheTask, createFheTask, publishFheResult, type ComputeFheEvent } from "../../src/fhe/runner/index.ts";
+import { computeFheTask, createFheTask, publishFheResult, shareCommitteeResult, verifyFheResult, type ComputeFheEvent } from "../../src/fhe/runner/index.ts";
 import { STAT_OPS as STAT_OPS_LIST } from "../../src/fhe/resultHeader.ts";
 import { action, log, output, stagedProgress } from "../lib/cli.ts";
 import { accountOption, chainFor, homeFor, storeFor } from "../lib/context.ts";
@@ -70,17 +70,20 @@ One compute node joins (\`2pm fhe compute\`), the aggregator (the key holder) de
       .command("compute")
       .description("the compute node: join an FHE task, compute on the ciphertexts with evaluation keys only, submit the encrypted result")
       .addHelpText("after", `
-Needs only the evaluation keys (\`2pm keys export-eval\`), never the secret key. The inputs are fetched by their roots
-and checked (key, rows) before the stake is sent. Rerun after a failure: a member that has not submitted resumes.`)
+Needs only the evaluation keys (\`2pm keys export-eval\`), never the secret key; a committee's task takes them from
+the committee's keys file (no --eval-keys). The inputs are fetched by their roots and checked (key, rows) before the
+stake is sent. Rerun after a failure: a member that has not submitted resumes.
+  2pm fhe compute --task 1 --eval-keys eval.keys -a 3    # single key
+  2pm fhe compute --task 2 -a 3                          # under a committee`)
       .requiredOption("--task <id>", "task id", taskIdOption)
-      .requiredOption("--eval-keys <file>", "evaluation key bundle of the inputs' key"),
-  ).action(action(async (opts: { task: bigint; evalKeys: string }, cmd: Command) => {
+      .option("--eval-keys <file>", "evaluation key bundle of the inputs' key (single-key tasks)"),
+  ).action(action(async (opts: { task: bigint; evalKeys?: string }, cmd: Command) => {
     const bars = stagedProgress(cmd);
     const onEvent = (e: ComputeFheEvent) => {
       bars.stop();
       log(cmd, e.type === "joined"
         ? `joined FHE task ${e.taskId} as its compute node (tx ${e.transactionHash})`
-        : `computing ${e.ops.join(", ")} on ${e.rows} encrypted rows of ${e.datasets} dataset(s)`);
+        : `computing ${e.ops.join(", ")} on ${e.rows} encrypted rows of ${e.datasets} dataset(s)${e.committeeId ? ` under committee ${e.committeeId}'s keys` : ""}`);
     };
     const r = await computeFheTask(await chainFor(cmd), storeFor(cmd), { taskId: opts.task, evalKeysFile: opts.evalKeys, onEvent, onProgress: bars.onProgress })
       .finally(bars.stop);
@@ -91,7 +94,11 @@ and checked (key, rows) before the stake is sent. Rerun after a failure: a membe
   accountOption(
     fhe
       .command("publish")
-      .description("the key holder / aggregator: decrypt an FHE task's result, round it, store it and finalize the task")
+      .description("the key holder / aggregator: decrypt an FHE task's result (under a committee: combine the members' posted shares), round it, store it and finalize the task")
+      .addHelpText("after", `
+Under a committee the aggregator holds no key: it needs every member's posted share (\`2pm fhe share\`); a missing
+or declined one is named, with the time members can post until. The publication records the committee and every
+share's root: anyone checks it with \`2pm fhe verify --task <id>\`.`)
       .requiredOption("--task <id>", "task id", taskIdOption)
       .option("--key <keyId|dir>", "key id in <home>/keys, or a key directory (default: the task's key in <home>/keys)"),
   ).action(action(async (opts: { task: bigint; key?: string }, cmd: Command) => {
@@ -102,7 +109,7 @@ and checked (key, rows) before the stake is sent. Rerun after a failure: a membe
     output(cmd, result, () => {
       const fmt = (xs?: number[]) => (xs ? result.columns.map((c, i) => `${c}=${xs[i]}`).join(", ") : "");
       return [
-        `FHE task ${opts.task}: ${result.rows} rows, published ${result.publishedRoot}`,
+        `FHE task ${opts.task}: ${result.rows} rows, published ${result.publishedRoot}${"committee" in result ? ` (decrypted by committee ${result.committee.committeeId}: ${result.committee.shares.length} shares)` : ""}`,
         ...(result.sums ? [`  sums: ${fmt(result.sums)}`] : []),
         ...(result.means ? [`  means: ${fmt(result.means)}`] : []),
         ...(result.variances ? [`  variances: ${fmt(result.variances)}`] : []),
@@ -110,4 +117,38 @@ and checked (key, rows) before the stake is sent. Rerun after a failure: a membe
       ].join("\n");
     });
   }));
+
+  accountOption(
+    fhe
+      .command("share")
+      .description("a committee member: check an FHE task's result, then post your decryption share (or decline, with a reason)")
+      .addHelpText("after", `
+The member recomputes the result from the task's inputs and shares only if the compute node's result is exactly
+that computation; it declines row-level outputs ("scores": one value per contributed row) unless
+--allow-row-level. A decline is posted with a stored JSON reason (the member is not slashable, the task cannot be
+finalized). Post by the result's reveal deadline, or be slashable. Each ciphertext is shared at most once.
+  2pm fhe share --task 2 -a 5`)
+      .requiredOption("--task <id>", "task id", taskIdOption)
+      .option("--allow-row-level", "also share row-level outputs (scores)"),
+  ).action(action(async (opts: { task: bigint; allowRowLevel?: boolean }, cmd: Command) => {
+    const bars = stagedProgress(cmd);
+    const r = await shareCommitteeResult(await chainFor(cmd), storeFor(cmd), {
+      taskId: opts.task, home: homeFor(cmd), allowRowLevel: opts.allowRowLevel, onProgress: bars.onProgress,
+    }).finally(bars.stop);
+    output(cmd, r, () => r.declined
+      ? `declined to share FHE task ${r.taskId}'s result (${r.reason}: ${r.message}); reason stored as ${r.root}`
+      : `posted member ${r.member}'s decryption share of FHE task ${r.taskId}'s result: ${r.root}`);
+  }));
+
+  fhe
+    .command("verify")
+    .description("anyone: re-derive a committee task's publication from the posted shares and compare it with the finalized one")
+    .addHelpText("after", `
+Prints "OK <root>" when the published values are exactly what the posted shares give; else exits 1 naming what differs.`)
+    .requiredOption("--task <id>", "task id", taskIdOption)
+    .action(action(async (opts: { task: bigint }, cmd: Command) => {
+      const r = await verifyFheResult(await chainFor(cmd), storeFor(cmd), { taskId: opts.task });
+      if (!r.ok) throw new FheTaskError(`the publication ${r.publishedRoot} of FHE task ${opts.task} is not what the posted shares give: ${r.differences.join("; ")}`);
+      output(cmd, { taskId: r.taskId, publishedRoot: r.publishedRoot, ok: r.ok }, () => `OK ${r.publishedRoot}`);
+    }));
 }

@@ -20,8 +20,8 @@ export type PublishDatasetVersionReturnType = Omit<StoredDataset, "undo"> & { da
  */
 export async function publishDatasetVersion(ctx: ChainContext, store: LocalStore | ZeroGStore, p: PublishDatasetVersionParameters): Promise<PublishDatasetVersionReturnType> {
   const current = await ownedActiveDataset(ctx, p.datasetId);
-  if ((current.encryption === "ckks") !== Boolean(p.keyId))
-    throw new DataError(`dataset ${p.datasetId} is ${current.encryption === "ckks" ? "CKKS-encrypted: pass --encrypt --key <keyId>" : "not encrypted: drop --encrypt"}`);
+  if ((current.encryption === "ckks") !== Boolean(p.keyId || p.committeeId !== undefined))
+    throw new DataError(`dataset ${p.datasetId} is ${current.encryption === "ckks" ? "CKKS-encrypted: pass --encrypt --key <keyId> (or --committee <id>)" : "not encrypted: drop --encrypt"}`);
   const stored = await storeDataset(ctx, store, {
     ...p,
     schemaId: current.schemaId,

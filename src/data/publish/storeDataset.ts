@@ -3,7 +3,12 @@ import path from "node:path";
 import type { Hex } from "viem";
 import type { ChainContext } from "../../chain/client.ts";
 import { loadKeys } from "../../fhe/keyStore.ts";
-import { DEFAULT_FHE_PARAMS } from "../../fhe/params.ts";
+import { DEFAULT_FHE_PARAMS, type FheParams } from "../../fhe/params.ts";
+import { createFheContext } from "../../fhe/createFheContext.ts";
+import { COMMITTEE_FHE_PARAMS } from "../../fhe/multiparty/index.ts";
+import { readCommittee } from "../../fhe/runner/committee/committeeChain.ts";
+import { fetchCommitteeKeys } from "../../fhe/runner/committee/committeeTask.ts";
+import type { EvaluationKeys } from "../../fhe/types.ts";
 import { writePrivateFile } from "../../storage/atomicWrite.ts";
 import { merkleRoot } from "../../storage/merkleRoot.ts";
 import type { LocalStore } from "../../storage/localStore.ts";
@@ -14,7 +19,7 @@ import { buildManifest } from "../manifest.ts";
 import { prepareDataset, type PreparedDataset } from "../prepareDataset.ts";
 import { schemaHash } from "../schema.ts";
 import { standardizedCsv } from "../standardizedCsv.ts";
-import { encryptDataset } from "./encryptDataset.ts";
+import { encryptDataset, encryptDatasetForCommittee } from "./encryptDataset.ts";
 
 /** The commitment a register/update will send, known before anything is stored. */
 export type Commitment = { schemaId: bigint; root: Hex; manifestRoot: Hex; rows: number; encryption: "none" | "ckks"; keyId?: Hex };
@@ -28,6 +33,8 @@ export type StoreDatasetParameters = {
   statsFile?: string;
   /** Encrypt with CKKS under this key before storing (excludes `local`). */
   keyId?: Hex;
+  /** Encrypt under this Active committee's collective key instead (needs only its public keys file; excludes `keyId`). */
+  committeeId?: bigint;
   /** FL mode: keep the standardized data on disk (0600 in 0700 directories), store only the manifest. */
   local?: boolean;
   /** Put the label histogram in the manifest. */
@@ -56,7 +63,12 @@ const exists = (file: string) => access(file).then(() => true, () => false);
  * const stored = await storeDataset(ctx, store, { home, schemaFile, dataFile, histogram: true, check: async () => {} })
  */
 export async function storeDataset(ctx: ChainContext, store: LocalStore | ZeroGStore, p: StoreDatasetParameters): Promise<StoredDataset> {
-  if (p.keyId && p.local) throw new DataError("encrypted data is stored, local data is not: choose one");
+  if ((p.keyId || p.committeeId !== undefined) && p.local) throw new DataError("encrypted data is stored, local data is not: choose one");
+  if (p.keyId && p.committeeId !== undefined) throw new DataError("encrypt under your own key (--key) or a committee's (--committee), not both");
+  // The committee's keys before the (long) standardize/encrypt work: a committee that is not Active is refused first.
+  const committeeKeys = p.committeeId !== undefined ? await activeCommitteeKeys(ctx, store, p.committeeId) : undefined;
+  const keyId = committeeKeys?.keyId ?? p.keyId;
+  const params: FheParams = committeeKeys ? COMMITTEE_FHE_PARAMS : DEFAULT_FHE_PARAMS;
   const prepared = await prepareDataset(p);
   const { schema, stats, table } = prepared;
   const hash = schemaHash(schema);
@@ -64,15 +76,15 @@ export async function storeDataset(ctx: ChainContext, store: LocalStore | ZeroGS
   if (registered === 0n) throw new DataError(`schema ${hash} is not registered on ${ctx.network.name}; run \`2pm schema register ${p.schemaFile}\` first`);
   if (p.schemaId !== undefined && registered !== p.schemaId) throw new DataError(`${p.schemaFile} is schema ${registered}, but the dataset has schema ${p.schemaId}`);
 
-  const bytes = p.keyId ? await encryptedBytes(prepared, p.home, p.keyId, p.onProgress) : new TextEncoder().encode(standardizedCsv(table));
+  const bytes = keyId ? await encryptedBytes(prepared, p.home, committeeKeys ?? keyId, p.onProgress) : new TextEncoder().encode(standardizedCsv(table));
   const root = merkleRoot(bytes);
-  const encryption = p.keyId
-    ? { scheme: "ckks" as const, polyModulusDegree: DEFAULT_FHE_PARAMS.polyModulusDegree, coeffModulusBits: [...DEFAULT_FHE_PARAMS.coeffModulusBits], scale: DEFAULT_FHE_PARAMS.scale, keyId: p.keyId }
+  const encryption = keyId
+    ? { scheme: "ckks" as const, polyModulusDegree: params.polyModulusDegree, coeffModulusBits: [...params.coeffModulusBits], scale: params.scale, keyId }
     : { scheme: "none" as const };
   const manifest = buildManifest({ schema, table, standardization: stats, contentRoot: root, encryption, includeLabelHistogram: p.histogram });
   const manifestBytes = canonicalJsonBytes(manifest); // what putJson stores
   const manifestRoot = merkleRoot(manifestBytes);
-  const commitment: Commitment = { schemaId: registered, root, manifestRoot, rows: table.features.rows, encryption: encryption.scheme, keyId: p.keyId };
+  const commitment: Commitment = { schemaId: registered, root, manifestRoot, rows: table.features.rows, encryption: encryption.scheme, keyId };
   await p.check(commitment);
 
   // Only now is anything written. Remember what did not exist before, so a failed transaction can take it back.
@@ -102,15 +114,30 @@ export async function storeDataset(ctx: ChainContext, store: LocalStore | ZeroGS
   return { ...commitment, localPath, prepared, undo };
 }
 
-/** The .fhed bytes of the prepared table, through a temporary file in `home` (removed whatever happens). */
-async function encryptedBytes(prepared: PreparedDataset, home: string, keyId: Hex, onProgress: StoreDatasetParameters["onProgress"]): Promise<Uint8Array> {
-  const keys = await loadKeys(path.join(home, "keys"), keyId, ["secret"]);
+/**
+ * The .fhed bytes of the prepared table, through a temporary file in `home` (removed whatever happens): under the
+ * owner's key (its secret key, from `<home>/keys`) or a committee's (its public keys: the committee layout).
+ */
+async function encryptedBytes(prepared: PreparedDataset, home: string, key: Hex | EvaluationKeys, onProgress: StoreDatasetParameters["onProgress"]): Promise<Uint8Array> {
   const tmp = path.join(home, `.register-${process.pid}.fhed`);
   await mkdir(home, { recursive: true });
   try {
-    await encryptDataset(prepared, { keys, out: tmp, onProgress });
+    if (typeof key === "string") await encryptDataset(prepared, { keys: await loadKeys(path.join(home, "keys"), key, ["secret"]), out: tmp, onProgress });
+    else await encryptDatasetForCommittee(prepared, { keys: key, out: tmp, onProgress });
     return new Uint8Array(await readFile(tmp));
   } finally {
     await rm(tmp, { force: true });
+  }
+}
+
+/** An Active committee's collective keys, fetched by their on-chain root and checked against its on-chain keyId. */
+async function activeCommitteeKeys(ctx: ChainContext, store: LocalStore | ZeroGStore, committeeId: bigint): Promise<EvaluationKeys> {
+  const committee = await readCommittee(ctx, committeeId);
+  if (committee.status !== "Active") throw new DataError(`committee ${committeeId} is ${committee.status}: contributions are encrypted under an Active committee's key`);
+  const fheCtx = await createFheContext(COMMITTEE_FHE_PARAMS);
+  try {
+    return (await fetchCommitteeKeys(fheCtx, store, committee)).keys.evaluationKeys;
+  } finally {
+    fheCtx.dispose();
   }
 }

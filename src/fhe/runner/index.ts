@@ -6,3 +6,4 @@ export { computeFheTask } from "./computeFheTask.ts";
 export type { ComputeFheEvent, ComputeFheTaskParameters, ComputeFheTaskReturnType } from "./computeFheTask.ts";
 export { publishFheResult } from "./publishFheResult.ts";
 export type { PublishFheResultParameters, PublishFheResultReturnType } from "./publishFheResult.ts";
+export * from "./committee/index.ts";

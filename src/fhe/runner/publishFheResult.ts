@@ -1,4 +1,5 @@
-// The key holder's step of the FHE task protocol: decrypt the submitted result, round it, store it, finalize.
+// The key holder's step of the FHE task protocol: decrypt the submitted result, round it, store it, finalize. Under a
+// committee, the aggregator holds no key: it combines the members' posted decryption shares instead.
 import path from "node:path";
 import type { Hex } from "viem";
 import { requireAccount, type ChainContext } from "../../chain/client.ts";
@@ -10,6 +11,8 @@ import { createFheContext } from "../createFheContext.ts";
 import { decryptResult, type DecryptResultReturnType } from "../decryptResult.ts";
 import { loadKeys } from "../keyStore.ts";
 import { roundForPublication } from "../roundForPublication.ts";
+import { deriveCommitteePublication, type CommitteeFheResult } from "./committee/committeePublication.ts";
+import { readCommitteeTask } from "./committee/committeeTask.ts";
 
 export type PublishFheResultParameters = {
   taskId: bigint;
@@ -17,27 +20,37 @@ export type PublishFheResultParameters = {
   keysDir: string;
   /** A key id in `keysDir`, or a key directory / keys directory (default: the task's key in `keysDir`). */
   key?: string;
-  /** Progress of the decryption (ciphertext steps). */
-  onProgress?: (stage: "decrypt", done: number, total: number) => void;
+  /** Progress of the decryption or, under a committee, of combining the shares (ciphertext steps). */
+  onProgress?: (stage: "decrypt" | "combine", done: number, total: number) => void;
 };
 
-export type PublishFheResultReturnType = FheResult & { publishedRoot: Hex; transactionHash: Hex };
+export type PublishFheResultReturnType = (FheResult | CommitteeFheResult) & { publishedRoot: Hex; transactionHash: Hex };
 
 const keyIdPattern = /^0x[0-9a-f]{64}$/;
 
 /**
  * The aggregator (the key holder) decrypts an FHE task's submitted result, rounds it to the job's decimals (raw CKKS
- * decryptions can leak the secret key), stores it as canonical JSON and finalizes the task with its root.
+ * decryptions can leak the secret key), stores it as canonical JSON and finalizes the task with its root. For a
+ * committee's task it combines the members' posted shares (all n, none declined) instead, and the publication
+ * records the committee and every share's root so that anyone re-derives it (`verifyFheResult`).
  *
  * @example
  * const result = await publishFheResult(ctx, store, { taskId: 1n, keysDir: ".2pm/keys" })
  */
 export async function publishFheResult(ctx: ChainContext, store: ContentStore, p: PublishFheResultParameters): Promise<PublishFheResultReturnType> {
   const { account } = requireAccount(ctx);
-  const { task, job, keyId } = await readFheTask(ctx, store, p.taskId);
+  const view = await readFheTask(ctx, store, p.taskId);
+  const { task, job, keyId } = view;
   if (task.params.aggregator.toLowerCase() !== account.address.toLowerCase())
     throw new FheTaskError(`only the aggregator ${task.params.aggregator} can publish FHE task ${p.taskId}'s result`);
   if (task.status !== "Running") throw new FheTaskError(`FHE task ${p.taskId} is ${task.status}: ${task.status === "Open" ? "no compute node has joined yet" : "nothing to publish"}`);
+  const underCommittee = await readCommitteeTask(ctx, store, p.taskId, view);
+  if (underCommittee) {
+    const { publication } = await deriveCommitteePublication(ctx, store, underCommittee, p.taskId, p.onProgress);
+    const publishedRoot = await putJson(store, publication);
+    const receipt = await taskWrite(ctx, "finalizeRound", [p.taskId, 1, publishedRoot, 0, 0, []], `finalize FHE task ${p.taskId}`);
+    return { ...publication, publishedRoot, transactionHash: receipt.transactionHash };
+  }
   const round = await readRound(ctx, p.taskId, 1, task.params);
   const [update] = await readUpdates(ctx, p.taskId, 1, round.attempt);
   if (!update) throw new FheTaskError(`the compute node has not submitted FHE task ${p.taskId}'s result yet`);
