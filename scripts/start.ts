@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   const deployed = spawnSync(process.execPath, [hardhatCli, "deploy", "--network", "localhost"], { cwd: root, env, encoding: "utf8" });
   if (deployed.status !== 0) throw new Error(`deploy failed:\n${deployed.stdout}\n${deployed.stderr}`);
   const deployments = loadDeployments("localhost", process.env.TWOPM_ROOT ?? root);
-  console.log(`[${elapsed()}] Contracts deployed (deployments/localhost/): DatasetIndex ${deployments.datasetIndex.address}, TrainingTasks ${deployments.trainingTasks.address}, RewardToken ${deployments.rewardToken.address}`);
+  console.log(`[${elapsed()}] Contracts deployed (deployments/localhost/): DatasetIndex ${deployments.datasetIndex.address}, TrainingTasks ${deployments.trainingTasks.address}, FheCommittees ${deployments.fheCommittees.address}, RewardToken ${deployments.rewardToken.address}`);
 
   const indexerDb = path.join(home, "indexer-db");
   const indexerEnv = { ...env, PONDER_PGLITE_DIR: indexerDb, PONDER_TELEMETRY_DISABLED: "true" };

@@ -54,10 +54,11 @@ test("payouts of each task (federated and FHE) sum exactly to its budget and ver
   assert.match(demo.output(), /verify-settlement: .*OK/);
 });
 
-test("the FHE task's published statistics are Torgersen's plaintext means and deviations", async () => {
+test("the FHE task's published statistics are the encrypting islands' plaintext means and deviations", async () => {
   const penguins = JSON.parse(await readFile(path.join(root, "node_modules/vega-datasets/data/penguins.json"), "utf8")) as Array<Record<string, unknown>>;
+  assert.deepEqual(report.fheTask.islands, ["Dream", "Torgersen"]);
   // The schema drops rows with a missing value (Sex "." counts as missing).
-  const rows = penguins.filter((r) => r.Island === "Torgersen" && Object.values(r).every((v) => v !== null && v !== "."));
+  const rows = penguins.filter((r) => report.fheTask.islands.includes(r.Island) && Object.values(r).every((v) => v !== null && v !== "."));
   assert.equal(report.fheTask.rows, rows.length);
   assert.equal(report.fheTask.inUnits.length, 4);
   for (const { column, mean, sd } of report.fheTask.inUnits) {
@@ -67,7 +68,25 @@ test("the FHE task's published statistics are Torgersen's plaintext means and de
     assert.ok(Math.abs(mean - m) <= 1e-4 * Math.abs(m), `${column} mean ${mean} vs ${m}`);
     assert.ok(Math.abs(sd - s) <= 1e-3 * s, `${column} sd ${sd} vs ${s}`);
   }
-  assert.match(demo.output(), new RegExp(`FHE task ${report.fheTask.taskId} on dataset ${report.fheTask.datasetId}`));
+  assert.match(demo.output(), new RegExp(`FHE task ${report.fheTask.taskId} on datasets ${report.fheTask.datasetIds.join(", ")} `));
+});
+
+test("the FHE task was decrypted by a 3-member committee: three shares as indexed, verified, and who can decrypt what", () => {
+  const { committee, fheTask } = report;
+  assert.deepEqual(committee.members.map((m: any) => m.role), ["member1", "member2", "member3"]);
+  assert.equal(committee.status, "Active");
+  assert.match(committee.keyId, /^0x[0-9a-f]{64}$/);
+  for (const d of report.encryptedDatasets) assert.equal(d.keyId, committee.keyId, `dataset ${d.datasetId} is under the committee's key`);
+  // Every member posted a share (none declined), and the publication is what those shares give.
+  assert.deepEqual(fheTask.shares.map((x: any) => [x.member, x.declined]).sort(), committee.members.map((m: any) => [m.account, false]).sort());
+  assert.equal(new Set(fheTask.shares.map((x: any) => x.root)).size, 3);
+  assert.equal(fheTask.verified, true);
+  const out = demo.output();
+  assert.match(out, new RegExp(`FHE committee ${committee.committeeId} \\(3-of-3, Active\\)`));
+  assert.match(out, /fhe verify: OK/);
+  assert.match(out, /Who can decrypt what:\n  each committee member alone \(or any 2 of the 3\): nothing/);
+  assert.match(out, /  the compute node: nothing/);
+  assert.match(out, new RegExp(`  all 3 members' posted shares: only FHE task ${fheTask.taskId}'s result`));
 });
 
 test("the dashboard shows the demo's task and payout numbers that GraphQL returns", async (t) => {
@@ -95,6 +114,10 @@ test("the dashboard shows the demo's task and payout numbers that GraphQL return
     for (const r of task.rounds.items) {
       assert.equal(await page.locator(`[data-accuracy-round="${r.round}"]`).textContent(), `${(r.accuracy * 100).toFixed(1)}%`);
     }
+    // The committee behind the FHE task and its shares.
+    assert.equal(await page.locator(`[data-task-committee="${report.fheTask.taskId}"]`).textContent(), report.committee.committeeId);
+    assert.equal(await page.locator(`[data-task-shares="${report.fheTask.taskId}"]`).textContent(), "3/3");
+    assert.equal(await page.locator(`[data-committee-status="${report.committee.committeeId}"]`).textContent(), "Active");
     const { claims } = await graphql(`{ claims(limit: 100) { items { taskId leafIndex amount } } }`);
     assert.ok(claims.items.length >= 3);
     for (const c of claims.items) {
