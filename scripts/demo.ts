@@ -282,16 +282,21 @@ async function committeeSetup(opts: DemoOptions, created: Promise<{ committeeId:
   const id = String((await created).committeeId);
   const confirmed = await Promise.all(COMMITTEE.map(async (m, i) => {
     const as = { ...opts, home: homes[i]! };
+    const role = roleOf(addressOf(m));
     await run2pm(as, ["committee", "keygen", "--committee", id, "-a", String(m)]);
     await funded;
-    await run2pm(as, ["committee", "join", "--committee", id, "-a", String(m)]);
+    const joined = json(await run2pm(as, ["committee", "join", "--committee", id, "-a", String(m)]));
+    opts.log(`  ${role}: key share generated locally, stake sent, key share root ${short(String(joined.keyShareRoot))} committed`);
     const confirm = () => run2pm(as, ["committee", "confirm", "--committee", id, "--wait", "-a", String(m)]);
     // Confirmations race: a confirmation estimated before another member's lands may turn out to be the last one,
     // which activates the committee and costs more gas than estimated (it runs out of gas). Confirming is idempotent:
     // rerun once, as a member would.
-    return json(await confirm().catch(confirm));
+    const r = json(await confirm().catch(confirm));
+    opts.log(`  ${role}: key share revealed, committee keys assembled from all 3, key ${short(String(r.keyId))} confirmed`);
+    return r;
   }));
   const last = confirmed.find((r) => r.status === "Active") ?? confirmed[0];
+  opts.log(`  committee ${id} Active: contributors can encrypt under its key; no one holds its secret`);
   return { homes, keyId: String(last.keyId), keysRoot: String(last.keysRoot) };
 }
 
