@@ -41,6 +41,8 @@ test("the issue's hostile queries are refused before they run, with a clear Grap
     "104-byte fan-out (41 s of CPU and 12.9 MB on 1,105 datasets)": fanOut(3, 1000),
     "10-level dataset → schema → datasets (4.6 GB, then the process died)": fanOut(10, 1000),
     "4 levels at the default limit (/ready unanswered for 5 minutes)": `{schemas{items{datasets{items{schema{datasets{items{schema{datasets{items{id}}}}}}}}}}}`,
+    "committee → members → shares → task → shares (the FHE committee relations)":
+      `{committees(limit:1000){items{members(limit:1000){items{shares(limit:1000){items{task{shares(limit:1000){items{id}}}}}}}}}}`,
     "aliases multiplying a full page": `{${Array.from({ length: 25 }, (_, i) => `a${i}: datasets(limit:1000){items{id}}`).join(" ")}}`,
   };
   for (const [name, query] of Object.entries(hostile)) {
