@@ -16,6 +16,7 @@ contract FheCommitteesInvariantTest is TestBase {
 
     function setUp() public {
         handler = new FheCommitteesHandler();
+        handler.bootstrap();
         committees = handler.fheCommittees();
     }
 

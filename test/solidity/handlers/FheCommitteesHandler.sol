@@ -46,9 +46,29 @@ contract FheCommitteesHandler is CommitteesFixture {
         for (uint256 i = 0; i < ACTORS; ++i) _actors[i] = vm.addr(0x2000 + i);
     }
 
+    /// @notice Starting state (called once from setUp, not a fuzzed action): committee 1 (two members, plain token)
+    /// Active with an FHE task whose result awaits shares, committee 2 (three members, fee token) Active, committee 3
+    /// (one member) Forming — so 30-call sequences reach shares, slashes, retirements and withdrawals.
+    function bootstrap() external useTime {
+        // termSeed: size − 1 | token (k % 3 == 0: fee token) << 8 | setup deadline << 16 | unbonding << 64.
+        uint256 terms = (23 hours << 16) + (2 hours << 64);
+        createCommittee(0, 1 + (1 << 8) + terms, 1e18);
+        createCommittee(2, 2 + (3 << 8) + terms, 2e18);
+        createCommittee(5, 0 + (1 << 8) + terms, 3e18);
+        progress(0, 0);
+        progress(0, 0);
+        progress(1, 0);
+        progress(1, 0);
+        progress(0, 0);
+        require(committees.getCommittee(1).status == IFheCommittees.CommitteeStatus.Active, "bootstrap: committee 1");
+        require(committees.getCommittee(2).status == IFheCommittees.CommitteeStatus.Active, "bootstrap: committee 2");
+        require(_taskIds.length == 1, "bootstrap: task");
+    }
+
     /// @notice The action selectors the invariant runner may call.
     function actions() external pure returns (bytes4[] memory s) {
-        s = new bytes4[](14);
+        s = new bytes4[](15);
+        s[14] = this.progress.selector;
         s[0] = this.createCommittee.selector;
         s[1] = this.commit.selector;
         s[2] = this.confirm.selector;
@@ -192,6 +212,29 @@ contract FheCommitteesHandler is CommitteesFixture {
         } catch {}
     }
 
+    /// @notice The next natural step of a random committee: every member commits (Forming) or confirms
+    /// (Confirming); an Active one gets a task with a result (or, for an odd seed, is retired); an unbonding one's
+    /// members withdraw.
+    function progress(uint256 committeeSeed, uint256 seed) public useTime {
+        (uint256 id, IFheCommittees.Committee memory c) = _pickCommittee(committeeSeed);
+        if (id == 0) return;
+        address[] memory members = committees.getMembers(id);
+        for (uint256 i = 0; i < members.length; ++i) {
+            if (c.status == IFheCommittees.CommitteeStatus.Forming) {
+                commit(id - 1, i << 8);
+            } else if (c.status == IFheCommittees.CommitteeStatus.Confirming) {
+                confirm(id - 1, i << 8, 2);
+            } else if (c.status == IFheCommittees.CommitteeStatus.Retired || c.status == IFheCommittees.CommitteeStatus.Broken) {
+                withdrawStake(id - 1, i << 8);
+            }
+        }
+        if (c.status == IFheCommittees.CommitteeStatus.Active) {
+            if (seed % 2 == 0) openTask(id - 1);
+            else retire(id - 1, 0);
+        }
+        _count("progress");
+    }
+
     function warp(uint256 seconds_) public {
         // Mostly steps inside a share window; sometimes past every window and unbonding.
         currentTime += seconds_ % 6 == 0 ? bound(seconds_ >> 8, 3 hours, 2 days) : bound(seconds_ >> 8, 1, 40 minutes);
@@ -242,7 +285,7 @@ contract FheCommitteesHandler is CommitteesFixture {
     /// @dev Mostly a member of committee `id`, sometimes any actor (access checks).
     function _pickMember(uint256 id, uint256 seed) internal view returns (address) {
         address[] memory members = committees.getMembers(id);
-        return seed % 5 == 0 ? _actors[(seed >> 8) % ACTORS] : members[(seed >> 8) % members.length];
+        return seed % 5 == 4 ? _actors[(seed >> 8) % ACTORS] : members[(seed >> 8) % members.length];
     }
 
     function _pickTask(uint256 seed) internal view returns (uint256 taskId, uint256 committeeId) {
