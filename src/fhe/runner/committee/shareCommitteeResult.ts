@@ -5,14 +5,18 @@ import path from "node:path";
 import type { Hex } from "viem";
 import { requireAccount, type ChainContext } from "../../../chain/client.ts";
 import { writePrivateFile } from "../../../storage/atomicWrite.ts";
+import { canonicalJsonBytes } from "../../../storage/canonicalJson.ts";
 import { putJson } from "../../../storage/json.ts";
+import { merkleRoot } from "../../../storage/merkleRoot.ts";
 import type { ContentStore } from "../../../storage/types.ts";
 import { computeStats } from "../../computeStats.ts";
 import { createFheContext } from "../../createFheContext.ts";
 import { COMMITTEE_FHE_PARAMS, shareDecryption } from "../../multiparty/index.ts";
 import { FheTaskError, fetchFheCiphertexts, readFheTask } from "../fheTask.ts";
-import { committeeWrite, readSeat, readShare } from "./committeeChain.ts";
-import { isoTime, readCommitteeResult } from "./committeeResult.ts";
+import { checkPostShare, postShare } from "../../../chain/committees/postShare.ts";
+import { readShares } from "../../../chain/committees/readShares.ts";
+import { chainNow, isoTime, seatOf } from "./committeeChain.ts";
+import { readCommitteeResult } from "./committeeResult.ts";
 import { committeeComputeOptions, fetchCommitteeKeys, readCommitteeTask } from "./committeeTask.ts";
 import { memberFiles } from "./memberFiles.ts";
 
@@ -61,19 +65,21 @@ export async function shareCommitteeResult(ctx: ChainContext, store: ContentStor
   const t = await readCommitteeTask(ctx, store, p.taskId, view);
   if (!t) throw new FheTaskError(`FHE task ${p.taskId} is under a single key, not a committee's: there is nothing to share`);
   const { committeeId } = t.committee;
-  const seat = await readSeat(ctx, committeeId, account.address);
-  if (seat.index === 0) throw new FheTaskError(`FHE task ${p.taskId} is under committee ${committeeId}, of which ${account.address} is not a member`);
+  const seat = seatOf(t.committee, account.address);
+  if (!seat) throw new FheTaskError(`FHE task ${p.taskId} is under committee ${committeeId}, of which ${account.address} is not a member`);
   if (seat.slashed) throw new FheTaskError(`your seat in committee ${committeeId} was slashed: it can no longer share`);
   const result = await readCommitteeResult(ctx, t, p.taskId);
-  const posted = await readShare(ctx, p.taskId, result.attempt, account.address);
-  if (posted.root !== `0x${"0".repeat(64)}`) throw new FheTaskError(`you already ${posted.declined ? "declined" : "posted your share"} for FHE task ${p.taskId}'s result (attempt ${result.attempt}, root ${posted.root})`);
-  const now = (await ctx.publicClient.getBlock({ blockTag: "latest" })).timestamp;
-  if (now > result.shareDeadline) throw new FheTaskError(`the share window of FHE task ${p.taskId}'s result closed at ${isoTime(result.shareDeadline)}`);
-  const base = { taskId: p.taskId, committeeId, member: seat.index - 1, attempt: result.attempt, resultRoot: result.resultRoot };
+  const posted = (await readShares(ctx, p.taskId, result.attempt))!.shares[seat.member];
+  if (posted.root) throw new FheTaskError(`you already ${posted.declined ? "declined" : "posted your share"} for FHE task ${p.taskId}'s result (attempt ${result.attempt}, root ${posted.root})`);
+  if ((await chainNow(ctx)) > result.shareDeadline) throw new FheTaskError(`the share window of FHE task ${p.taskId}'s result closed at ${isoTime(result.shareDeadline)}`);
+  const base = { taskId: p.taskId, committeeId, member: seat.member, attempt: result.attempt, resultRoot: result.resultRoot };
 
   const decline = async (reason: DeclineReason, message: string): Promise<ShareCommitteeResultReturnType> => {
-    const root = await putJson(store, { format: FHE_DECLINE_FORMAT, taskId: p.taskId.toString(), attempt: result.attempt, committeeId: committeeId.toString(), member: account.address, resultRoot: result.resultRoot, reason, message });
-    const receipt = await committeeWrite(ctx, "postShare", [p.taskId, root, true], `decline to share FHE task ${p.taskId}'s result`);
+    const statement = { format: FHE_DECLINE_FORMAT, taskId: p.taskId.toString(), attempt: result.attempt, committeeId: committeeId.toString(), member: account.address, resultRoot: result.resultRoot, reason, message };
+    const root = merkleRoot(canonicalJsonBytes(statement));
+    await checkPostShare(ctx, p.taskId, root, { declined: true });
+    await putJson(store, statement);
+    const receipt = await postShare(ctx, p.taskId, root, { declined: true });
     return { ...base, root, declined: true, reason, message, transactionHash: receipt.transactionHash };
   };
   if (view.job.ops.includes("scores") && !p.allowRowLevel) {
@@ -103,8 +109,10 @@ export async function shareCommitteeResult(ctx: ChainContext, store: ContentStor
       fheCtx.dispose();
     }
   }
-  const root = await store.put(share);
-  const receipt = await committeeWrite(ctx, "postShare", [p.taskId, root, false], `post your decryption share of FHE task ${p.taskId}'s result`);
+  const root = merkleRoot(share);
+  await checkPostShare(ctx, p.taskId, root);
+  await store.put(share);
+  const receipt = await postShare(ctx, p.taskId, root);
   return { ...base, root, declined: false, transactionHash: receipt.transactionHash };
 }
 
