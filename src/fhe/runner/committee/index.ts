@@ -14,7 +14,7 @@ export type { DeclineReason, ShareCommitteeResultParameters, ShareCommitteeResul
 export { deriveCommitteePublication } from "./committeePublication.ts";
 export type { CommitteeFheResult } from "./committeePublication.ts";
 export { verifyFheResult } from "./verifyFheResult.ts";
-export type { VerifyFheResultReturnType } from "./verifyFheResult.ts";
+export type { VerifyFheResultParameters, VerifyFheResultReturnType } from "./verifyFheResult.ts";
 export { slashMissingShares } from "./slashMissingShares.ts";
 export type { SlashMissingSharesReturnType } from "./slashMissingShares.ts";
 export { createCommittee, failCommitteeSetup, retireCommittee, withdrawCommitteeCredit, withdrawCommitteeStake } from "./manageCommittee.ts";
