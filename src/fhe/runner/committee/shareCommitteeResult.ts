@@ -11,7 +11,9 @@ import { merkleRoot } from "../../../storage/merkleRoot.ts";
 import type { ContentStore } from "../../../storage/types.ts";
 import { computeStats } from "../../computeStats.ts";
 import { createFheContext } from "../../createFheContext.ts";
-import { COMMITTEE_FHE_PARAMS, shareDecryption } from "../../multiparty/index.ts";
+import { COMMITTEE_FHE_PARAMS, readMemberState, shareDecryption } from "../../multiparty/index.ts";
+import { blobDigests } from "../../multiparty/files.ts";
+import { openFher } from "../../resultHeader.ts";
 import { FheTaskError, fetchFheCiphertexts, readFheTask } from "../fheTask.ts";
 import { checkPostShare, postShare } from "../../../chain/committees/postShare.ts";
 import { readShares } from "../../../chain/committees/readShares.ts";
@@ -22,7 +24,7 @@ import { memberFiles } from "./memberFiles.ts";
 
 export const FHE_DECLINE_FORMAT = "2pm-fhe-decline/1";
 
-export type DeclineReason = "row-level" | "mismatch";
+export type DeclineReason = "row-level" | "mismatch" | "already-shared";
 
 export type ShareCommitteeResultParameters = {
   taskId: bigint;
@@ -53,7 +55,8 @@ const exists = (file: string) => stat(file).then(() => true, () => false);
  * computation of the task's job on its inputs (recomputed here: computeStats is deterministic, so the bytes must
  * be equal), then computes the member's decryption share (the state refuses sharing a ciphertext twice), stores it
  * and posts its root. Declines (posts `declined` with the root of a stored JSON reason) a row-level job ("scores")
- * unless `allowRowLevel`, and a result that is not the task's computation. A rerun after a failed post reuses the
+ * unless `allowRowLevel`, a result that is not the task's computation, and one holding a ciphertext the member
+ * already shared for another task (the same job on the same inputs). A rerun after a failed post reuses the
  * share kept in `<home>/committees/<id>/`.
  *
  * @example
@@ -102,6 +105,12 @@ export async function shareCommitteeResult(ctx: ChainContext, store: ContentStor
       if (!sameBytes(expected, fher)) {
         return decline("mismatch", `the submitted result ${result.resultRoot} is not the task's job (${view.job.ops.join(", ")}) computed on its inputs`);
       }
+      const shared = await alreadyShared(files.state, fher);
+      if (shared !== undefined) {
+        // Another task's result held the same ciphertext (the same job on the same inputs): a second share would weaken
+        // the smudging, and its value was decryptable then.
+        return decline("already-shared", `ciphertext ${shared} of the result was shared by this member for an earlier task`);
+      }
       share = await shareDecryption(fheCtx, { statePath: files.state, committeeKeys, result: fher });
       await writePrivateFile(kept, share);
       p.onProgress?.("share", 1, 1);
@@ -117,3 +126,10 @@ export async function shareCommitteeResult(ctx: ChainContext, store: ContentStor
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+
+/** The index of the first ciphertext of `fher` the member's state says it already shared, if any. */
+async function alreadyShared(statePath: string, fher: Uint8Array): Promise<number | undefined> {
+  const { header } = await readMemberState(statePath);
+  const index = blobDigests(openFher(fher).container).findIndex((d) => header.shared.includes(d));
+  return index >= 0 ? index : undefined;
+}
