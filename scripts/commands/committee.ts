@@ -1,8 +1,8 @@
 // `2pm committee`: parses, prints and calls the committee protocol (src/fhe/runner/committee).
 import { InvalidArgumentError, type Command } from "commander";
-import type { Address } from "viem";
+import { zeroHash, type Address } from "viem";
 import {
-  commitCommitteeKeyShare, confirmCommitteeKeys, createCommittee, failCommitteeSetup, generateCommitteeKeyShare, readCommittee, readSeat,
+  commitCommitteeKeyShare, confirmCommitteeKeys, createCommittee, failCommitteeSetup, generateCommitteeKeyShare, readCommittee,
   retireCommittee, slashMissingShares, withdrawCommitteeCredit, withdrawCommitteeStake, type ConfirmCommitteeKeysEvent,
 } from "../../src/fhe/runner/index.ts";
 import { formatTokenAmount } from "../lib/amounts.ts";
@@ -77,13 +77,12 @@ Then: \`2pm data register --encrypt --committee 1\`, \`2pm fhe task create\`, \`
     .action(action(async (id: bigint, _opts: unknown, cmd: Command) => {
       const ctx = await chainFor(cmd);
       const c = await readCommittee(ctx, id);
-      const seats = await Promise.all(c.members.map((m) => readSeat(ctx, id, m)));
-      const members = c.members.map((address, i) => ({ address, ...seats[i] }));
-      output(cmd, { ...c, members }, () => [
+      const members = c.members;
+      output(cmd, c, () => [
         `committee ${id}: ${c.status}, ${c.members.length}-of-${c.members.length}, stake ${formatTokenAmount(c.stake)} each, setup until ${iso(c.setupDeadline)}`,
         `  seed ${c.seed}`,
-        ...(c.status === "Active" || c.keyId !== `0x${"0".repeat(64)}` ? [`  key ${c.keyId}, keys file ${c.keysRoot}`] : []),
-        ...members.map((m) => `  member ${m.index - 1} ${m.address}: ${m.slashed ? "slashed" : m.confirmed ? "confirmed" : m.committed ? "committed" : "not committed"}`),
+        ...(c.status === "Active" || c.keyId !== zeroHash ? [`  key ${c.keyId}, keys file ${c.keysRoot}`] : []),
+        ...members.map((m) => `  member ${m.member} ${m.address}: ${m.slashed ? "slashed" : m.confirmed ? "confirmed" : m.committed ? "committed" : "not committed"}`),
       ].join("\n"));
     }));
 

@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
+import type { Hex } from "viem";
 import { FheTaskError, parseLinearModel } from "../../src/fhe/runner/fheTask.ts";
 import { computeFheTask, createFheTask, publishFheResult, shareCommitteeResult, verifyFheResult, type ComputeFheEvent } from "../../src/fhe/runner/index.ts";
 import { STAT_OPS as STAT_OPS_LIST } from "../../src/fhe/resultHeader.ts";
@@ -144,10 +145,14 @@ finalized). Post by the result's reveal deadline, or be slashable. Each cipherte
     .command("verify")
     .description("anyone: re-derive a committee task's publication from the posted shares and compare it with the finalized one")
     .addHelpText("after", `
-Prints "OK <root>" when the published values are exactly what the posted shares give; else exits 1 naming what differs.`)
+Prints "OK <root>" when the published values are exactly what the posted shares give; else exits 1 naming what differs.
+  2pm fhe verify --task 2
+  2pm fhe verify --task 2 --publication 0x…    # a publication someone shows you, instead of the finalized one`)
     .requiredOption("--task <id>", "task id", taskIdOption)
-    .action(action(async (opts: { task: bigint }, cmd: Command) => {
-      const r = await verifyFheResult(await chainFor(cmd), storeFor(cmd), { taskId: opts.task });
+    .option("--publication <root>", "the storage root of a publication to check (default: the finalized one)")
+    .action(action(async (opts: { task: bigint; publication?: string }, cmd: Command) => {
+      if (opts.publication !== undefined && !/^0x[0-9a-f]{64}$/.test(opts.publication)) throw new FheTaskError(`'${opts.publication}' is not a storage root (0x + 64 lowercase hex digits)`);
+      const r = await verifyFheResult(await chainFor(cmd), storeFor(cmd), { taskId: opts.task, publishedRoot: opts.publication as Hex | undefined });
       if (!r.ok) throw new FheTaskError(`the publication ${r.publishedRoot} of FHE task ${opts.task} is not what the posted shares give: ${r.differences.join("; ")}`);
       output(cmd, { taskId: r.taskId, publishedRoot: r.publishedRoot, ok: r.ok }, () => `OK ${r.publishedRoot}`);
     }));

@@ -1,9 +1,10 @@
 // A member's second step: stake and commit the storage root of its (still private) key share.
 import type { Hex } from "viem";
 import { requireAccount, type ChainContext } from "../../../chain/client.ts";
+import { commitKeyShare } from "../../../chain/committees/commitKeyShare.ts";
 import { merkleRoot } from "../../../storage/merkleRoot.ts";
 import { FheTaskError } from "../fheTask.ts";
-import { committeeWrite, ensureStakeAllowance, readCommittee, readSeat } from "./committeeChain.ts";
+import { readCommittee, seatOf } from "./committeeChain.ts";
 import { memberFiles, readOwnKeyShare } from "./memberFiles.ts";
 
 export type CommitCommitteeKeyShareParameters = { committeeId: bigint; home: string };
@@ -26,8 +27,9 @@ export type CommitCommitteeKeyShareReturnType = {
 export async function commitCommitteeKeyShare(ctx: ChainContext, p: CommitCommitteeKeyShareParameters): Promise<CommitCommitteeKeyShareReturnType> {
   const { account } = requireAccount(ctx);
   const keyShareRoot = merkleRoot(await readOwnKeyShare(memberFiles(p.home, p.committeeId), p.committeeId));
-  const [committee, seat] = await Promise.all([readCommittee(ctx, p.committeeId), readSeat(ctx, p.committeeId, account.address)]);
-  if (seat.index === 0) throw new FheTaskError(`${account.address} is not a member of committee ${p.committeeId}`);
+  const committee = await readCommittee(ctx, p.committeeId);
+  const seat = seatOf(committee, account.address);
+  if (!seat) throw new FheTaskError(`${account.address} is not a member of committee ${p.committeeId}`);
   if (seat.committed) {
     if (seat.keyShareRoot.toLowerCase() !== keyShareRoot) {
       throw new FheTaskError(`your seat in committee ${p.committeeId} committed key share ${seat.keyShareRoot}, but the local one is ${keyShareRoot}: this --home is not the one you committed from`);
@@ -35,7 +37,6 @@ export async function commitCommitteeKeyShare(ctx: ChainContext, p: CommitCommit
     return { committeeId: p.committeeId, keyShareRoot, stake: committee.stake };
   }
   if (committee.status !== "Forming") throw new FheTaskError(`committee ${p.committeeId} is ${committee.status}: it no longer takes commitments`);
-  await ensureStakeAllowance(ctx, committee.stakeToken, committee.stake);
-  const receipt = await committeeWrite(ctx, "commitKeyShare", [p.committeeId, keyShareRoot], `commit a key share to committee ${p.committeeId}`);
+  const receipt = await commitKeyShare(ctx, p.committeeId, keyShareRoot);
   return { committeeId: p.committeeId, keyShareRoot, stake: committee.stake, transactionHash: receipt.transactionHash };
 }

@@ -6,8 +6,9 @@ import type { ContentStore } from "../../../storage/types.ts";
 import { createFheContext } from "../../createFheContext.ts";
 import { COMMITTEE_FHE_PARAMS, combineDecryptionShares } from "../../multiparty/index.ts";
 import { FHE_RESULT_FORMAT, FheTaskError, type FheResult } from "../fheTask.ts";
-import { readShare } from "./committeeChain.ts";
-import { isoTime, readCommitteeResult, type CommitteeResult } from "./committeeResult.ts";
+import { readShares } from "../../../chain/committees/readShares.ts";
+import { chainNow, isoTime } from "./committeeChain.ts";
+import { readCommitteeResult, type CommitteeResult } from "./committeeResult.ts";
 import { committeePublishedValues, fetchCommitteeKeys, type CommitteeTaskView } from "./committeeTask.ts";
 
 /** A committee task's published result: the values and everything needed to re-derive them. */
@@ -21,7 +22,6 @@ export type CommitteeFheResult = FheResult & {
   };
 };
 
-const ZERO = `0x${"0".repeat(64)}`;
 
 /**
  * Reads every member's posted share of the task's result (all n, none declined: else a clear error naming who, and
@@ -37,18 +37,17 @@ export async function deriveCommitteePublication(
   onProgress?: (stage: "combine", done: number, total: number) => void,
 ): Promise<{ publication: CommitteeFheResult; result: CommitteeResult }> {
   const result = await readCommitteeResult(ctx, t, taskId);
-  const { members, committeeId } = t.committee;
-  const posted = await Promise.all(members.map((m) => readShare(ctx, taskId, result.attempt, m)));
-  const missing = members.filter((_, i) => posted[i].root === ZERO);
-  const declined = members.filter((_, i) => posted[i].root !== ZERO && posted[i].declined);
+  const { committeeId } = t.committee;
+  const posted = (await readShares(ctx, taskId, result.attempt))!.shares;
+  const missing = posted.filter((s) => !s.root);
+  const declined = posted.filter((s) => s.root && s.declined);
   if (missing.length || declined.length) {
-    const now = (await ctx.publicClient.getBlock({ blockTag: "latest" })).timestamp;
-    const when = now <= result.shareDeadline
+    const when = (await chainNow(ctx)) <= result.shareDeadline
       ? `members can post until ${isoTime(result.shareDeadline)}`
       : `the share window closed at ${isoTime(result.shareDeadline)}: slash the silent members (\`2pm committee slash --task ${taskId}\`); the task cannot be finalized and ends abandoned (refunds)`;
     const parts = [
-      ...(missing.length ? [`no share yet from ${missing.join(", ")}`] : []),
-      ...(declined.length ? [`declined by ${declined.join(", ")} (reasons: ${declined.map((m) => posted[members.indexOf(m)].root).join(", ")})`] : []),
+      ...(missing.length ? [`no share yet from ${missing.map((s) => `member ${s.member} ${s.address}`).join(", ")}`] : []),
+      ...(declined.length ? [`declined by ${declined.map((s) => `member ${s.member} ${s.address} (reason ${s.root})`).join(", ")}`] : []),
     ];
     throw new FheTaskError(`FHE task ${taskId}'s result cannot be decrypted by committee ${committeeId}: ${parts.join("; ")}; ${when}`);
   }
@@ -56,13 +55,13 @@ export async function deriveCommitteePublication(
   try {
     const { bytes: committeeKeys } = await fetchCommitteeKeys(fheCtx, store, t.committee);
     const fher = await store.get(result.resultRoot);
-    const shares = await Promise.all(posted.map((s) => store.get(s.root.toLowerCase() as Hex)));
+    const shares = await Promise.all(posted.map((s) => store.get(s.root!.toLowerCase() as Hex)));
     const raw = await combineDecryptionShares(fheCtx, { result: fher, committeeKeys, shares }, (done, total) => onProgress?.("combine", done, total));
     const values = committeePublishedValues(raw, t.job);
     const publication: CommitteeFheResult = {
       format: FHE_RESULT_FORMAT, taskId: taskId.toString(), keyId: t.keyId.toLowerCase() as Hex, resultRoot: result.resultRoot, rows: raw.rows,
       decimals: t.job.decimals, ops: t.job.ops, ...values,
-      committee: { committeeId: committeeId.toString(), attempt: result.attempt, shares: members.map((member, i) => ({ member, root: posted[i].root.toLowerCase() as Hex })) },
+      committee: { committeeId: committeeId.toString(), attempt: result.attempt, shares: posted.map((s) => ({ member: s.address, root: s.root!.toLowerCase() as Hex })) },
     };
     return { publication, result };
   } finally {

@@ -16,6 +16,3 @@ export async function readCommitteeResult(ctx: ChainContext, t: CommitteeTaskVie
   if (!update) throw new FheTaskError(`the compute node has not submitted FHE task ${taskId}'s result yet`);
   return { round, attempt: round.attempt, resultRoot: update.updateRoot, shareDeadline: round.revealDeadline };
 }
-
-/** A chain time as an ISO date, for messages. */
-export const isoTime = (seconds: bigint): string => new Date(Number(seconds) * 1000).toISOString();

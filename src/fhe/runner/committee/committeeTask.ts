@@ -1,7 +1,7 @@
 // The rules of an FHE task under a committee, in one place: how contributors lay out their columns (x, then x²),
 // what the compute node computes for a job (no relinearization key: variances from means of x²), which committee
 // and keys a task is under, and how the published result is formed from the combined decryption.
-import type { Address, Hex } from "viem";
+import { zeroHash, type Address, type Hex } from "viem";
 import type { ChainContext } from "../../../chain/client.ts";
 import type { Matrix } from "../../../data/matrix.ts";
 import type { ContentStore } from "../../../storage/types.ts";
@@ -12,7 +12,8 @@ import type { ComputeStatsOptions } from "../../computeStats.ts";
 import type { StatOp } from "../../resultHeader.ts";
 import { roundForPublication } from "../../roundForPublication.ts";
 import { FheTaskError, readFheTask, type FheJob, type FheTaskView } from "../fheTask.ts";
-import { committeeOfKey, readCommittee, type CommitteeView } from "./committeeChain.ts";
+import { committeeOfKey } from "../../../chain/committees/committeeOfKey.ts";
+import { readCommittee, type CommitteeView } from "./committeeChain.ts";
 
 /** The name of the column holding x² next to column x: contributors under a committee encrypt both. */
 export const squareColumn = (column: string): string => `${column}^2`;
@@ -95,7 +96,7 @@ export type CommitteeTaskView = FheTaskView & { committee: CommitteeView };
 export async function readCommitteeTask(ctx: ChainContext, store: ContentStore, taskId: bigint, view?: FheTaskView): Promise<CommitteeTaskView | undefined> {
   const fheTask = view ?? (await readFheTask(ctx, store, taskId));
   const committeeId = await committeeOfKey(ctx, fheTask.keyId);
-  if (committeeId === 0n) return undefined;
+  if (committeeId === undefined) return undefined;
   return { ...fheTask, committee: await readCommittee(ctx, committeeId) };
 }
 
@@ -104,7 +105,7 @@ export async function readCommitteeTask(ctx: ChainContext, store: ContentStore, 
  * @example const { bytes, keys } = await fetchCommitteeKeys(fheCtx, store, committee)
  */
 export async function fetchCommitteeKeys(fheCtx: FheContext, store: ContentStore, committee: CommitteeView): Promise<{ bytes: Uint8Array; keys: CommitteeKeys }> {
-  if (committee.keysRoot === `0x${"0".repeat(64)}`) throw new FheTaskError(`committee ${committee.committeeId} is ${committee.status}: it has no confirmed keys`);
+  if (committee.keysRoot === zeroHash) throw new FheTaskError(`committee ${committee.committeeId} is ${committee.status}: it has no confirmed keys`);
   let bytes: Uint8Array;
   try {
     bytes = await store.get(committee.keysRoot.toLowerCase() as Hex);

@@ -1,14 +1,15 @@
 // A member's third step, once every member has committed: reveal its key share, assemble the committee's keys from
 // every committed share and confirm them. One honest member suffices to refuse a wrong assembly.
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Address, Hex } from "viem";
+import { zeroHash, type Address, type Hex } from "viem";
 import { requireAccount, type ChainContext } from "../../../chain/client.ts";
 import { merkleRoot } from "../../../storage/merkleRoot.ts";
 import type { ContentStore } from "../../../storage/types.ts";
 import { createFheContext } from "../../createFheContext.ts";
 import { COMMITTEE_FHE_PARAMS, assembleCommitteeKeys, readCommitteeKeys } from "../../multiparty/index.ts";
 import { FheTaskError } from "../fheTask.ts";
-import { committeeWrite, keysCandidate, readCommittee, readSeat, type CommitteeView } from "./committeeChain.ts";
+import { checkConfirmKeys, confirmKeys } from "../../../chain/committees/confirmKeys.ts";
+import { chainNow, isoTime, keysCandidate, readCandidate, readCommittee, seatOf, type CommitteeView } from "./committeeChain.ts";
 import { memberFiles, readOwnKeyShare } from "./memberFiles.ts";
 
 export type ConfirmCommitteeKeysEvent =
@@ -50,8 +51,8 @@ export async function confirmCommitteeKeys(ctx: ChainContext, store: ContentStor
   const { account } = requireAccount(ctx);
   const own = await readOwnKeyShare(memberFiles(p.home, p.committeeId), p.committeeId);
   let committee = await readCommittee(ctx, p.committeeId);
-  const seat = await readSeat(ctx, p.committeeId, account.address);
-  if (seat.index === 0) throw new FheTaskError(`${account.address} is not a member of committee ${p.committeeId}`);
+  const seat = seatOf(committee, account.address);
+  if (!seat) throw new FheTaskError(`${account.address} is not a member of committee ${p.committeeId}`);
   if (!seat.committed) throw new FheTaskError(`you have not committed your key share to committee ${p.committeeId}: run \`2pm committee join --committee ${p.committeeId}\` first`);
   if (seat.keyShareRoot.toLowerCase() !== merkleRoot(own)) {
     throw new FheTaskError(`your seat committed key share ${seat.keyShareRoot}, but the local one is ${merkleRoot(own)}: this --home is not the one you committed from`);
@@ -62,18 +63,18 @@ export async function confirmCommitteeKeys(ctx: ChainContext, store: ContentStor
   committee = await until<CommitteeView>(ctx, p, async () => {
     const c = await readCommittee(ctx, p.committeeId);
     if (c.status !== "Forming") return c;
-    const seats = await Promise.all(c.members.map((m) => readSeat(ctx, p.committeeId, m)));
-    return { missing: c.members.filter((_, i) => !seats[i].committed), for: "commits" as const, deadline: c.setupDeadline };
+    return { missing: c.members.filter((m) => !m.committed).map((m) => m.address), for: "commits" as const, deadline: c.setupDeadline };
   });
   if (committee.status !== "Confirming") throw new FheTaskError(`committee ${p.committeeId} is ${committee.status}: its keys are no longer confirmed`);
 
   const uploaded = await store.put(own);
   p.onEvent?.({ type: "uploaded", keyShareRoot: uploaded });
-  const seats = await Promise.all(committee.members.map((m) => readSeat(ctx, p.committeeId, m)));
+  const seats = committee.members;
   const shares = await until<Uint8Array[]>(ctx, p, async () => {
     const present = await Promise.all(seats.map((s) => store.has(s.keyShareRoot.toLowerCase() as Hex)));
+    // The store checks each file against its committed root: a member cannot reveal other bytes than it committed.
     if (present.every(Boolean)) return Promise.all(seats.map((s) => store.get(s.keyShareRoot.toLowerCase() as Hex)));
-    return { missing: committee.members.filter((_, i) => !present[i]), for: "key shares" as const, deadline: committee.setupDeadline };
+    return { missing: seats.filter((_, i) => !present[i]).map((s) => s.address), for: "key shares" as const, deadline: committee.setupDeadline };
   });
 
   const fheCtx = await createFheContext(COMMITTEE_FHE_PARAMS);
@@ -84,16 +85,18 @@ export async function confirmCommitteeKeys(ctx: ChainContext, store: ContentStor
     const keys = readCommitteeKeys(fheCtx, committeeKeys);
     if (keys.committeeId !== committee.seed) throw new FheTaskError(`the key shares were made for seed ${keys.committeeId}, committee ${p.committeeId}'s seed is ${committee.seed}`);
     keyId = keys.keyId;
-    keysRoot = await store.put(committeeKeys);
+    keysRoot = merkleRoot(committeeKeys);
+    const candidate = await readCandidate(ctx, p.committeeId);
+    if (candidate !== zeroHash && candidate !== keysCandidate(keyId, keysRoot)) {
+      throw new FheTaskError(`another member confirmed other keys than the ones assembled from the committed shares (key ${keyId}, keys file ${keysRoot}): do not use committee ${p.committeeId}`);
+    }
+    await checkConfirmKeys(ctx, p.committeeId, keyId, keysRoot); // before storing the 18 MiB keys file
+    await store.put(committeeKeys);
   } finally {
     fheCtx.dispose();
   }
   p.onEvent?.({ type: "assembled", keyId, keysRoot });
-  const latest = await readCommittee(ctx, p.committeeId);
-  if (latest.candidate !== `0x${"0".repeat(64)}` && latest.candidate !== keysCandidate(keyId, keysRoot)) {
-    throw new FheTaskError(`another member confirmed other keys than the ones assembled from the committed shares (${keyId}, ${keysRoot}): do not use committee ${p.committeeId}`);
-  }
-  const receipt = await committeeWrite(ctx, "confirmKeys", [p.committeeId, keyId, keysRoot], `confirm the keys of committee ${p.committeeId}`);
+  const receipt = await confirmWithFreshEstimate(ctx, p.committeeId, keyId, keysRoot);
   const after = await readCommittee(ctx, p.committeeId);
   return { committeeId: p.committeeId, keyId, keysRoot, status: after.status, transactionHash: receipt.transactionHash };
 }
@@ -107,10 +110,25 @@ async function until<T>(ctx: ChainContext, p: ConfirmCommitteeKeysParameters, ch
     const v = await check();
     if (!isPending(v)) return v;
     const who = v.missing.join(", ");
-    const now = (await ctx.publicClient.getBlock({ blockTag: "latest" })).timestamp;
-    if (now > v.deadline) throw new FheTaskError(`the setup deadline passed without the ${v.for} of ${who}: the committee failed (stakes can be withdrawn)`);
-    if (!p.wait) throw new FheTaskError(`waiting for the ${v.for} of ${who} (setup deadline ${new Date(Number(v.deadline) * 1000).toISOString()}): run again later, or pass --wait`);
+    if ((await chainNow(ctx)) > v.deadline) throw new FheTaskError(`the setup deadline passed without the ${v.for} of ${who}: the committee failed (stakes can be withdrawn)`);
+    if (!p.wait) throw new FheTaskError(`waiting for the ${v.for} of ${who} (setup deadline ${isoTime(v.deadline)}): run again later, or pass --wait`);
     if (!told) p.onEvent?.({ type: "waiting", for: v.for, missing: v.missing });
     await sleep(p.pollMs ?? 1000, undefined, { signal: p.signal });
+  }
+}
+
+/**
+ * confirmKeys, sent again once when it ran out of gas: the last confirmation also activates the committee (three
+ * more storage slots), so a member whose gas was estimated before another member's confirmation landed can run
+ * short. The retry is estimated on the new state; a confirmation is never sent twice (the seat is re-read).
+ */
+async function confirmWithFreshEstimate(ctx: ChainContext, committeeId: bigint, keyId: Hex, keysRoot: Hex) {
+  try {
+    return await confirmKeys(ctx, committeeId, keyId, keysRoot);
+  } catch (err) {
+    const outOfGas = /out of gas/i.test(`${(err as { details?: string }).details ?? ""} ${(err as Error).message}`);
+    const seat = seatOf(await readCommittee(ctx, committeeId), requireAccount(ctx).account.address);
+    if (!outOfGas || !seat || seat.confirmed) throw err;
+    return confirmKeys(ctx, committeeId, keyId, keysRoot);
   }
 }

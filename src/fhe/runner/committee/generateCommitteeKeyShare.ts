@@ -8,7 +8,7 @@ import { writePrivateFile } from "../../../storage/atomicWrite.ts";
 import { createFheContext } from "../../createFheContext.ts";
 import { COMMITTEE_FHE_PARAMS, generateKeyShare, writeMemberState } from "../../multiparty/index.ts";
 import { FheTaskError } from "../fheTask.ts";
-import { readCommittee, readSeat } from "./committeeChain.ts";
+import { memberAddresses, readCommittee, seatOf } from "./committeeChain.ts";
 import { memberFiles, readOwnKeyShare } from "./memberFiles.ts";
 
 export type GenerateCommitteeKeyShareParameters = { committeeId: bigint; home: string };
@@ -39,10 +39,10 @@ const exists = (file: string) => stat(file).then(() => true, () => false);
 export async function generateCommitteeKeyShare(ctx: ChainContext, p: GenerateCommitteeKeyShareParameters): Promise<GenerateCommitteeKeyShareReturnType> {
   const { account } = requireAccount(ctx);
   const committee = await readCommittee(ctx, p.committeeId);
-  const seat = await readSeat(ctx, p.committeeId, account.address);
-  if (seat.index === 0) throw new FheTaskError(`${account.address} is not a member of committee ${p.committeeId} (members: ${committee.members.join(", ")})`);
+  const seat = seatOf(committee, account.address);
+  if (!seat) throw new FheTaskError(`${account.address} is not a member of committee ${p.committeeId} (members: ${memberAddresses(committee).join(", ")})`);
   const files = memberFiles(p.home, p.committeeId);
-  const result = { committeeId: p.committeeId, member: seat.index - 1, members: committee.members.length, statePath: files.state, keySharePath: files.keyShare };
+  const result = { committeeId: p.committeeId, member: seat.member, members: committee.members.length, statePath: files.state, keySharePath: files.keyShare };
   if ((await exists(files.state)) && (await exists(files.keyShare))) {
     return { ...result, keyShareRoot: merkleRoot(await readOwnKeyShare(files, p.committeeId)), generated: false };
   }
@@ -50,7 +50,7 @@ export async function generateCommitteeKeyShare(ctx: ChainContext, p: GenerateCo
   if (committee.status !== "Forming") throw new FheTaskError(`committee ${p.committeeId} is ${committee.status}: key shares are generated while it is Forming`);
   const fheCtx = await createFheContext(COMMITTEE_FHE_PARAMS);
   try {
-    const { state, keyShare } = generateKeyShare(fheCtx, { committeeId: committee.seed, member: seat.index - 1, members: committee.members.length });
+    const { state, keyShare } = generateKeyShare(fheCtx, { committeeId: committee.seed, member: seat.member, members: committee.members.length });
     // The key share first: a state without its key share is useless, a key share without a state is regenerated.
     await writePrivateFile(files.keyShare, keyShare);
     await writeMemberState(files.state, state);

@@ -1,8 +1,8 @@
 // FHE tasks under a committee (threshold, n-of-n; contracts/interfaces/IFheCommittees.sol): each member's key setup
 // (generate → commit → confirm), the member's share of a result, the publisher's combination, anyone's verification
 // and slashing. Functions taking a chain context, a store and options; the CLI (`2pm committee`, `2pm fhe`) calls them.
-export { COMMITTEE_STATUSES, committeeOfKey, readCommittee, readSeat, readShare } from "./committeeChain.ts";
-export type { CommitteeStatus, CommitteeView, SeatView } from "./committeeChain.ts";
+export { memberAddresses, readCommittee, seatOf } from "./committeeChain.ts";
+export type { CommitteeSeat, CommitteeView } from "./committeeChain.ts";
 export { generateCommitteeKeyShare } from "./generateCommitteeKeyShare.ts";
 export type { GenerateCommitteeKeyShareParameters, GenerateCommitteeKeyShareReturnType } from "./generateCommitteeKeyShare.ts";
 export { commitCommitteeKeyShare } from "./commitCommitteeKeyShare.ts";
@@ -14,7 +14,7 @@ export type { DeclineReason, ShareCommitteeResultParameters, ShareCommitteeResul
 export { deriveCommitteePublication } from "./committeePublication.ts";
 export type { CommitteeFheResult } from "./committeePublication.ts";
 export { verifyFheResult } from "./verifyFheResult.ts";
-export type { VerifyFheResultReturnType } from "./verifyFheResult.ts";
+export type { VerifyFheResultParameters, VerifyFheResultReturnType } from "./verifyFheResult.ts";
 export { slashMissingShares } from "./slashMissingShares.ts";
 export type { SlashMissingSharesReturnType } from "./slashMissingShares.ts";
 export { createCommittee, failCommitteeSetup, retireCommittee, withdrawCommitteeCredit, withdrawCommitteeStake } from "./manageCommittee.ts";

@@ -1,9 +1,13 @@
 // A committee's life outside key setup and tasks: create, retire, withdraw stakes and credits, end a failed setup.
-import { parseEventLogs, type Address, type Hex } from "viem";
-import { fheCommitteesAbi } from "../../../chain/abis.ts";
+import type { Address, Hex } from "viem";
 import { requireAccount, type ChainContext } from "../../../chain/client.ts";
+import { createCommittee as createCommitteeOnChain } from "../../../chain/committees/createCommittee.ts";
+import { failSetup } from "../../../chain/committees/failSetup.ts";
+import { retireCommittee as retireCommitteeOnChain } from "../../../chain/committees/retireCommittee.ts";
+import { withdrawCommitteeStake as withdrawStakeOnChain } from "../../../chain/committees/withdrawCommitteeStake.ts";
+import { withdrawCredit } from "../../../chain/committees/withdrawCredit.ts";
 import { FheTaskError } from "../fheTask.ts";
-import { committeeWrite, readCommittee, readCredit, readSeat } from "./committeeChain.ts";
+import { chainNow, readCommittee, seatOf } from "./committeeChain.ts";
 
 export type CreateCommitteeParameters = {
   members: readonly Address[];
@@ -24,13 +28,9 @@ export async function createCommittee(ctx: ChainContext, p: CreateCommitteeParam
   requireAccount(ctx);
   if (p.members.length === 0) throw new FheTaskError("a committee needs at least one member");
   if (new Set(p.members.map((m) => m.toLowerCase())).size !== p.members.length) throw new FheTaskError("a member is listed twice");
-  const now = (await ctx.publicClient.getBlock({ blockTag: "latest" })).timestamp;
-  const setupDeadline = now + BigInt(p.setupPeriod);
-  const params = { stakeToken: p.stakeToken, stake: p.stake, setupDeadline, unbondingPeriod: p.unbondingPeriod, threshold: p.members.length };
-  const receipt = await committeeWrite(ctx, "createCommittee", [p.members, params], "create the committee");
-  const [created] = parseEventLogs({ abi: fheCommitteesAbi, logs: receipt.logs, eventName: "CommitteeCreated" as never }) as unknown as { args: { committeeId: bigint; seed: Hex } }[];
-  if (!created) throw new FheTaskError(`createCommittee (${receipt.transactionHash}) emitted no CommitteeCreated`);
-  return { committeeId: created.args.committeeId, seed: created.args.seed, setupDeadline, transactionHash: receipt.transactionHash };
+  const setupDeadline = (await chainNow(ctx)) + BigInt(p.setupPeriod);
+  const created = await createCommitteeOnChain(ctx, p.members, { stakeToken: p.stakeToken, stake: p.stake, setupDeadline, unbondingPeriod: p.unbondingPeriod, threshold: p.members.length });
+  return { ...created, setupDeadline };
 }
 
 /** Retires an Active committee (its creator or a member). */
@@ -38,33 +38,31 @@ export async function retireCommittee(ctx: ChainContext, committeeId: bigint): P
   requireAccount(ctx);
   const c = await readCommittee(ctx, committeeId);
   if (c.status !== "Active") throw new FheTaskError(`committee ${committeeId} is ${c.status}: only an Active committee can be retired`);
-  const receipt = await committeeWrite(ctx, "retireCommittee", [committeeId], `retire committee ${committeeId}`);
-  return { transactionHash: receipt.transactionHash };
+  return { transactionHash: (await retireCommitteeOnChain(ctx, committeeId)).transactionHash };
 }
 
 /** Ends a setup that missed its deadline (anyone). */
 export async function failCommitteeSetup(ctx: ChainContext, committeeId: bigint): Promise<{ transactionHash: Hex }> {
   requireAccount(ctx);
-  const receipt = await committeeWrite(ctx, "failSetup", [committeeId], `end the setup of committee ${committeeId}`);
-  return { transactionHash: receipt.transactionHash };
+  await readCommittee(ctx, committeeId);
+  return { transactionHash: (await failSetup(ctx, committeeId)).transactionHash };
 }
 
 /** Withdraws the caller's stake (Failed: at once; Retired/Broken: after unbonding). */
 export async function withdrawCommitteeStake(ctx: ChainContext, committeeId: bigint): Promise<{ amount: bigint; transactionHash: Hex }> {
   const { account } = requireAccount(ctx);
-  const [c, seat] = await Promise.all([readCommittee(ctx, committeeId), readSeat(ctx, committeeId, account.address)]);
-  if (seat.index === 0) throw new FheTaskError(`${account.address} is not a member of committee ${committeeId}`);
+  const c = await readCommittee(ctx, committeeId);
+  const seat = seatOf(c, account.address);
+  if (!seat) throw new FheTaskError(`${account.address} is not a member of committee ${committeeId}`);
   if (seat.slashed) throw new FheTaskError(`your stake in committee ${committeeId} was slashed`);
   if (seat.stakeWithdrawn) throw new FheTaskError(`you already withdrew your stake from committee ${committeeId}`);
-  const receipt = await committeeWrite(ctx, "withdrawStake", [committeeId], `withdraw your stake from committee ${committeeId}`);
-  return { amount: c.stake, transactionHash: receipt.transactionHash };
+  return { amount: c.stake, transactionHash: (await withdrawStakeOnChain(ctx, committeeId)).transactionHash };
 }
 
 /** Withdraws slashed stakes of `token` credited to the caller (a task creator whose committee member was slashed). */
 export async function withdrawCommitteeCredit(ctx: ChainContext, token: Address): Promise<{ amount: bigint; transactionHash: Hex }> {
   const { account } = requireAccount(ctx);
-  const amount = await readCredit(ctx, token, account.address);
-  if (amount === 0n) throw new FheTaskError(`no slashed stakes of token ${token} are credited to ${account.address}`);
-  const receipt = await committeeWrite(ctx, "withdrawCredit", [token], "withdraw your credited stakes");
-  return { amount, transactionHash: receipt.transactionHash };
+  const amount = await ctx.contracts.fheCommittees.read.creditOf([token, account.address]);
+  if (amount === 0n) throw new FheTaskError(`no slashed committee stakes of token ${token} are credited to ${account.address}`);
+  return { amount, transactionHash: (await withdrawCredit(ctx, token)).transactionHash };
 }

@@ -5,20 +5,26 @@ import path from "node:path";
 import type { Hex } from "viem";
 import { requireAccount, type ChainContext } from "../../../chain/client.ts";
 import { writePrivateFile } from "../../../storage/atomicWrite.ts";
+import { canonicalJsonBytes } from "../../../storage/canonicalJson.ts";
 import { putJson } from "../../../storage/json.ts";
+import { merkleRoot } from "../../../storage/merkleRoot.ts";
 import type { ContentStore } from "../../../storage/types.ts";
 import { computeStats } from "../../computeStats.ts";
 import { createFheContext } from "../../createFheContext.ts";
-import { COMMITTEE_FHE_PARAMS, shareDecryption } from "../../multiparty/index.ts";
+import { COMMITTEE_FHE_PARAMS, readMemberState, shareDecryption } from "../../multiparty/index.ts";
+import { blobDigests } from "../../multiparty/files.ts";
+import { openFher } from "../../resultHeader.ts";
 import { FheTaskError, fetchFheCiphertexts, readFheTask } from "../fheTask.ts";
-import { committeeWrite, readSeat, readShare } from "./committeeChain.ts";
-import { isoTime, readCommitteeResult } from "./committeeResult.ts";
+import { checkPostShare, postShare } from "../../../chain/committees/postShare.ts";
+import { readShares } from "../../../chain/committees/readShares.ts";
+import { chainNow, isoTime, seatOf } from "./committeeChain.ts";
+import { readCommitteeResult } from "./committeeResult.ts";
 import { committeeComputeOptions, fetchCommitteeKeys, readCommitteeTask } from "./committeeTask.ts";
 import { memberFiles } from "./memberFiles.ts";
 
 export const FHE_DECLINE_FORMAT = "2pm-fhe-decline/1";
 
-export type DeclineReason = "row-level" | "mismatch";
+export type DeclineReason = "row-level" | "mismatch" | "already-shared";
 
 export type ShareCommitteeResultParameters = {
   taskId: bigint;
@@ -49,7 +55,8 @@ const exists = (file: string) => stat(file).then(() => true, () => false);
  * computation of the task's job on its inputs (recomputed here: computeStats is deterministic, so the bytes must
  * be equal), then computes the member's decryption share (the state refuses sharing a ciphertext twice), stores it
  * and posts its root. Declines (posts `declined` with the root of a stored JSON reason) a row-level job ("scores")
- * unless `allowRowLevel`, and a result that is not the task's computation. A rerun after a failed post reuses the
+ * unless `allowRowLevel`, a result that is not the task's computation, and one holding a ciphertext the member
+ * already shared for another task (the same job on the same inputs). A rerun after a failed post reuses the
  * share kept in `<home>/committees/<id>/`.
  *
  * @example
@@ -61,19 +68,21 @@ export async function shareCommitteeResult(ctx: ChainContext, store: ContentStor
   const t = await readCommitteeTask(ctx, store, p.taskId, view);
   if (!t) throw new FheTaskError(`FHE task ${p.taskId} is under a single key, not a committee's: there is nothing to share`);
   const { committeeId } = t.committee;
-  const seat = await readSeat(ctx, committeeId, account.address);
-  if (seat.index === 0) throw new FheTaskError(`FHE task ${p.taskId} is under committee ${committeeId}, of which ${account.address} is not a member`);
+  const seat = seatOf(t.committee, account.address);
+  if (!seat) throw new FheTaskError(`FHE task ${p.taskId} is under committee ${committeeId}, of which ${account.address} is not a member`);
   if (seat.slashed) throw new FheTaskError(`your seat in committee ${committeeId} was slashed: it can no longer share`);
   const result = await readCommitteeResult(ctx, t, p.taskId);
-  const posted = await readShare(ctx, p.taskId, result.attempt, account.address);
-  if (posted.root !== `0x${"0".repeat(64)}`) throw new FheTaskError(`you already ${posted.declined ? "declined" : "posted your share"} for FHE task ${p.taskId}'s result (attempt ${result.attempt}, root ${posted.root})`);
-  const now = (await ctx.publicClient.getBlock({ blockTag: "latest" })).timestamp;
-  if (now > result.shareDeadline) throw new FheTaskError(`the share window of FHE task ${p.taskId}'s result closed at ${isoTime(result.shareDeadline)}`);
-  const base = { taskId: p.taskId, committeeId, member: seat.index - 1, attempt: result.attempt, resultRoot: result.resultRoot };
+  const posted = (await readShares(ctx, p.taskId, result.attempt))!.shares[seat.member];
+  if (posted.root) throw new FheTaskError(`you already ${posted.declined ? "declined" : "posted your share"} for FHE task ${p.taskId}'s result (attempt ${result.attempt}, root ${posted.root})`);
+  if ((await chainNow(ctx)) > result.shareDeadline) throw new FheTaskError(`the share window of FHE task ${p.taskId}'s result closed at ${isoTime(result.shareDeadline)}`);
+  const base = { taskId: p.taskId, committeeId, member: seat.member, attempt: result.attempt, resultRoot: result.resultRoot };
 
   const decline = async (reason: DeclineReason, message: string): Promise<ShareCommitteeResultReturnType> => {
-    const root = await putJson(store, { format: FHE_DECLINE_FORMAT, taskId: p.taskId.toString(), attempt: result.attempt, committeeId: committeeId.toString(), member: account.address, resultRoot: result.resultRoot, reason, message });
-    const receipt = await committeeWrite(ctx, "postShare", [p.taskId, root, true], `decline to share FHE task ${p.taskId}'s result`);
+    const statement = { format: FHE_DECLINE_FORMAT, taskId: p.taskId.toString(), attempt: result.attempt, committeeId: committeeId.toString(), member: account.address, resultRoot: result.resultRoot, reason, message };
+    const root = merkleRoot(canonicalJsonBytes(statement));
+    await checkPostShare(ctx, p.taskId, root, { declined: true });
+    await putJson(store, statement);
+    const receipt = await postShare(ctx, p.taskId, root, { declined: true });
     return { ...base, root, declined: true, reason, message, transactionHash: receipt.transactionHash };
   };
   if (view.job.ops.includes("scores") && !p.allowRowLevel) {
@@ -96,6 +105,12 @@ export async function shareCommitteeResult(ctx: ChainContext, store: ContentStor
       if (!sameBytes(expected, fher)) {
         return decline("mismatch", `the submitted result ${result.resultRoot} is not the task's job (${view.job.ops.join(", ")}) computed on its inputs`);
       }
+      const shared = await alreadyShared(files.state, fher);
+      if (shared !== undefined) {
+        // Another task's result held the same ciphertext (the same job on the same inputs): a second share would weaken
+        // the smudging, and its value was decryptable then.
+        return decline("already-shared", `ciphertext ${shared} of the result was shared by this member for an earlier task`);
+      }
       share = await shareDecryption(fheCtx, { statePath: files.state, committeeKeys, result: fher });
       await writePrivateFile(kept, share);
       p.onProgress?.("share", 1, 1);
@@ -103,9 +118,18 @@ export async function shareCommitteeResult(ctx: ChainContext, store: ContentStor
       fheCtx.dispose();
     }
   }
-  const root = await store.put(share);
-  const receipt = await committeeWrite(ctx, "postShare", [p.taskId, root, false], `post your decryption share of FHE task ${p.taskId}'s result`);
+  const root = merkleRoot(share);
+  await checkPostShare(ctx, p.taskId, root);
+  await store.put(share);
+  const receipt = await postShare(ctx, p.taskId, root);
   return { ...base, root, declined: false, transactionHash: receipt.transactionHash };
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+
+/** The index of the first ciphertext of `fher` the member's state says it already shared, if any. */
+async function alreadyShared(statePath: string, fher: Uint8Array): Promise<number | undefined> {
+  const { header } = await readMemberState(statePath);
+  const index = blobDigests(openFher(fher).container).findIndex((d) => header.shared.includes(d));
+  return index >= 0 ? index : undefined;
+}

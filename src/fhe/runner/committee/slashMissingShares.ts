@@ -3,8 +3,10 @@ import type { Address, Hex } from "viem";
 import type { ChainContext } from "../../../chain/client.ts";
 import type { ContentStore } from "../../../storage/types.ts";
 import { FheTaskError } from "../fheTask.ts";
-import { committeeWrite, readSeat, readShare } from "./committeeChain.ts";
-import { isoTime, readCommitteeResult } from "./committeeResult.ts";
+import { readShares } from "../../../chain/committees/readShares.ts";
+import { slashMissingShare } from "../../../chain/committees/slashMissingShare.ts";
+import { chainNow, isoTime } from "./committeeChain.ts";
+import { readCommitteeResult } from "./committeeResult.ts";
 import { readCommitteeTask } from "./committeeTask.ts";
 
 export type SlashMissingSharesReturnType = {
@@ -28,18 +30,14 @@ export async function slashMissingShares(ctx: ChainContext, store: ContentStore,
   const t = await readCommitteeTask(ctx, store, p.taskId);
   if (!t) throw new FheTaskError(`FHE task ${p.taskId} is under a single key, not a committee's`);
   const result = await readCommitteeResult(ctx, t, p.taskId);
-  const now = (await ctx.publicClient.getBlock({ blockTag: "latest" })).timestamp;
-  if (now <= result.shareDeadline) throw new FheTaskError(`members can post shares of FHE task ${p.taskId}'s result until ${isoTime(result.shareDeadline)}: slash after that`);
+  if ((await chainNow(ctx)) <= result.shareDeadline) throw new FheTaskError(`members can post shares of FHE task ${p.taskId}'s result until ${isoTime(result.shareDeadline)}: slash after that`);
   const { committeeId, members } = t.committee;
-  const [posted, seats] = await Promise.all([
-    Promise.all(members.map((m) => readShare(ctx, p.taskId, result.attempt, m))),
-    Promise.all(members.map((m) => readSeat(ctx, committeeId, m))),
-  ]);
-  const silent = members.filter((_, i) => posted[i].root === `0x${"0".repeat(64)}` && !seats[i].slashed);
+  const posted = (await readShares(ctx, p.taskId, result.attempt))!.shares;
+  const silent = members.filter((m, i) => !posted[i].root && !m.slashed).map((m) => m.address);
   if (silent.length === 0) throw new FheTaskError(`every member of committee ${committeeId} posted for FHE task ${p.taskId}'s result (or was slashed already): nobody to slash`);
   const slashed: SlashMissingSharesReturnType["slashed"] = [];
   for (const member of silent) {
-    const receipt = await committeeWrite(ctx, "slashMissingShare", [p.taskId, member], `slash ${member} for FHE task ${p.taskId}`);
+    const receipt = await slashMissingShare(ctx, p.taskId, member);
     slashed.push({ member, transactionHash: receipt.transactionHash });
   }
   return { taskId: p.taskId, committeeId, attempt: result.attempt, slashed, beneficiary: t.task.creator };

@@ -9,6 +9,12 @@ import { FheTaskError } from "../fheTask.ts";
 import { deriveCommitteePublication, type CommitteeFheResult } from "./committeePublication.ts";
 import { readCommitteeTask } from "./committeeTask.ts";
 
+export type VerifyFheResultParameters = {
+  taskId: bigint;
+  /** Check this stored publication instead of the finalized one (e.g. values someone claims the task published). */
+  publishedRoot?: Hex;
+};
+
 export type VerifyFheResultReturnType = {
   taskId: bigint;
   publishedRoot: Hex;
@@ -27,12 +33,15 @@ export type VerifyFheResultReturnType = {
  * @example
  * const { ok, differences } = await verifyFheResult(ctx, store, { taskId: 1n })
  */
-export async function verifyFheResult(ctx: ChainContext, store: ContentStore, p: { taskId: bigint }): Promise<VerifyFheResultReturnType> {
+export async function verifyFheResult(ctx: ChainContext, store: ContentStore, p: VerifyFheResultParameters): Promise<VerifyFheResultReturnType> {
   const t = await readCommitteeTask(ctx, store, p.taskId);
   if (!t) throw new FheTaskError(`FHE task ${p.taskId} is under a single key: only its key holder can check its publication`);
-  const [finalized] = await readRoundFinalizations(ctx, { taskId: p.taskId, round: 1 });
-  if (!finalized) throw new FheTaskError(`FHE task ${p.taskId}'s result has not been published yet`);
-  const publishedRoot = finalized.modelRoot.toLowerCase() as Hex;
+  let publishedRoot = p.publishedRoot;
+  if (!publishedRoot) {
+    const [finalized] = await readRoundFinalizations(ctx, { taskId: p.taskId, round: 1 });
+    if (!finalized) throw new FheTaskError(`FHE task ${p.taskId}'s result has not been published yet`);
+    publishedRoot = finalized.modelRoot.toLowerCase() as Hex;
+  }
   const published = await getJson<Record<string, unknown>>(store, publishedRoot);
   const { publication: expected } = await deriveCommitteePublication(ctx, store, t, p.taskId);
   const differences = diff(expected as unknown as Record<string, unknown>, published);
