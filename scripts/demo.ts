@@ -287,11 +287,7 @@ async function committeeSetup(opts: DemoOptions, created: Promise<{ committeeId:
     await funded;
     const joined = json(await run2pm(as, ["committee", "join", "--committee", id, "-a", String(m)]));
     opts.log(`  ${role}: key share generated locally, stake sent, key share root ${short(String(joined.keyShareRoot))} committed`);
-    const confirm = () => run2pm(as, ["committee", "confirm", "--committee", id, "--wait", "-a", String(m)]);
-    // Confirmations race: a confirmation estimated before another member's lands may turn out to be the last one,
-    // which activates the committee and costs more gas than estimated (it runs out of gas). Confirming is idempotent:
-    // rerun once, as a member would.
-    const r = json(await confirm().catch(confirm));
+    const r = json(await run2pm(as, ["committee", "confirm", "--committee", id, "--wait", "-a", String(m)]));
     opts.log(`  ${role}: key share revealed, committee keys assembled from all 3, key ${short(String(r.keyId))} confirmed`);
     return r;
   }));
