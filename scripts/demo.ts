@@ -158,10 +158,10 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
   });
   // An owner that also encrypts registers its ciphertexts (once the committee's key exists) before its node starts:
   // its node process sends transactions from the same account.
-  const committee = await committeeActive;
   const encrypted: Record<string, { datasetId: string; keyId: string }> = {};
   const nodes = ISLANDS.map(async (island) => {
     if ((ENCRYPTED_ISLANDS as readonly string[]).includes(island)) {
+      const committee = await committeeActive;
       const r = json(await run2pm(opts, ["data", "register", "--schema", "schemas/penguins.schema.json", "--data", dataFileOf[island], "--stats", statsFile,
         "--encrypt", "--committee", committeeId, "-a", String(OWNER_OF[island])]));
       encrypted[island] = { datasetId: String(r.datasetId), keyId: String(r.keyId ?? committee.keyId) };
@@ -171,6 +171,7 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
   });
   await waitUntilAll(ENCRYPTED_ISLANDS.length, () => Object.keys(encrypted).length, nodes);
   const fheInputs = ENCRYPTED_ISLANDS.map((island) => encrypted[island]!.datasetId);
+  const committee = await committeeActive;
 
   // The compute node is another machine: its own home, the same storage (by root); the committee's keys file gives
   // it the evaluation keys, and nothing more.
