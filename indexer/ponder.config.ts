@@ -1,6 +1,7 @@
-// Ponder config: one chain (TWOPM_NETWORK, default localhost) and the 2PM contracts (DatasetIndex, TrainingTasks and,
-// where deployed, FheCommittees), with addresses and start blocks from deployments/<network>/ (TWOPM_ROOT, default the project root). PGlite by default
-// (PONDER_PGLITE_DIR, default indexer/.ponder/pglite), Postgres when DATABASE_URL is set.
+// Ponder config: one chain (TWOPM_NETWORK, default localhost) and the three 2PM contracts (DatasetIndex,
+// TrainingTasks, FheCommittees), with addresses and start blocks from deployments/<network>/ (TWOPM_ROOT, default the
+// project root). PGlite by default (PONDER_PGLITE_DIR, default indexer/.ponder/pglite), Postgres when DATABASE_URL
+// is set.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createConfig } from "ponder";

@@ -1,6 +1,6 @@
 // FheCommittees events → committee, committeeMember, decryptionShare, fheKey and the committee of an FHE task
-// (task.committeeId), account totals. As in TrainingTasks.ts, a handler that adds to counters returns when the row or state its event
-// creates is already there, so a replayed event changes nothing.
+// (task.committeeId), account totals. As in TrainingTasks.ts, a handler that adds to counters returns when the row or
+// state its event creates is already there, so a replayed event changes nothing.
 import { ponder } from "ponder:registry";
 import { committee, committeeMember, decryptionShare, task } from "ponder:schema";
 import { addToAccount } from "./accounts.ts";
@@ -90,10 +90,10 @@ ponder.on("FheCommittees:MemberSlashed", async ({ event, context }) => {
   const seat = await context.db.find(committeeMember, { id });
   if (!seat || seat.slashed) return;
   await context.db.update(committeeMember, { id }).set({ slashed: true, slashedTaskId: taskId, slashedTo: beneficiary });
-  // The first slash breaks the committee and starts the unbonding; a later one (another silent member) keeps both.
+  // A slash breaks the committee; it ended at the first of its retirement or slashes, and the contract says when its
+  // stakes unbond.
   await context.db.update(committee, { id: committeeId }).set((c) => ({
-    status: "Broken", slashed: c.slashed + amount, endedAt: c.status === "Broken" ? c.endedAt : event.block.timestamp,
-    unbondsAt: c.status === "Broken" ? c.unbondsAt : unbondsAt, ...touched(event),
+    status: "Broken", slashed: c.slashed + amount, endedAt: c.endedAt ?? event.block.timestamp, unbondsAt, ...touched(event),
   }));
   await addToAccount(context.db, member, event.block.number, { committeeSlashed: amount });
   await addToAccount(context.db, beneficiary, event.block.number, { credited: amount });
