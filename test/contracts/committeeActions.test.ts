@@ -94,6 +94,8 @@ describe("src/chain/committees actions", () => {
     assert.equal(view.unbondsAt, undefined);
     assert.equal(await committeeOfKey(contextOf(f, f.outsider), KEY_ID), committeeId);
     assert.equal(await committeeOfKey(contextOf(f, f.outsider), b32("no such key")), undefined);
+    await assert.rejects(readCommittee(contextOf(f, f.outsider), 9n), (err: Error) =>
+      err instanceof ChainError && err.message === "read committee 9: the contract refused it: FheCommitteesUnknownCommittee(9): committee 9 does not exist");
   });
 
   it("decrypt a result: shares posted and read back, a late one refused in one line, the silent member slashed, credit and stakes withdrawn", async () => {
