@@ -6,9 +6,9 @@ import { checkCommitteeWrite, committeeWrite } from "./committeeWrite.ts";
 const what = (committeeId: bigint) => `confirm the keys of committee ${committeeId}`;
 
 /**
- * Gas for a confirmation that turns out to be the last one: it also activates the committee (~110k, snapshots/gas.json,
- * against ~45k for a middle one). Members confirm concurrently, so a confirmation estimated as a middle one can be
- * mined last; without this floor it runs out of gas.
+ * Gas for a confirmation that turns out to be the last one: it also activates the committee (109k in
+ * snapshots/gas.json; a middle one costs much less). Members confirm concurrently, so a confirmation estimated as a
+ * middle one can be mined last; with the estimate's margin alone it ran out of gas (test/contracts/committeeActions).
  */
 export const ACTIVATING_CONFIRMATION_GAS = 160_000n;
 
