@@ -94,6 +94,31 @@ describe("src/chain/committees actions", () => {
     assert.equal(view.unbondsAt, undefined);
     assert.equal(await committeeOfKey(contextOf(f, f.outsider), KEY_ID), committeeId);
     assert.equal(await committeeOfKey(contextOf(f, f.outsider), b32("no such key")), undefined);
+    await assert.rejects(readCommittee(contextOf(f, f.outsider), 9n), (err: Error) =>
+      err instanceof ChainError && err.message === "read committee 9: the contract refused it: FheCommitteesUnknownCommittee(9): committee 9 does not exist");
+  });
+
+  it("concurrent confirmations: the one mined last activates the committee without running out of gas", async () => {
+    const f = await load();
+    const { members, committeeId } = await setUp(f);
+    for (const [i, m] of members.entries()) await commitKeyShare(contextOf(f, m), committeeId, b32(`share file ${i}`));
+    await confirmKeys(contextOf(f, members[0]), committeeId, KEY_ID, KEYS_ROOT);
+    // Both remaining members simulate and estimate against the same state (one confirmation so far), as members do
+    // when they confirm at the same time; one block then takes both, and the second one mined is the activation.
+    const rpc = f.publicClient.request as (args: { method: string; params?: unknown[] }) => Promise<unknown>;
+    await rpc({ method: "evm_setAutomine", params: [false] });
+    try {
+      const racing = members.slice(1).map((m) => confirmKeys(contextOf(f, m), committeeId, KEY_ID, KEYS_ROOT));
+      const pending = async () => ((await rpc({ method: "eth_getBlockByNumber", params: ["pending", false] })) as { transactions: Hex[] }).transactions.length;
+      while ((await pending()) < 2) await new Promise((resolve) => setImmediate(resolve));
+      await rpc({ method: "evm_mine" });
+      const receipts = await Promise.all(racing);
+      assert.deepEqual(receipts.map((r) => r.status), ["success", "success"]);
+      assert.equal(receipts[0].blockNumber, receipts[1].blockNumber, "one block took both");
+    } finally {
+      await rpc({ method: "evm_setAutomine", params: [true] });
+    }
+    assert.equal((await readCommittee(contextOf(f, f.outsider), committeeId)).status, "Active");
   });
 
   it("decrypt a result: shares posted and read back, a late one refused in one line, the silent member slashed, credit and stakes withdrawn", async () => {

@@ -118,14 +118,14 @@ async function measureScenario(): Promise<Snapshot> {
   return gas;
 }
 
-type Record = (name: string, hash: Promise<Hex>) => Promise<void>;
+type RecordGas = (name: string, hash: Promise<Hex>) => Promise<void>;
 
 /**
  * FheCommittees, after the TrainingTasks scenario (its figures stay as they were): committee 1 (nodes 0..2) set up
  * and decrypting an FHE task (task 5) where node 2 stays silent and is slashed; committee 2 retired and unbonded;
  * committee 3 failing its setup. Times derive from T0 only.
  */
-async function measureCommittees(f: Awaited<ReturnType<typeof deployContracts>>, record: Record, params: (o: Partial<TaskParams>) => Promise<TaskParams>) {
+async function measureCommittees(f: Awaited<ReturnType<typeof deployContracts>>, record: RecordGas, params: (o: Partial<TaskParams>) => Promise<TaskParams>) {
   const c = f.committees;
   const members = f.nodes.slice(0, 3);
   const addresses = members.map((m) => getAddress(m.account.address));
