@@ -63,9 +63,9 @@ async function fails(p: Promise<CliResult>, pattern: RegExp): Promise<void> {
 }
 
 /** An FHE task on both contributions, created by the creator (also its aggregator), joined by the compute node. */
-async function fheTask(ops: string, inputs = datasets): Promise<string> {
+async function fheTask(ops: string, inputs = datasets, ...extra: string[]): Promise<string> {
   const { taskId } = await json<{ taskId: string }>(cli.creator(
-    "--json", "fhe", "task", "create", "--inputs", inputs.join(","), "--budget", String(BUDGET), "--stake", "1", "--ops", ops,
+    "--json", "fhe", "task", "create", "--inputs", inputs.join(","), "--budget", String(BUDGET), "--stake", "1", "--ops", ops, ...extra,
     "--decimals", "4", "--round-duration", String(ROUND), "--reveal-duration", String(REVEAL), "--aggregator-window", String(AGGREGATOR_WINDOW),
     "--challenge-window", String(CHALLENGE), "-a", String(CREATOR)));
   const computed = await json<{ rows: number }>(cli.compute("--json", "fhe", "compute", "--task", taskId, "-a", String(COMPUTE)));
@@ -247,10 +247,12 @@ describe("one member offline: publishing fails naming it, it is slashed after th
   let taskId: string;
 
   test("two of three members share; publish fails with a clear error naming the silent member and the deadline", async () => {
-    // Another job than task 1's (the first contribution only): its result shares no ciphertext with task 1's, which
-    // the members already shared (a member shares a ciphertext once: it would decline the same result again).
-    taskId = await fheTask("sum", datasets.slice(0, 1));
-    await Promise.all([0, 1].map((i) => ok(member(i)("fhe", "share", "--task", taskId, "-a", String(MEMBERS[i])))));
+    // Another job than task 1's: linear scores share no ciphertext with the statistics the members already shared
+    // (any statistic of these inputs would: members decline those). Row-level, so the two members allow it.
+    const model = path.join(homes.creator, "model.json");
+    await writeFile(model, JSON.stringify({ weights: columns.map((_, c) => (c % 2 ? -0.5 : 0.5)), bias: 0.1 }));
+    taskId = await fheTask("scores", datasets.slice(0, 1), "--model", model);
+    await Promise.all([0, 1].map((i) => ok(member(i)("fhe", "share", "--task", taskId, "--allow-row-level", "-a", String(MEMBERS[i])))));
     await fails(cli.creator("fhe", "publish", "--task", taskId, "-a", String(CREATOR)),
       new RegExp(`cannot be decrypted by committee ${committeeId}: no share yet from member 2 ${addr(MEMBERS[2])}; members can post until \\d{4}-`));
     await fails(cli.anyone("committee", "slash", "--task", taskId, "-a", "0"), /members can post shares .* until/);
