@@ -43,6 +43,11 @@ test("indexes schemas, datasets, tasks, rounds, members, settlements, claims, sl
   scenario = await runScenario(chain);
   await indexer.waitForBlock(scenario.headBlock);
   assert.deepEqual(await indexer.query(stateQuery), expectedState(scenario));
+  // Chain times: the broken committee's stakes unbond one unbonding period after the slash; a failed setup's at once.
+  const { committees } = await indexer.query(`{ committees(orderBy: "id") { items { endedAt unbondsAt unbondingPeriod } } }`);
+  const [broken, failed] = committees.items.map((c: Record<string, string | number>) => ({ ended: BigInt(c.endedAt!), unbonds: BigInt(c.unbondsAt!), period: BigInt(c.unbondingPeriod!) }));
+  assert.equal(broken.unbonds - broken.ended, broken.period);
+  assert.equal(failed.unbonds, failed.ended);
 });
 
 test("every example query of docs/graphql.md returns the documented data", async () => {
