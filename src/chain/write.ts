@@ -20,6 +20,14 @@ export type WriteParameters<
 
 export type WriteReturnType = TransactionReceipt;
 
+export type WriteOptions = {
+  /**
+   * Gas limit at least this high, whatever the estimate: for a call whose cost depends on racing transactions the
+   * estimate cannot see (the last of several members' confirmations also does the activation). Only gas used is paid.
+   */
+  minGas?: bigint;
+};
+
 /** A call as viem's untyped overloads take it (what a WriteParameters is once its types were checked). */
 export type UntypedCall = { address: Address; abi: Abi; functionName: string; args?: readonly unknown[]; account: Account; dataSuffix?: Hex };
 
@@ -32,7 +40,7 @@ export async function write<
   const abi extends Abi | readonly unknown[],
   functionName extends ContractFunctionName<abi, WriteMutability>,
   const args extends ContractFunctionArgs<abi, WriteMutability, functionName>,
->(ctx: ChainContext, request: WriteParameters<abi, functionName, args>, what: string): Promise<WriteReturnType> {
+>(ctx: ChainContext, request: WriteParameters<abi, functionName, args>, what: string, options: WriteOptions = {}): Promise<WriteReturnType> {
   const { account, walletClient } = requireAccount(ctx);
   // The request's types were checked at the call; viem's own overloads cannot follow a generic ABI through here.
   const call = { ...request, account } as unknown as UntypedCall;
@@ -43,7 +51,8 @@ export async function write<
     // task also starts round 1 (+34%). A margin keeps such a racing transaction from running out of gas; only the
     // gas used is paid.
     const estimate = await ctx.publicClient.estimateContractGas(call);
-    hash = await walletClient.writeContract({ ...simulated, gas: estimate + estimate / 5n + 50_000n });
+    const gas = estimate + estimate / 5n + 50_000n;
+    hash = await walletClient.writeContract({ ...simulated, gas: options.minGas !== undefined && options.minGas > gas ? options.minGas : gas });
   } catch (err) {
     throw await explainWriteError(ctx, account, err, what);
   }

@@ -24,6 +24,7 @@ const shareRoot = (i: number): Hex => b32(`decryption share ${i}`);
 const addr = (w: { account: { address: Address } }) => getAddress(w.account.address);
 
 type Wallet = Fixture["creator"];
+type CommitteeErrorName = Extract<(typeof fheCommitteesAbi)[number], { type: "error" }>["name"];
 
 /** Committee parameters for the fixture's token: 3-of-3, setup within a day, an hour of unbonding. */
 async function committeeParams(f: Fixture, overrides: Partial<CommitteeParams> = {}): Promise<CommitteeParams> {
@@ -126,7 +127,7 @@ describe("FheCommittees life cycle", () => {
 
     for (const [i, m] of membersOf(f).entries()) {
       const before = await f.token.read.balanceOf([m.account.address]);
-      const commit = await f.committees.write.commitKeyShare([committeeId, keyShareRoot(i)], { account: m.account });
+      const commit: Hex = await f.committees.write.commitKeyShare([committeeId, keyShareRoot(i)], { account: m.account });
       await f.viem.assertions.emitWithArgs(commit, f.committees, "KeyShareCommitted", [committeeId, members[i], keyShareRoot(i), STAKE]);
       assert.equal(await f.token.read.balanceOf([m.account.address]), before - STAKE);
       assert.equal((await eventNames(f, commit)).includes("KeySharesComplete"), i === 2, "complete with the last commit only");
@@ -136,7 +137,7 @@ describe("FheCommittees life cycle", () => {
     assert.equal(await f.token.read.balanceOf([f.committees.address]), 3n * STAKE);
 
     for (const [i, m] of membersOf(f).entries()) {
-      const confirm = await f.committees.write.confirmKeys([committeeId, COMMITTEE_KEY, KEYS_ROOT], { account: m.account });
+      const confirm: Hex = await f.committees.write.confirmKeys([committeeId, COMMITTEE_KEY, KEYS_ROOT], { account: m.account });
       await f.viem.assertions.emitWithArgs(confirm, f.committees, "KeysConfirmed", [committeeId, members[i], COMMITTEE_KEY, KEYS_ROOT]);
       assert.equal(await f.committees.read.committeeOfKey([COMMITTEE_KEY]), i < 2 ? 0n : committeeId);
       assert.equal((await eventNames(f, confirm)).includes("CommitteeActivated"), i === 2, "active with the last confirmation only");
@@ -268,9 +269,9 @@ describe("FheCommittees setup refusals", () => {
   it("createCommittee: members, threshold, stake and terms", async () => {
     const f = await loadBase();
     const members = membersOf(f).map(addr);
-    const revert = async (who: Address[], overrides: Partial<CommitteeParams>, error: string, args?: unknown[]) => {
+    const revert = async (who: Address[], overrides: Partial<CommitteeParams>, error: CommitteeErrorName, args?: unknown[]) => {
       const call = f.committees.write.createCommittee([who, await committeeParams(f, overrides)], { account: f.creator2.account });
-      if (args) await f.viem.assertions.revertWithCustomErrorWithArgs(call, f.committees, error, args);
+      if (args) await f.viem.assertions.revertWithCustomErrorWithArgs(call, f.committees, error, args as never); // typed per error; the cases below vary it
       else await f.viem.assertions.revertWithCustomError(call, f.committees, error);
     };
     const many = Array.from({ length: MAX_MEMBERS + 1 }, (_, i) => getAddress(`0x${(i + 1).toString(16).padStart(40, "0")}`));

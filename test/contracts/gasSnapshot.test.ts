@@ -38,6 +38,7 @@ async function measureScenario(): Promise<Snapshot> {
   const code = async (address: Address) => ((await f.publicClient.getCode({ address })) ?? "0x").length / 2 - 1;
   gas["TrainingTasks: deployed bytes"] = await code(f.tasks.address);
   gas["DatasetIndex: deployed bytes"] = await code(f.datasetIndex.address);
+  gas["FheCommittees: deployed bytes"] = await code(f.committees.address);
 
   const agg = { account: f.aggregator.account };
   const params = (overrides: Partial<TaskParams>) => flParams(f, { joinDeadline: T0 + 86_400n, ...overrides });
@@ -113,7 +114,63 @@ async function measureScenario(): Promise<Snapshot> {
   await record("submitUpdate (FHE)", f.tasks.write.submitUpdate([t4, 1, updateRoot(t4, 1, 0, 4), 0n], { account: f.nodes[4].account }));
   await record("finalizeRound (FHE: finishes the task)", f.tasks.write.finalizeRound([t4, 1, modelRoot(t4, 1), 0, 0, []], agg));
   await record("DatasetIndex.retireDataset", f.datasetIndex.write.retireDataset([f.datasets[0].id], { account: f.nodes[0].account }));
+  await measureCommittees(f, record, params);
   return gas;
+}
+
+type RecordGas = (name: string, hash: Promise<Hex>) => Promise<void>;
+
+/**
+ * FheCommittees, after the TrainingTasks scenario (its figures stay as they were): committee 1 (nodes 0..2) set up
+ * and decrypting an FHE task (task 5) where node 2 stays silent and is slashed; committee 2 retired and unbonded;
+ * committee 3 failing its setup. Times derive from T0 only.
+ */
+async function measureCommittees(f: Awaited<ReturnType<typeof deployContracts>>, record: RecordGas, params: (o: Partial<TaskParams>) => Promise<TaskParams>) {
+  const c = f.committees;
+  const members = f.nodes.slice(0, 3);
+  const addresses = members.map((m) => getAddress(m.account.address));
+  const terms = { stakeToken: getAddress(f.token.address), stake: 10n * E18, setupDeadline: T0 + 20n * 86_400n, unbondingPeriod: 3_600, threshold: 3 };
+  const setUp = async (id: bigint, keyId: Hex, measure: boolean) => {
+    for (const [i, m] of members.entries()) {
+      const name = i === 0 ? "FheCommittees.commitKeyShare (first)" : i === 2 ? "FheCommittees.commitKeyShare (last: Confirming)" : "";
+      const hash = c.write.commitKeyShare([id, b32(`key share ${id}:${i}`)], { account: m.account });
+      if (measure && name) await record(name, hash);
+      else await hash;
+    }
+    for (const [i, m] of members.entries()) {
+      const name = i === 0 ? "FheCommittees.confirmKeys (first)" : i === 2 ? "FheCommittees.confirmKeys (last: Active)" : "";
+      const hash = c.write.confirmKeys([id, keyId, b32(`keys file ${id}`)], { account: m.account });
+      if (measure && name) await record(name, hash);
+      else await hash;
+    }
+  };
+  const committeeKey = b32("committee key");
+  await record("FheCommittees.createCommittee (3 members)", c.write.createCommittee([addresses, terms], { account: f.creator2.account }));
+  await setUp(1n, committeeKey, true);
+
+  await f.datasetIndex.write.registerDataset([1n, b32("committee cipher"), b32("committee manifest"), 500n, ENC.CKKS, committeeKey, ""], { account: f.nodes[3].account });
+  const input = { datasetId: await f.datasetIndex.read.datasetCount(), root: b32("committee cipher"), manifestRoot: b32("committee manifest"), rows: 500n };
+  const fheParams = await params({ kind: KIND.FHE, rounds: 1, minNodes: 1, maxNodes: 1, joinDeadline: T0 + 10n * 86_400n });
+  await f.tasks.write.createTask([fheParams, [input], committeeKey], { account: f.creator.account });
+  const t5 = await f.tasks.read.taskCount();
+  await f.tasks.write.joinTask([t5, 0n, saKey(f.nodes[4])], { account: f.nodes[4].account });
+  await f.tasks.write.submitUpdate([t5, 1, updateRoot(t5, 1, 0, 4), 0n], { account: f.nodes[4].account });
+  await record("FheCommittees.postShare (first)", c.write.postShare([t5, b32("share 0"), false], { account: members[0].account }));
+  await record("FheCommittees.postShare", c.write.postShare([t5, b32("share 1"), false], { account: members[1].account }));
+  await goTo(f, (await roundDeadlines(f, t5, 1)).reveal + 1n);
+  await record("FheCommittees.slashMissingShare", c.write.slashMissingShare([t5, addresses[2]], { account: f.outsider.account }));
+  await record("FheCommittees.withdrawCredit", c.write.withdrawCredit([f.token.address], { account: f.creator.account }));
+
+  await c.write.createCommittee([addresses, terms], { account: f.creator2.account });
+  await setUp(2n, b32("second committee key"), false);
+  await record("FheCommittees.retireCommittee", c.write.retireCommittee([2n], { account: f.creator2.account }));
+  await goTo(f, T0 + 15n * 86_400n);
+  await record("FheCommittees.withdrawStake", c.write.withdrawStake([2n], { account: members[0].account }));
+
+  await c.write.createCommittee([addresses, terms], { account: f.creator2.account });
+  await c.write.commitKeyShare([3n, b32("key share 3:0")], { account: members[0].account });
+  await goTo(f, terms.setupDeadline + 1n);
+  await record("FheCommittees.failSetup", c.write.failSetup([3n], { account: f.outsider.account }));
 }
 
 type FheInputArg = { datasetId: bigint; root: Hex; manifestRoot: Hex; rows: bigint };

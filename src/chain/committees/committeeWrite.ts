@@ -2,7 +2,7 @@ import type { ContractFunctionArgs, ContractFunctionName } from "viem";
 import { fheCommitteesAbi } from "../abis.ts";
 import { checkWrite, type CheckWriteParameters } from "../checkWrite.ts";
 import type { ChainContext } from "../client.ts";
-import { write, type WriteParameters, type WriteReturnType } from "../write.ts";
+import { write, type WriteOptions, type WriteParameters, type WriteReturnType } from "../write.ts";
 
 /** The FheCommittees functions that send a transaction. */
 export type CommitteeWriteFunctionName = ContractFunctionName<typeof fheCommitteesAbi, "nonpayable" | "payable">;
@@ -17,8 +17,9 @@ export function committeeWrite<functionName extends CommitteeWriteFunctionName, 
   functionName: functionName,
   args: args,
   what: string,
+  options?: WriteOptions,
 ): Promise<WriteReturnType> {
-  return write(ctx, { address: ctx.deployments.fheCommittees.address, abi: fheCommitteesAbi, functionName, args } as WriteParameters<typeof fheCommitteesAbi, functionName, args>, what);
+  return write(ctx, { address: ctx.deployments.fheCommittees.address, abi: fheCommitteesAbi, functionName, args } as WriteParameters<typeof fheCommitteesAbi, functionName, args>, what, options);
 }
 
 /**

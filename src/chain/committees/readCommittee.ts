@@ -1,6 +1,7 @@
 import type { Address, Hex } from "viem";
 import type { ChainContext } from "../client.ts";
 import { COMMITTEE_STATUS, type CommitteeStatusName } from "../constants.ts";
+import { explainChainError } from "../errors.ts";
 
 /** A member's seat. `member` is its index in the key-share files (seat index − 1). */
 export type CommitteeSeat = {
@@ -39,12 +40,14 @@ export type CommitteeView = {
 };
 
 /**
- * A committee with its members in seat order and each seat's progress.
+ * A committee with its members in seat order and each seat's progress. An unknown id is a one-line ChainError
+ * ("committee 9 does not exist").
  * @example const c = await readCommittee(ctx, 1n); c.status === "Active" && c.keyId
  */
 export async function readCommittee(ctx: ChainContext, committeeId: bigint): Promise<CommitteeView> {
   const contract = ctx.contracts.fheCommittees;
-  const [c, addresses] = await Promise.all([contract.read.getCommittee([committeeId]), contract.read.getMembers([committeeId])]);
+  const [c, addresses] = await Promise.all([contract.read.getCommittee([committeeId]), contract.read.getMembers([committeeId])])
+    .catch((err: unknown) => Promise.reject(explainChainError(err, `read committee ${committeeId}`)));
   const members = await Promise.all(addresses.map(async (address): Promise<CommitteeSeat> => {
     const seat = await contract.read.getSeat([committeeId, address]);
     return { address, index: seat.index, member: seat.index - 1, committed: seat.committed, confirmed: seat.confirmed, slashed: seat.slashed, stakeWithdrawn: seat.stakeWithdrawn, keyShareRoot: seat.keyShareRoot };

@@ -4,17 +4,18 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BaseError, ContractFunctionExecutionError, ContractFunctionRevertedError, encodeErrorResult, erc20Abi, zeroAddress, zeroHash } from "viem";
-import { trainingTasksAbi } from "../../../src/chain/abis.ts";
+import { fheCommitteesAbi, trainingTasksAbi } from "../../../src/chain/abis.ts";
 import type { ChainContext } from "../../../src/chain/client.ts";
 import { MAX_ATTEMPTS } from "../../../src/chain/constants.ts";
 import { contractRevertOf, describeRevert } from "../../../src/chain/contractErrors.ts";
 import { ChainError, explainChainError } from "../../../src/chain/errors.ts";
 import { getEvents } from "../../../src/chain/getEvents.ts";
+import { committeeWrite } from "../../../src/chain/committees/committeeWrite.ts";
 import { taskWrite } from "../../../src/chain/tasks/taskWrite.ts";
 import { write } from "../../../src/chain/write.ts";
 
 /** The error viem throws when `functionName` reverts with `data`, decoded against `abi` (as simulateContract does). */
-const reverted = (abi: typeof trainingTasksAbi | typeof erc20Abi, data: `0x${string}`, functionName: string) =>
+const reverted = (abi: typeof trainingTasksAbi | typeof fheCommitteesAbi | typeof erc20Abi, data: `0x${string}`, functionName: string) =>
   new ContractFunctionExecutionError(new ContractFunctionRevertedError({ abi, data, functionName }) as unknown as BaseError, { abi, functionName, args: [] });
 
 const tooManyAttempts = encodeErrorResult({ abi: trainingTasksAbi, errorName: "TrainingTasksTooManyAttempts", args: [7n, 2, MAX_ATTEMPTS] });
@@ -37,6 +38,16 @@ describe("contract errors", () => {
     assert.equal(describeRevert({ errorName: "TrainingTasksZeroRoot", args: [] }), "TrainingTasksZeroRoot()");
   });
 
+  it("knows FheCommittees' errors: decoded by name, with the committee status and the share deadline explained", () => {
+    const shareClosed = encodeErrorResult({ abi: fheCommitteesAbi, errorName: "FheCommitteesShareClosed", args: [7n, 1_800_000_000n] });
+    const err = explainChainError(reverted(fheCommitteesAbi, shareClosed, "postShare"), "post the decryption share of task 7");
+    assert.equal(err.shortMessage, "post the decryption share of task 7: the contract refused it: FheCommitteesShareClosed(7, 1800000000): the share window of task 7 closed at 2027-01-15T08:00:00.000Z");
+    // Bubbled up through a call whose ABI lacks it.
+    assert.deepEqual(contractRevertOf(reverted(erc20Abi, shareClosed, "transfer")), { errorName: "FheCommitteesShareClosed", args: [7n, 1_800_000_000n] });
+    assert.equal(describeRevert({ errorName: "FheCommitteesWrongStatus", args: [2n, 6] }), "FheCommitteesWrongStatus(2, 6): committee 2 is Broken");
+    assert.equal(describeRevert({ errorName: "FheCommitteesStakeLocked", args: [2n, 0n] }), "FheCommitteesStakeLocked(2, 0): committee 2 still serves (or sets up): retire it first");
+  });
+
   it("is undefined for errors that are not reverts", () => {
     assert.equal(contractRevertOf(new Error("socket hang up")), undefined);
     assert.equal(contractRevertOf(new ChainError("cannot reach the RPC")), undefined);
@@ -54,4 +65,6 @@ export function typedActionsRejectMistakes(ctx: ChainContext) {
   void write(ctx, { address: zeroAddress, abi: trainingTasksAbi, functionName: "getTaskParams", args: [1n] }, "read");
   // @ts-expect-error an event the ABI does not have
   void getEvents(ctx, { address: zeroAddress, abi: trainingTasksAbi, eventName: "MemberJoind" });
+  // @ts-expect-error FheCommittees' postShare takes (taskId, root, declined)
+  void committeeWrite(ctx, "postShare", [1n, zeroHash], "post");
 }
