@@ -1,18 +1,11 @@
-// The committee protocol's view of FheCommittees, on top of the chain actions of src/chain/committees: an unknown
-// committee as a clear error, a member's seat by address, and the value every key confirmation must match.
+// The committee protocol's view of FheCommittees, on top of the chain actions of src/chain/committees: a member's
+// seat by address, and the value every key confirmation must match.
 import { encodeAbiParameters, keccak256, type Address, type Hex } from "viem";
 import type { ChainContext } from "../../../chain/client.ts";
-import { readCommittee as readCommitteeOnChain, type CommitteeSeat, type CommitteeView } from "../../../chain/committees/readCommittee.ts";
-import { ChainError } from "../../../chain/errors.ts";
+import { readCommittee, type CommitteeSeat, type CommitteeView } from "../../../chain/committees/readCommittee.ts";
 
+export { readCommittee };
 export type { CommitteeSeat, CommitteeView };
-
-/** Committee `committeeId` with its seats; a clear error for an unknown id. */
-export async function readCommittee(ctx: ChainContext, committeeId: bigint): Promise<CommitteeView> {
-  const count = await ctx.contracts.fheCommittees.read.committeeCount();
-  if (committeeId < 1n || committeeId > count) throw new ChainError(`no committee ${committeeId} on ${ctx.network.name} (committees: ${count === 0n ? "none yet" : `1…${count}`})`);
-  return readCommitteeOnChain(ctx, committeeId);
-}
 
 /** `account`'s seat in `committee`, or undefined when it is not a member. */
 export const seatOf = (committee: CommitteeView, account: Address): CommitteeSeat | undefined =>

@@ -96,7 +96,7 @@ export async function confirmCommitteeKeys(ctx: ChainContext, store: ContentStor
     fheCtx.dispose();
   }
   p.onEvent?.({ type: "assembled", keyId, keysRoot });
-  const receipt = await confirmWithFreshEstimate(ctx, p.committeeId, keyId, keysRoot);
+  const receipt = await confirmKeys(ctx, p.committeeId, keyId, keysRoot);
   const after = await readCommittee(ctx, p.committeeId);
   return { committeeId: p.committeeId, keyId, keysRoot, status: after.status, transactionHash: receipt.transactionHash };
 }
@@ -114,21 +114,5 @@ async function until<T>(ctx: ChainContext, p: ConfirmCommitteeKeysParameters, ch
     if (!p.wait) throw new FheTaskError(`waiting for the ${v.for} of ${who} (setup deadline ${isoTime(v.deadline)}): run again later, or pass --wait`);
     if (!told) p.onEvent?.({ type: "waiting", for: v.for, missing: v.missing });
     await sleep(p.pollMs ?? 1000, undefined, { signal: p.signal });
-  }
-}
-
-/**
- * confirmKeys, sent again once when it ran out of gas: the last confirmation also activates the committee (three
- * more storage slots), so a member whose gas was estimated before another member's confirmation landed can run
- * short. The retry is estimated on the new state; a confirmation is never sent twice (the seat is re-read).
- */
-async function confirmWithFreshEstimate(ctx: ChainContext, committeeId: bigint, keyId: Hex, keysRoot: Hex) {
-  try {
-    return await confirmKeys(ctx, committeeId, keyId, keysRoot);
-  } catch (err) {
-    const outOfGas = /out of gas/i.test(`${(err as { details?: string }).details ?? ""} ${(err as Error).message}`);
-    const seat = seatOf(await readCommittee(ctx, committeeId), requireAccount(ctx).account.address);
-    if (!outOfGas || !seat || seat.confirmed) throw err;
-    return confirmKeys(ctx, committeeId, keyId, keysRoot);
   }
 }
