@@ -2,8 +2,9 @@
 // processes and real node-seal: three members set up the collective key concurrently (keygen, join, confirm), two
 // contributors encrypt under it with nothing but its public keys file, a compute node computes, the three members
 // check and share, the aggregator combines and publishes, anyone verifies (and catches a false publication), then
-// settle and claim. Second scenario: one member stays offline: publishing fails naming it, after the share window
-// it is slashed (its stake credited to the task's creator), the task is abandoned and refunded.
+// settle and claim. Then the members' policy: the same job again is declined (already shared), row-level scores are
+// declined unless allowed. Last scenario: one member stays offline: publishing fails naming it (and the decliner),
+// after the share window it is slashed (its stake credited to the task's creator), the task is abandoned, refunded.
 // Every home links `store` to one shared directory (the stand-in for 0G storage).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -246,15 +247,21 @@ describe("a result a member already shared", () => {
 describe("one member offline: publishing fails naming it, it is slashed after the window, the task is abandoned and refunded", () => {
   let taskId: string;
 
-  test("two of three members share; publish fails with a clear error naming the silent member and the deadline", async () => {
+  test("one member shares, one declines row-level scores, one is silent; publish fails naming them and the deadline", async () => {
     // Another job than task 1's: linear scores share no ciphertext with the statistics the members already shared
-    // (any statistic of these inputs would: members decline those). Row-level, so the two members allow it.
+    // (any statistic of these inputs would: members decline those).
     const model = path.join(homes.creator, "model.json");
     await writeFile(model, JSON.stringify({ weights: columns.map((_, c) => (c % 2 ? -0.5 : 0.5)), bias: 0.1 }));
     taskId = await fheTask("scores", datasets.slice(0, 1), "--model", model);
-    await Promise.all([0, 1].map((i) => ok(member(i)("fhe", "share", "--task", taskId, "--allow-row-level", "-a", String(MEMBERS[i])))));
+    // Member 0 allows row-level outputs; member 1 keeps the default policy and declines them (not slashable).
+    const [shared0, declined1] = await Promise.all([
+      json<{ declined: boolean }>(member(0)("--json", "fhe", "share", "--task", taskId, "--allow-row-level", "-a", String(MEMBERS[0]))),
+      json<{ declined: boolean; reason: string }>(member(1)("--json", "fhe", "share", "--task", taskId, "-a", String(MEMBERS[1]))),
+    ]);
+    assert.equal(shared0.declined, false);
+    assert.deepEqual([declined1.declined, declined1.reason], [true, "row-level"]);
     await fails(cli.creator("fhe", "publish", "--task", taskId, "-a", String(CREATOR)),
-      new RegExp(`cannot be decrypted by committee ${committeeId}: no share yet from member 2 ${addr(MEMBERS[2])}; members can post until \\d{4}-`));
+      new RegExp(`cannot be decrypted by committee ${committeeId}: no share yet from member 2 ${addr(MEMBERS[2])}; declined by member 1 ${addr(MEMBERS[1])} \\(reason 0x[0-9a-f]{64}\\); members can post until \\d{4}-`));
     await fails(cli.anyone("committee", "slash", "--task", taskId, "-a", "0"), /members can post shares .* until/);
   });
 
