@@ -19,6 +19,9 @@ export type Deployments = {
 /** The project root: deployments/ lives there (overridable with TWOPM_ROOT). */
 export const projectRoot = process.env.TWOPM_ROOT ?? path.resolve(import.meta.dirname, "../..");
 
+/** The contracts `npx hardhat deploy` writes to deployments/<network>/ and `loadDeployments` requires. */
+export const DEPLOYED_CONTRACTS = ["DatasetIndex", "TrainingTasks", "FheCommittees", "RewardToken"] as const;
+
 /**
  * Reads deployments/<network>/*.json written by `npx hardhat deploy`.
  * @example const d = loadDeployments("localhost"); d.trainingTasks.address

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { rm } from "node:fs/promises";
 import { zeroAddress, zeroHash } from "viem";
-import { writeDeployment } from "../../src/chain/deployments.ts";
+import { DEPLOYED_CONTRACTS, writeDeployment } from "../../src/chain/deployments.ts";
 import { runCli, tempHome } from "../helpers/cli.ts";
 import { freePort } from "../helpers/processes.ts";
 
@@ -15,7 +15,7 @@ describe("RPC errors name the URL and the cause", () => {
   let port: number;
   before(async () => {
     root = await tempHome("2pm-rpc-root-");
-    for (const [i, contractName] of ["DatasetIndex", "TrainingTasks", "RewardToken"].entries()) {
+    for (const [i, contractName] of DEPLOYED_CONTRACTS.entries()) {
       await writeDeployment(root, "localhost", { contractName, chainId: 31337, address: `0x${String(i + 1).padStart(40, "0")}`, transactionHash: zeroHash, blockNumber: 1, abi: [] });
     }
     // An RPC behind an authenticating proxy, with a wrong key.
