@@ -26,6 +26,6 @@ if (process.argv.includes("--json")) {
   });
 }
 
-for (const register of await loadCommands()) register(program);
+for (const register of await loadCommands(process.argv)) register(program);
 
 await program.parseAsync(process.argv);

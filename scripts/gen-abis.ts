@@ -2,7 +2,7 @@
 // neither the ABIs nor the values the contracts own (constants, enum members) are ever hand-copied;
 // test/unit/chain/generated.test.ts fails when the committed files are out of date. Deterministic: the same
 // artifacts give the same bytes (sources, declarations and enums in source order).
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -53,13 +53,19 @@ const isNumberType = (typeString: string) => /^u?int(8|16|24|32|40|48)$/.test(ty
  * the artifacts above), so the library, the CLI and the indexer read the contract's rules instead of retyping them.
  */
 export async function renderConstants(): Promise<string> {
+  // Each source's AST from the build its own artifact points to: a build info left from an earlier compilation (of
+  // a contract that did not change since) also holds stale copies of the sources compiled with it then.
   const sources = new Map<string, AstNode>();
-  for (const name of contracts) {
-    const { buildInfoId } = await readArtifact(name);
-    const buildInfo = JSON.parse(await readFile(path.join(root, "artifacts/build-info", `${buildInfoId}.output.json`), "utf8"));
-    for (const [sourceName, source] of Object.entries(buildInfo.output.sources as Record<string, { ast: AstNode }>)) {
-      if (sourceName.startsWith(OWN_SOURCES)) sources.set(sourceName, source.ast);
+  const buildInfos = new Map<string, Record<string, { ast: AstNode }>>();
+  for (const file of (await readdir(path.join(root, "artifacts/contracts"), { recursive: true })).sort()) {
+    if (!file.endsWith(".json")) continue;
+    const { inputSourceName, buildInfoId } = JSON.parse(await readFile(path.join(root, "artifacts/contracts", file), "utf8")) as Artifact & { inputSourceName: string };
+    if (!inputSourceName?.startsWith(OWN_SOURCES) || sources.has(inputSourceName)) continue;
+    if (!buildInfos.has(buildInfoId)) {
+      const buildInfo = JSON.parse(await readFile(path.join(root, "artifacts/build-info", `${buildInfoId}.output.json`), "utf8"));
+      buildInfos.set(buildInfoId, buildInfo.output.sources);
     }
+    sources.set(inputSourceName, buildInfos.get(buildInfoId)![inputSourceName].ast);
   }
   const lines: string[] = [];
   const seen = new Map<string, string>();

@@ -1,7 +1,7 @@
 // `npm test`: compile, Solidity fuzz + invariant tests (Hardhat), then every TypeScript test (node:test) —
-// contracts, unit and end-to-end — with the node test runner's summary last.
+// contracts and unit beside end-to-end — with the node test runner's summary of the end-to-end files last.
 // Pass file or directory arguments to run only those node:test files: `npm test -- test/unit/fl`.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -11,7 +11,9 @@ if (Number(process.versions.node.split(".")[0]) < 22) {
 }
 
 const root = path.resolve(import.meta.dirname, "..");
-const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: process.env }).status ?? 1;
+const run = (cmd: string, args: readonly string[]) => spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: process.env }).status ?? 1;
+const runAsync = (cmd: string, args: readonly string[]) =>
+  new Promise<number>((resolve) => spawn(cmd, args, { cwd: root, stdio: "inherit", env: process.env }).on("close", (code) => resolve(code ?? 1)));
 
 function testFiles(target: string): string[] {
   if (!existsSync(target)) return [];
@@ -20,11 +22,36 @@ function testFiles(target: string): string[] {
 }
 
 const targets = process.argv.slice(2);
-const onlyNode = targets.length > 0;
-let failed = 0;
 if (run("npx", ["hardhat", "build", "--quiet"]) !== 0) process.exit(1);
-if (!onlyNode && process.env.SKIP_SOLIDITY_TESTS !== "1") failed += run("npx", ["hardhat", "test", "solidity"]) === 0 ? 0 : 1;
+const nodeTest = (files: string[]) => [process.execPath, ["--test", "--test-reporter=spec", "--test-concurrency=1", ...files]] as const;
 
-const files = (onlyNode ? targets : ["test/contracts", "test/unit", "test/e2e"]).flatMap((t) => testFiles(path.resolve(root, t)));
-failed += run(process.execPath, ["--test", "--test-reporter=spec", "--test-concurrency=1", ...files]) === 0 ? 0 : 1;
+if (targets.length > 0) {
+  // Only the given node:test files, one at a time.
+  process.exit(run(...nodeTest(targets.flatMap((t) => testFiles(path.resolve(root, t))))));
+}
+
+let failed = 0;
+// The Solidity suite first: it rewrites Hardhat's compile cache, which `hardhat deploy` (npm start) reads.
+if (process.env.SKIP_SOLIDITY_TESTS !== "1") failed += run("npx", ["hardhat", "test", "solidity"]) === 0 ? 0 : 1;
+
+// Then two lanes, because the end-to-end files spend much of their time waiting on servers and chain windows while
+// the machine has a core to spare: lane 1 is the e2e files, one at a time (they share the checkout's `npm start`
+// lock and PostgreSQL's ponder_sync schema, so they never overlap each other); lane 2 is the contract and library
+// files. Lane 2 prints live; lane 1's output is held until lane 2 is done, then streamed, so the output reads as
+// one sequence and ends with the runner's summary of the e2e files.
+const env = { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}) };
+const [cmd, args] = nodeTest(testFiles(path.join(root, "test/e2e")));
+const e2e = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+let held: Buffer[] | undefined = [];
+for (const stream of [e2e.stdout, e2e.stderr]) {
+  stream.on("data", (chunk: Buffer) => (held ? held.push(chunk) : process.stdout.write(chunk)));
+}
+const e2eExit = new Promise<number>((resolve) => e2e.on("close", (code) => resolve(code ?? 1)));
+const stopE2e = () => e2e.kill("SIGTERM");
+process.on("SIGINT", stopE2e).on("SIGTERM", stopE2e);
+
+failed += (await runAsync(...nodeTest(["test/contracts", "test/unit"].flatMap((t) => testFiles(path.join(root, t)))))) === 0 ? 0 : 1;
+process.stdout.write(Buffer.concat(held));
+held = undefined;
+failed += (await e2eExit) === 0 ? 0 : 1;
 process.exit(failed ? 1 : 0);
