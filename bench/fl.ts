@@ -92,7 +92,7 @@ function round(secure: boolean, r: number, global: Float64Array, caches: ReturnT
     train += ms(t);
     t = performance.now();
     const { bytes } = buildUpdate({
-      spec, taskId, round: r, node: ids[i].address, globalParams: global, trained, maxTotalSamples,
+      spec, taskId, round: r, node: ids[i].address, globalParams: global, trained, table: tables[i], maxTotalSamples,
       sa: secure ? { self: ids[i], members, cache: caches[i] } : undefined,
     });
     client += ms(t);

@@ -181,6 +181,11 @@ export const round = onchainTable("round", (t) => ({
   samples: t.bigint().notNull(),
   finalized: t.boolean().notNull(),
   modelRoot: t.hex(),
+  /**
+   * RoundFinalized's figures: log-loss / accuracy (× 1e6 raw, and as floats) of the global model that ENTERED this
+   * round — round − 1's model (round 1: the initial model) — on the nodes' pooled held-out rows, from the masked
+   * sum of their counts (docs/fl.md, "Round metrics"). The model this round produced is evaluated in round + 1.
+   */
   lossE6: t.bigint(),
   accuracyE6: t.bigint(),
   loss: t.doublePrecision(),

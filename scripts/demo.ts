@@ -336,6 +336,7 @@ function short(a: string): string {
 export function formatReport(report: DemoReport, dashboardUrl: string): string {
   const lines: string[] = [];
   lines.push("", "══ 2PM demo report ══", "", `Federated task ${report.flTaskId} (penguins, 3 islands, logistic regression, secure aggregation):`);
+  lines.push("  (accuracy/loss of the global model entering each round — round 1: the initial model — on the nodes' held-out rows)");
   for (const r of report.rounds) {
     lines.push(`  round ${r.round}${r.attempt ? ` (attempt ${r.attempt})` : ""}: ${r.submissions} updates, accuracy ${r.accuracy == null ? "–" : (r.accuracy * 100).toFixed(1) + "%"}, loss ${r.loss == null ? "–" : r.loss.toFixed(4)}`);
   }

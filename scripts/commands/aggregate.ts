@@ -5,6 +5,8 @@ import { accountOption, chainFor, storeFor } from "../lib/context.ts";
 import { taskIdOption } from "../lib/options.ts";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+/** The global model a round's figures belong to: the one that entered it. */
+const modelName = (round: number) => (round === 0 ? "initial model" : `round ${round} model`);
 const excludedText = (ex: { node: string; reason: string }[]) => ex.map((e) => `excluded ${e.node}: ${e.reason}`).join("; ");
 const droppedText = (dropped: string[]) => (dropped.length ? `; dropped and slashed (missed the round): ${dropped.join(", ")}` : "");
 
@@ -12,7 +14,7 @@ function describe(e: AggregatorEvent): string | null {
   switch (e.type) {
     case "waiting": return null;
     case "finalized":
-      return `round ${e.round} attempt ${e.attempt}: ${e.submissions} submissions, ${e.samples} samples, loss ${e.loss.toFixed(4)}, accuracy ${pct(e.accuracy)}, model ${e.modelRoot}${e.excluded.length ? `; ${excludedText(e.excluded)}` : ""}${droppedText(e.dropped)}`;
+      return `round ${e.round} attempt ${e.attempt}: ${e.submissions} submissions, ${e.samples} samples; ${modelName(e.evaluatedModel)} on ${e.rows} held-out rows: loss ${e.loss.toFixed(4)}, accuracy ${pct(e.accuracy)} (local models ${pct(e.localAccuracy)}); model ${e.modelRoot}${e.excluded.length ? `; ${excludedText(e.excluded)}` : ""}${droppedText(e.dropped)}`;
     case "rerun":
       return `round ${e.round} attempt ${e.attempt}: ${e.submissions} submissions, not finalizable (${e.reason})${e.excluded.length ? `; ${excludedText(e.excluded)}` : ""}; re-running after the reveal deadline`;
     case "restarted": return `round ${e.round}: restarted as attempt ${e.attempt}${droppedText(e.dropped)}`;

@@ -16,7 +16,8 @@ function describe(e: NodeEvent): string | null {
     case "resumed": return `resuming task ${e.taskId} (round ${e.round})`;
     case "waiting": return null;
     case "submitted":
-      return `round ${e.round} attempt ${e.attempt}: trained on ${e.samples} rows, loss ${e.loss.toFixed(4)}, accuracy ${pct(e.accuracy)}` +
+      return `round ${e.round} attempt ${e.attempt}: received model ${pct(e.global.accuracy)} on ${e.global.rows} local held-out rows; ` +
+        `trained on ${e.samples} rows, loss ${e.loss.toFixed(4)}, accuracy ${pct(e.accuracy)}` +
         (e.valAccuracy === undefined ? "" : `, validation loss ${e.valLoss?.toFixed(4) ?? "–"} accuracy ${pct(e.valAccuracy)}`) + `; submitted ${e.updateRoot}`;
     case "revealed": return `round ${e.round} attempt ${e.attempt}: revealed seeds toward ${e.toward.join(", ")} (${e.revealRoot})`;
     case "missed": return `round ${e.round} attempt ${e.attempt}: missed (${e.reason})`;

@@ -90,7 +90,7 @@ fixed-point updates could overflow. Refuses (nothing sent) a spec whose capacity
       const roundLines = history.rounds.flatMap((r) => r.attempts.map((a) => {
         const f = r.finalized?.attempt === a.attempt ? r.finalized : undefined;
         const state = f
-          ? `finalized: ${f.samples} samples, loss ${f.loss.toFixed(4)}, accuracy ${pct(f.accuracy)}, model ${f.modelRoot}`
+          ? `finalized: ${f.samples} samples; ${r.round === 1 ? "initial model" : `round ${r.round - 1} model`} on the nodes' held-out rows: loss ${f.loss.toFixed(4)}, accuracy ${pct(f.accuracy)}; model ${f.modelRoot}`
           : a.restarted ? "re-run" : view.status === "Running" && r.round === view.currentRound ? "open" : "not finalized";
         return `    round ${r.round} attempt ${a.attempt}: ${a.submitted.length}/${a.members} updates, ${a.revealed.length} reveals; ${state}`;
       }));

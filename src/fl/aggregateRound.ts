@@ -9,6 +9,7 @@ import type { RevealFile } from "./secureAggregation/revealFile.ts";
 import { assertSumFits } from "./capacity.ts";
 import { headerProblem, l2, revealProblem, updateNormBound } from "./roundChecks.ts";
 import type { Update } from "./updateCodec.ts";
+import { readEvaluationSum, splitUpdateVector, updateVectorLength, type ClassEvaluation, type EvaluationSum } from "./evaluationBlock.ts";
 
 /** An update recorded on chain whose file was fetched (root verified by the store) and decoded. */
 export type RoundUpdateResult = {
@@ -28,19 +29,29 @@ export type RoundReveal = { node: Address; reveal: RevealFile };
 /** A node the strategy left out, and why. */
 export type Exclusion = { node: Address; reason: string };
 
+/**
+ * A finalized round's figures, from the unmasked sum of the evaluation blocks. `accuracy`/`loss` belong to the
+ * global model the round *started from* (round r−1's model; the initial model in round 1), evaluated by every
+ * included node on its evaluation rows (held-out split, or all rows without validationFraction).
+ */
 export type RoundMetrics = {
-  /** Σ samples of the included updates. */
+  /** Σ training samples of the included updates. */
   samples: number;
   /** Number of included updates. */
   nodes: number;
-  /** Samples-weighted mean of the nodes' reported training loss. */
-  loss: number;
-  /** Samples-weighted mean of the nodes' reported training accuracy. */
+  /** The round whose model was evaluated: round − 1 (0 = the initial model). */
+  evaluatedModel: number;
+  /** Rows evaluated, over the included nodes. */
+  rows: number;
+  /** Accuracy of that global model on the pooled evaluation rows. */
   accuracy: number;
-  /** Samples-weighted mean of the reported validation accuracy (only when every included node reported one). */
-  valAccuracy?: number;
-  /** Samples-weighted mean of the reported validation loss (only when every included node reported one). */
-  valLoss?: number;
+  /** Its mean log-loss (per-row loss capped at LOSS_CAP). */
+  loss: number;
+  /** Per class (spec order): rows, correct and recall of that global model. */
+  classes: ClassEvaluation[];
+  /** The nodes' locally trained models of this round on the same rows (not a global model's figure). */
+  localAccuracy: number;
+  localLoss: number;
 };
 
 export type AggregateRoundParameters = {
@@ -111,7 +122,7 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
   const minNodes = parameters.minNodes ?? 3;
   const layout = modelLayout(spec);
   checkParams(layout, globalParams);
-  const length = layout.length;
+  const length = updateVectorLength(spec);
   const members = parameters.members.map((m) => ({ ...m, address: m.address.toLowerCase() as Address }));
   const { valid, excluded, onChain } = sortResults(parameters, members, length, secure);
 
@@ -130,7 +141,10 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
     // Plain updates are independent: drop the bad ones (including any over the clip norm) and go on.
     included = [];
     for (const u of valid) {
-      if (l2(u.update.vector) > updateNormBound(spec, u.samples, 1, length)) excluded.push({ node: u.node, reason: "update exceeds the clip norm" });
+      const { params, evaluation } = splitUpdateVector(spec, u.update.vector);
+      const counts = readEvaluationSum(spec, evaluation, { samples: u.samples, nodes: 1 });
+      if (l2(params) > updateNormBound(spec, u.samples, 1, params.length)) excluded.push({ node: u.node, reason: "update exceeds the clip norm" });
+      else if ("problem" in counts) excluded.push({ node: u.node, reason: counts.problem });
       else included.push(u);
     }
   } else if (excluded.length > 0) {
@@ -150,17 +164,20 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
     const unmasked = secureSum(parameters, members, onChain, included, length);
     if ("reason" in unmasked) return fail(unmasked.reason, unmasked.culprits);
     sum = unmasked.sum;
-    // A wrong revealed seed or a badly masked update leaves uniform garbage, far outside what clipped updates can sum to.
-    if (l2(sum) > updateNormBound(spec, totalSamples, included.length, length))
-      return fail("the unmasked sum is out of range: a revealed seed or a masked update is wrong (the culprit cannot be told)", []);
   } else sum = sumUpdates(included.map((u) => u.update.vector));
+  const blocks = splitUpdateVector(spec, sum);
+  const evaluation = readEvaluationSum(spec, blocks.evaluation, { samples: totalSamples, nodes: included.length });
+  // A wrong revealed seed or a badly masked update leaves uniform garbage, far outside what clipped updates and
+  // honest counts can sum to.
+  if (l2(blocks.params) > updateNormBound(spec, totalSamples, included.length, blocks.params.length) || "problem" in evaluation)
+    return fail(`the unmasked sum is out of range${"problem" in evaluation ? ` (${evaluation.problem})` : ""}: a revealed seed or a masked update is wrong (the culprit cannot be told)`, []);
 
-  const delta = fedAvg(sum, totalSamples, spec.fixedPointScale);
+  const delta = fedAvg(blocks.params, totalSamples, spec.fixedPointScale);
   return {
     status: "finalized",
     params: applyDelta(globalParams, delta),
     delta,
-    metrics: roundMetrics(included),
+    metrics: roundMetrics(round, totalSamples, included.length, evaluation.sum),
     included: included.map((u) => u.node).sort(),
     excluded,
   };
@@ -227,19 +244,8 @@ function secureSum(
   return { sum: unmaskSum({ maskedUpdates: included.map((u) => ({ address: u.node, vector: u.update.vector })), members: [...members], reveals: seeds, length }) };
 }
 
-/** Step 3: the round's metrics, the nodes' reports weighted by their samples. */
-function roundMetrics(included: readonly RoundUpdateResult[]): RoundMetrics {
-  const totalSamples = included.reduce((s, u) => s + u.samples, 0);
-  const mean = (pick: (u: RoundUpdateResult) => number) => included.reduce((s, u) => s + u.samples * pick(u), 0) / totalSamples;
-  const metrics: RoundMetrics = {
-    samples: totalSamples,
-    nodes: included.length,
-    loss: mean((u) => u.update.header.metrics.loss),
-    accuracy: mean((u) => u.update.header.metrics.accuracy),
-  };
-  if (included.every((u) => u.update.header.metrics.valAccuracy !== undefined))
-    metrics.valAccuracy = mean((u) => u.update.header.metrics.valAccuracy!);
-  if (included.every((u) => u.update.header.metrics.valLoss !== undefined))
-    metrics.valLoss = mean((u) => u.update.header.metrics.valLoss!);
-  return metrics;
+/** Step 3: the round's metrics: the pooled counts of the model that entered the round (only sums are known). */
+function roundMetrics(round: number, samples: number, nodes: number, evaluation: EvaluationSum): RoundMetrics {
+  const { rows, accuracy, loss, classes, localAccuracy, localLoss } = evaluation;
+  return { samples, nodes, evaluatedModel: round - 1, rows, accuracy, loss, classes, localAccuracy, localLoss };
 }

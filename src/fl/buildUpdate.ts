@@ -1,5 +1,8 @@
 import type { Address } from "viem";
 import { FlError } from "./errors.ts";
+import { countEvaluation, evaluationRows } from "./evaluate.ts";
+import { encodeEvaluationBlock, evaluationBlockLength, type NodeEvaluation } from "./evaluationBlock.ts";
+import type { Table } from "./model.ts";
 import type { ModelSpec } from "./modelSpec.ts";
 import type { SaCache } from "./secureAggregation/keyAgreement.ts";
 import { maskUpdate, type SaMember, type SaSelf } from "./secureAggregation/masking.ts";
@@ -18,6 +21,8 @@ export type BuildUpdateParameters = {
   globalParams: Float64Array;
   /** The result of trainLocal from `globalParams`. */
   trained: TrainLocalReturnType;
+  /** The node's table (the one trained on): the global and local models are evaluated on its evaluation rows. */
+  table: Table;
   /** Upper bound on Σ samples over the round's nodes (e.g. Σ of the members' dataset rows on chain). */
   maxTotalSamples: number;
   /** Secure aggregation: this node's key and the round's members. Omit for a plain (unmasked) update. */
@@ -25,15 +30,16 @@ export type BuildUpdateParameters = {
 };
 
 /**
- * The node side of a round after local training: delta → clip → weight by samples → int32 fixed point → mask →
- * update file bytes (ready for store.put, whose root goes on chain with submitUpdate).
+ * The node side of a round after local training: delta → clip → weight by samples → int32 fixed point, followed by
+ * the evaluation block (the global model the round started from, and the local model, counted on the node's
+ * evaluation rows) → mask → update file bytes (ready for store.put, whose root goes on chain with submitUpdate).
  *
  * @example
  * const trained = trainLocal(spec, global, table, { round })
- * const { bytes } = buildUpdate({ spec, taskId, round, node, globalParams: global, trained, maxTotalSamples, sa: { self, members } })
+ * const { bytes } = buildUpdate({ spec, taskId, round, node, globalParams: global, trained, table, maxTotalSamples, sa: { self, members } })
  */
-export function buildUpdate(parameters: BuildUpdateParameters): { update: Update; bytes: Uint8Array } {
-  const { spec, taskId, round, attempt, node, globalParams, trained, sa } = parameters;
+export function buildUpdate(parameters: BuildUpdateParameters): { update: Update; bytes: Uint8Array; evaluation: NodeEvaluation } {
+  const { spec, taskId, round, attempt, node, globalParams, trained, table, sa } = parameters;
   if (sa && sa.self.address.toLowerCase() !== node.toLowerCase())
     throw new FlError(`The update is for ${node} but the secure-aggregation key belongs to ${sa.self.address}.`);
   const quantized = quantizeUpdate(spec, {
@@ -41,7 +47,15 @@ export function buildUpdate(parameters: BuildUpdateParameters): { update: Update
     samples: trained.samples,
     maxTotalSamples: parameters.maxTotalSamples,
   });
-  const vector = sa ? maskUpdate({ taskId, round, attempt, self: sa.self, members: sa.members, vector: quantized, cache: sa.cache }) : quantized;
+  const rows = evaluationRows(spec, table.features.rows);
+  const evaluation: NodeEvaluation = {
+    global: countEvaluation(spec, globalParams, table, rows),
+    local: countEvaluation(spec, trained.params, table, rows),
+  };
+  const plain = new Int32Array(quantized.length + evaluationBlockLength(spec));
+  plain.set(quantized);
+  plain.set(encodeEvaluationBlock(spec, evaluation), quantized.length);
+  const vector = sa ? maskUpdate({ taskId, round, attempt, self: sa.self, members: sa.members, vector: plain, cache: sa.cache }) : plain;
   const update: Update = {
     header: {
       taskId,
@@ -52,9 +66,8 @@ export function buildUpdate(parameters: BuildUpdateParameters): { update: Update
       length: vector.length,
       scale: spec.fixedPointScale,
       masked: sa !== undefined,
-      metrics: { ...trained.metrics },
     },
     vector,
   };
-  return { update, bytes: encodeUpdate(update) };
+  return { update, bytes: encodeUpdate(update), evaluation };
 }

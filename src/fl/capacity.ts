@@ -1,6 +1,7 @@
 // The one fixed-point capacity rule: how many samples Σ n_i the int32 update sum holds under a spec's clipNorm and
 // fixedPointScale. quantizeUpdate, aggregateRound, `2pm task create` and `2pm node run` all ask it.
 import { FixedPointOverflowError } from "./errors.ts";
+import { EVALUATION_ROW_CAPACITY } from "./evaluationBlock.ts";
 import { INT32_SUM_LIMIT, type ModelSpec } from "./modelSpec.ts";
 
 export type FixedPointConfig = Pick<ModelSpec, "clipNorm" | "fixedPointScale">;
@@ -8,13 +9,14 @@ export type FixedPointConfig = Pick<ModelSpec, "clipNorm" | "fixedPointScale">;
 /**
  * The largest total sample count Σ n_i whose weighted, quantized updates can never overflow the int32 sum:
  * each coordinate of node i is |round(n_i·x·scale)| <= n_i·clipNorm·scale + 1/2 and n_i >= 1, so
- * Σ_i <= T·(clipNorm·scale + 1/2) <= 2^31 − 1 whenever T <= capacity.
+ * Σ_i <= T·(clipNorm·scale + 1/2) <= 2^31 − 1 whenever T <= capacity. The evaluation block's counts are bounded
+ * by the same rows, so its own limit (EVALUATION_ROW_CAPACITY) caps the result too.
  *
  * @example
  * sampleCapacity({ clipNorm: 1, fixedPointScale: 2 ** 16 }) // 32767
  */
 export function sampleCapacity(config: FixedPointConfig): number {
-  return Math.floor(INT32_SUM_LIMIT / (config.clipNorm * config.fixedPointScale + 0.5));
+  return Math.min(Math.floor(INT32_SUM_LIMIT / (config.clipNorm * config.fixedPointScale + 0.5)), EVALUATION_ROW_CAPACITY);
 }
 
 export type SampleFitReturnType = {
@@ -56,6 +58,8 @@ export function sampleFit(config: FixedPointConfig, rows: readonly (number | big
 
 /** What to change in the spec so that `fit.total` samples fit: one clause for an error message. */
 export function capacityAdvice(config: FixedPointConfig, fit: SampleFitReturnType): string {
+  if (fit.total > EVALUATION_ROW_CAPACITY)
+    return `use fewer rows (the round's evaluation counts hold at most ${EVALUATION_ROW_CAPACITY.toLocaleString("en-US")})`;
   const scale = fit.largestScale === undefined ? "" : ` to ${fit.largestScale} (2^${Math.log2(fit.largestScale)}) or less`;
   return `lower fixedPointScale${scale} (clipNorm ${config.clipNorm}) or lower clipNorm`;
 }

@@ -5,8 +5,18 @@ export type { Table, ModelLayout, DenseLayer } from "./model.ts";
 export type { Matrix } from "../data/matrix.ts";
 export { trainLocal } from "./trainLocal.ts";
 export type { TrainLocalOptions, TrainLocalReturnType, LocalMetrics } from "./trainLocal.ts";
-export { evaluate, predict, predictProba } from "./evaluate.ts";
-export type { EvaluateReturnType } from "./evaluate.ts";
+export { evaluate, predict, predictProba, holdoutSplit, evaluationRows, countEvaluation, LOSS_CAP } from "./evaluate.ts";
+export type { EvaluateReturnType, EvaluationCounts } from "./evaluate.ts";
+export {
+  LOSS_SCALE,
+  EVALUATION_ROW_CAPACITY,
+  evaluationBlockLength,
+  updateVectorLength,
+  encodeEvaluationBlock,
+  splitUpdateVector,
+  readEvaluationSum,
+} from "./evaluationBlock.ts";
+export type { NodeEvaluation, EvaluationSum, ClassEvaluation } from "./evaluationBlock.ts";
 export { createRng, mixSeed, permutation } from "./prng.ts";
 export type { Rng } from "./prng.ts";
 export { sampleCapacity, sampleFit, capacityAdvice, assertSumFits } from "./capacity.ts";
@@ -44,7 +54,7 @@ export type {
 export { buildUpdate } from "./buildUpdate.ts";
 export type { BuildUpdateParameters } from "./buildUpdate.ts";
 export { encodeRoundModel, decodeRoundModel, ROUND_MODEL_MAGIC, ROUND_MODEL_VERSION } from "./roundModel.ts";
-export type { RoundModel } from "./roundModel.ts";
+export type { RoundModel, LegacyRoundMetrics } from "./roundModel.ts";
 export {
   FlError,
   InvalidModelSpecError,

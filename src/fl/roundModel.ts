@@ -6,7 +6,12 @@ import { MAX_HEADER_BYTES } from "./updateCodec.ts";
 
 /** Magic bytes of a round-model file. */
 export const ROUND_MODEL_MAGIC = new TextEncoder().encode("2PMMDL\0\0");
-export const ROUND_MODEL_VERSION = 1;
+/**
+ * 2: `metrics` are the round's pooled evaluation (RoundMetrics: the model that entered the round, and the local
+ * models). Version 1 files still decode; their metrics (the nodes' samples-weighted local-model figures) come
+ * back as `legacyMetrics`.
+ */
+export const ROUND_MODEL_VERSION = 2;
 
 /** A global model after a round (round 0: the initial model of the spec), stored by root; finalizeRound names it. */
 export type RoundModel = {
@@ -15,32 +20,49 @@ export type RoundModel = {
   /** The round's attempt on chain that produced this model (absent for round 0). */
   attempt?: number;
   params: Float64Array;
-  /** Aggregated metrics of the round (absent for round 0). */
+  /** The round's pooled evaluation (absent for round 0): `accuracy`/`loss` are those of round − 1's model. */
   metrics?: RoundMetrics;
+  /** Version-1 files only: the nodes' samples-weighted local-model metrics (never a global model's). */
+  legacyMetrics?: LegacyRoundMetrics;
   /** Nodes whose updates were aggregated (ascending). */
   nodes?: Address[];
 };
 
-const headerJson = z.strictObject({
+export type LegacyRoundMetrics = { samples: number; nodes: number; loss: number; accuracy: number; valAccuracy?: number; valLoss?: number };
+
+const count = z.number().int().min(0);
+const share = z.number().min(0).max(1);
+const metricsV2 = z.strictObject({
+  samples: count,
+  nodes: count,
+  evaluatedModel: count,
+  rows: count,
+  accuracy: share,
+  loss: z.number().min(0),
+  classes: z.array(z.strictObject({ rows: count, correct: count, recall: share.optional() })),
+  localAccuracy: share,
+  localLoss: z.number().min(0),
+});
+const metricsV1 = z.strictObject({
+  samples: count,
+  nodes: count,
+  loss: z.number(),
+  accuracy: share,
+  valAccuracy: share.optional(),
+  valLoss: z.number().min(0).optional(),
+});
+const headerFields = {
   taskId: z.string().regex(/^(0|[1-9][0-9]{0,77})$/),
   round: z.number().int().min(0),
   attempt: z.number().int().min(0).max(65_535).optional(),
   length: z.number().int().min(1).max(2 ** 27),
-  metrics: z
-    .strictObject({
-      samples: z.number().int().min(0),
-      nodes: z.number().int().min(0),
-      loss: z.number(),
-      accuracy: z.number().min(0).max(1),
-      valAccuracy: z.number().min(0).max(1).optional(),
-      valLoss: z.number().min(0).optional(),
-    })
-    .optional(),
   nodes: z
     .array(z.string().regex(/^0x[0-9a-f]{40}$/))
     .optional()
     .transform((a) => a as Address[] | undefined),
-});
+};
+const headerJson = z.strictObject({ ...headerFields, metrics: metricsV2.optional() });
+const headerJsonV1 = z.strictObject({ ...headerFields, metrics: metricsV1.optional() });
 
 /**
  * Encodes a round model: magic "2PMMDL\0\0", u16 version, u32 header length (LE), JSON header
@@ -50,6 +72,7 @@ const headerJson = z.strictObject({
  * const modelRoot = await store.put(encodeRoundModel({ taskId, round, params, metrics, nodes }))
  */
 export function encodeRoundModel(model: RoundModel): Uint8Array {
+  if (model.legacyMetrics) throw new UpdateFormatError("Version-1 round metrics cannot be written: give the round's RoundMetrics.");
   const header = headerJson.safeParse({
     taskId: model.taskId.toString(10),
     round: model.round,
@@ -84,7 +107,7 @@ export function decodeRoundModel(bytes: Uint8Array): RoundModel {
     throw new UpdateFormatError("This is not a 2PM round-model file (bad magic): check the root you fetched.");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(ROUND_MODEL_MAGIC.length, true);
-  if (version !== ROUND_MODEL_VERSION) throw new UpdateFormatError(`Round-model version ${version} is not supported: upgrade 2pm.`);
+  if (version !== ROUND_MODEL_VERSION && version !== 1) throw new UpdateFormatError(`Round-model version ${version} is not supported: upgrade 2pm.`);
   const headerBytes = view.getUint32(ROUND_MODEL_MAGIC.length + 2, true);
   if (headerBytes > MAX_HEADER_BYTES + 64 * 1024 || fixed + headerBytes > bytes.length)
     throw new UpdateFormatError("The round-model file is truncated or its header length is invalid.");
@@ -94,7 +117,7 @@ export function decodeRoundModel(bytes: Uint8Array): RoundModel {
   } catch (cause) {
     throw new UpdateFormatError("The round-model header is not valid JSON.", { cause });
   }
-  const parsed = headerJson.safeParse(raw);
+  const parsed = (version === 1 ? headerJsonV1 : headerJson).safeParse(raw);
   if (!parsed.success) throw new UpdateFormatError("The round-model header is invalid.", { details: z.prettifyError(parsed.error) });
   const { length } = parsed.data;
   const body = fixed + headerBytes;
@@ -104,9 +127,12 @@ export function decodeRoundModel(bytes: Uint8Array): RoundModel {
   for (let k = 0, o = body; k < length; k++, o += 8) params[k] = view.getFloat64(o, true);
   for (const p of params) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
   const model: RoundModel = { taskId: BigInt(parsed.data.taskId), round: parsed.data.round, params };
-  if (parsed.data.metrics) {
-    const { valAccuracy, valLoss, ...rest } = parsed.data.metrics;
-    model.metrics = { ...rest, ...(valAccuracy === undefined ? {} : { valAccuracy }), ...(valLoss === undefined ? {} : { valLoss }) };
+  const metrics = parsed.data.metrics;
+  if (metrics && "evaluatedModel" in metrics)
+    model.metrics = { ...metrics, classes: metrics.classes.map(({ recall, ...c }) => (recall === undefined ? c : { ...c, recall })) };
+  else if (metrics) {
+    const { valAccuracy, valLoss, ...rest } = metrics;
+    model.legacyMetrics = { ...rest, ...(valAccuracy === undefined ? {} : { valAccuracy }), ...(valLoss === undefined ? {} : { valLoss }) };
   }
   if (parsed.data.attempt !== undefined) model.attempt = parsed.data.attempt;
   if (parsed.data.nodes) model.nodes = parsed.data.nodes;

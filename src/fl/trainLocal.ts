@@ -1,5 +1,5 @@
 import { ModelInputError } from "./errors.ts";
-import { evaluateRows } from "./evaluate.ts";
+import { evaluateRows, holdoutSplit } from "./evaluate.ts";
 import { backwardRow, checkParams, checkTable, createWorkspace, forwardRow, modelLayout, type Table } from "./model.ts";
 import type { ModelSpec } from "./modelSpec.ts";
 import { createRng, permutation } from "./prng.ts";
@@ -32,7 +32,6 @@ export type TrainLocalReturnType = {
   metrics: LocalMetrics;
 };
 
-const TAG_SPLIT = 0x5b1;
 const TAG_SHUFFLE = 0x5ff;
 const ADAM_BETA1 = 0.9;
 const ADAM_BETA2 = 0.999;
@@ -53,11 +52,7 @@ export function trainLocal(spec: ModelSpec, params: Float64Array, table: Table, 
   checkTable(spec, table);
   const n = table.features.rows;
 
-  const validation = spec.validationFraction ?? 0;
-  const nVal = validation > 0 && n >= 2 ? Math.min(n - 1, Math.max(1, Math.floor(validation * n))) : 0;
-  const split = nVal > 0 ? permutation(n, createRng(spec.seed, TAG_SPLIT)) : undefined;
-  const trainRows = split ? split.slice(nVal) : Uint32Array.from({ length: n }, (_, i) => i);
-  const valRows = split ? split.slice(0, nVal) : undefined;
+  const { trainRows, valRows } = holdoutSplit(spec, n);
   if (trainRows.length === 0) throw new ModelInputError("The local table has no rows to train on: check the data file.");
 
   const p = Float64Array.from(params);

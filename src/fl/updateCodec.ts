@@ -5,8 +5,12 @@ import { FixedPointOverflowError, ModelInputError, UpdateFormatError } from "./e
 
 /** Magic bytes of an update file. */
 export const UPDATE_MAGIC = new TextEncoder().encode("2PMUPD\0\0");
-/** Current update file version. */
-export const UPDATE_VERSION = 1;
+/**
+ * Current update file version. 2: the vector is params block ‖ evaluation block (evaluationBlock.ts) and the header
+ * carries no per-node metrics (they are inside the masked vector). Version 1 files are refused, not converted: a
+ * round needs every update's evaluation block.
+ */
+export const UPDATE_VERSION = 2;
 /** Largest JSON header accepted when decoding (a header is a few hundred bytes). */
 export const MAX_HEADER_BYTES = 65_536;
 
@@ -94,13 +98,6 @@ const headerJson = z.strictObject({
   length: z.number().int().min(1).max(2 ** 28),
   scale: z.number().positive(),
   masked: z.boolean(),
-  // zod 4 numbers are finite: NaN and Infinity are refused.
-  metrics: z.strictObject({
-    loss: z.number().min(0),
-    accuracy: z.number().min(0).max(1),
-    valAccuracy: z.number().min(0).max(1).optional(),
-    valLoss: z.number().min(0).optional(),
-  }),
 });
 
 /** The JSON header of an update file. */
@@ -113,14 +110,12 @@ export type UpdateHeader = {
   node: Address;
   /** Training samples n_i: the FedAvg weight already multiplied into the vector. */
   samples: number;
-  /** Number of int32 values. */
+  /** Number of int32 values: the model's parameters + the evaluation block (updateVectorLength). */
   length: number;
   /** Fixed-point scale (the spec's fixedPointScale). */
   scale: number;
   /** True when the vector carries secure-aggregation masks. */
   masked: boolean;
-  /** The node's local metrics (training loss/accuracy, validation loss/accuracy when held out). */
-  metrics: { loss: number; accuracy: number; valAccuracy?: number; valLoss?: number };
 };
 
 export type Update = { header: UpdateHeader; vector: Int32Array };
@@ -167,7 +162,11 @@ export function decodeUpdate(bytes: Uint8Array): Update {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(UPDATE_MAGIC.length, true);
   if (version !== UPDATE_VERSION)
-    throw new UpdateFormatError(`Update file version ${version} is not supported (expected ${UPDATE_VERSION}): upgrade 2pm.`);
+    throw new UpdateFormatError(
+      version < UPDATE_VERSION
+        ? `Update file version ${version} was written by an older 2pm (no evaluation block): every node of a task must run the same 2pm.`
+        : `Update file version ${version} is not supported (expected ${UPDATE_VERSION}): upgrade 2pm.`,
+    );
   const headerBytes = view.getUint32(UPDATE_MAGIC.length + 2, true);
   if (headerBytes > MAX_HEADER_BYTES || fixed + headerBytes > bytes.length)
     throw new UpdateFormatError(`The update file is truncated or its header length (${headerBytes}) is invalid.`);
@@ -181,8 +180,6 @@ export function decodeUpdate(bytes: Uint8Array): Update {
   if (!parsed.success)
     throw new UpdateFormatError("The update file header is invalid.", { details: z.prettifyError(parsed.error) });
   const header: UpdateHeader = { ...parsed.data, taskId: BigInt(parsed.data.taskId) };
-  if (header.metrics.valAccuracy === undefined) delete header.metrics.valAccuracy;
-  if (header.metrics.valLoss === undefined) delete header.metrics.valLoss;
   if (header.attempt === undefined) delete header.attempt;
   const body = fixed + headerBytes;
   if (bytes.length - body !== 4 * header.length)

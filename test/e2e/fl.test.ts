@@ -22,10 +22,10 @@ import { taskWrite } from "../../src/chain/tasks/taskWrite.ts";
 import { buildManifest, fitStandardizer, loadRows, loadSchema, splitBy, standardize, standardizedCsv, trainTestSplit, validateRows } from "../../src/data/index.ts";
 import type { RawRow, Schema, StandardizationStats } from "../../src/data/index.ts";
 import {
-  decodeReveal, decodeRoundModel, decodeUpdate, evaluate, initParams, INT32_SUM_LIMIT, maskStream, modelDelta, parseModelSpec, quantizeUpdate,
-  sampleCapacity, sumUpdates, trainLocal, type ModelSpec,
+  decodeReveal, decodeRoundModel, decodeUpdate, evaluate, evaluationRows, initParams, INT32_SUM_LIMIT, LOSS_CAP, LOSS_SCALE, maskStream, modelDelta,
+  parseModelSpec, predictProba, quantizeUpdate, sampleCapacity, splitUpdateVector, sumUpdates, trainLocal, type ModelSpec,
 } from "../../src/fl/index.ts";
-import { uncachedContext } from "../../src/fl/runner/chainView.ts";
+import { toE6, uncachedContext } from "../../src/fl/runner/chainView.ts";
 import { nodeDir } from "../../src/fl/runner/runNode.ts";
 import { selectFeatures } from "../../src/fl/runner/prepareNode.ts";
 import { localStore, putJson, type LocalStore } from "../../src/storage/index.ts";
@@ -165,7 +165,7 @@ describe("federated learning end to end", () => {
     // and state files (no second join, no second submission) and takes part in the remaining rounds. The aggregator
     // starts after the kill, so round 1 cannot end (and the node cannot move on to round 2) before it; the kill waits
     // for the node's line, which it prints after the update is on chain.
-    const roundLine = /^round 1 attempt 0: trained on \d+ rows, .*; submitted 0x[0-9a-f]{64}$/m;
+    const roundLine = /^round 1 attempt 0: received model [0-9.]+% on \d+ local held-out rows; trained on \d+ rows, .*; submitted 0x[0-9a-f]{64}$/m;
     await waitFor("the third node's round 1 update and line", async () =>
       ((await events("UpdateSubmitted", { taskId, round: 1, node: addr(restarted) })).length > 0 && roundLine.test(nodes[2].output())) || undefined, 60_000, 100)
       .catch((err) => assert.fail(`${err}\n${logs()}`));
@@ -184,9 +184,11 @@ describe("federated learning end to end", () => {
     assert.ok(updates.every((u) => Number(u.args.attempt) === 0));
 
     // One progress line per round from the aggregator and from every node (the restarted one across its two runs).
-    const aggLines = aggregator.output().split("\n").filter((l) => /^round \d attempt 0: 3 submissions, \d+ samples, loss [0-9.]+, accuracy [0-9.]+%/.test(l));
-    assert.equal(aggLines.length, 3, aggregator.output());
-    const trainedLines = (out: string) => out.split("\n").filter((l) => /^round \d attempt 0: trained on \d+ rows, .*validation loss .*; submitted 0x[0-9a-f]{64}$/.test(l)).length;
+    const aggLines = aggregator.output().split("\n").filter((l) =>
+      /^round (\d) attempt 0: 3 submissions, \d+ samples; (initial model|round \d model) on \d+ held-out rows: loss [0-9.]+, accuracy [0-9.]+% \(local models [0-9.]+%\); model 0x/.test(l));
+    assert.deepEqual(aggLines.map((l) => / (initial model|round \d model) on /.exec(l)![1]), ["initial model", "round 1 model", "round 2 model"], aggregator.output());
+    const trainedLines = (out: string) => out.split("\n").filter((l) =>
+      /^round \d attempt 0: received model [0-9.]+% on \d+ local held-out rows; trained on \d+ rows, .*validation loss .*; submitted 0x[0-9a-f]{64}$/.test(l)).length;
     for (const n of nodes.slice(0, 2)) assert.equal(trainedLines(n.output()), 3, n.output());
     assert.equal(trainedLines(first) + trainedLines(nodes[2].output()), 3, `${first}\n---\n${nodes[2].output()}`);
 
@@ -205,7 +207,14 @@ describe("federated learning end to end", () => {
     assert.equal(task.status, "Finished");
     const finalized = await events("RoundFinalized", { taskId });
     assert.deepEqual(finalized.map((l) => Number(l.args.round)), [1, 2, 3]);
-    assert.ok(finalized.every((l) => Number(l.args.submissions) === 3 && Number(l.args.accuracyE6) > 800_000));
+    assert.ok(finalized.every((l) => Number(l.args.submissions) === 3));
+    // What the chain reports for round r is the global model that entered it (round r−1's, fetched from storage;
+    // the initial model in round 1) on the union of the nodes' held-out rows, recomputed here from their data.
+    for (const [k, event] of finalized.entries()) {
+      const entering = k === 0 ? initParams(spec) : decodeRoundModel(await store.get(finalized[k - 1].args.modelRoot as Hex)).params;
+      await assertRoundFigures(spec, event, entering, NODES);
+    }
+    assert.ok(finalized.slice(1).every((l) => Number(l.args.accuracyE6) > 800_000), "the trained models' accuracy");
 
     // Held-out accuracy of the federated model vs logistic regression trained centrally on the union.
     const model = decodeRoundModel(await store.get(finalized[2].args.modelRoot as Hex));
@@ -230,13 +239,14 @@ describe("federated learning end to end", () => {
         const x = plainUpdate(spec, global, rowsOf.get(i)!, round, task.members.find((m) => m.node === addr(i))!.joinIndex);
         const y = decodeUpdate(await store.get(u.args.updateRoot as Hex));
         assert.equal(y.header.masked, true);
-        assertHidden(y.vector, x, `round ${round} node ${i}`);
+        assertHidden(paramsOf(spec, y.vector), x, `round ${round} node ${i}`);
         ys.push(y.vector);
         xs.push(x);
-        masked.push(...y.vector);
+        masked.push(...paramsOf(spec, y.vector));
         plain.push(...x);
       }
-      assert.deepEqual(sumUpdates(ys), sumUpdates(xs), `round ${round}: Σ masked ≠ Σ plain`);
+      // The masks cancel in the sum of whole vectors; its params block is Σ plain (its evaluation block: above).
+      assert.deepEqual(paramsOf(spec, sumUpdates(ys)), sumUpdates(xs), `round ${round}: Σ masked ≠ Σ plain`);
     }
     const r = correlation(masked, plain);
     assert.ok(Math.abs(r) < 5 / Math.sqrt(masked.length), `corr(masked, plain) = ${r} over ${masked.length} values`);
@@ -245,7 +255,9 @@ describe("federated learning end to end", () => {
     const human = expectExit(await cli("task", "show", "--task", String(taskId)));
     assert.match(human.stdout, new RegExp(`^task ${taskId}: Finished, federated, round 3/3`));
     assert.match(human.stdout, /logreg on 6 features → Species/);
-    assert.equal(human.stdout.split("\n").filter((l) => /^ {4}round \d attempt 0: 3\/3 updates, 0 reveals; finalized: \d+ samples, loss [0-9.]+, accuracy [0-9.]+%, model 0x/.test(l)).length, 3, human.stdout);
+    assert.equal(human.stdout.split("\n").filter((l) =>
+      /^ {4}round \d attempt 0: 3\/3 updates, 0 reveals; finalized: \d+ samples; (initial model|round \d model) on the nodes' held-out rows: loss [0-9.]+, accuracy [0-9.]+%; model 0x/.test(l)).length, 3, human.stdout);
+    assert.match(human.stdout, new RegExp(`round 3 attempt 0: .*round 2 model on the nodes' held-out rows: loss [0-9.]+, accuracy ${(Number(finalized[2].args.accuracyE6) / 1e4).toFixed(1)}%`));
 
     // Running the command again after the end: resumes, sends nothing, exits at once.
     const nonce = await chain.publicClient.getTransactionCount({ address: addr(NODES[0]) });
@@ -422,6 +434,11 @@ describe("federated learning end to end", () => {
     assert.equal(reveals.length, 3);
     const [final] = await events("RoundFinalized", { taskId, round: 2 });
     assert.equal(Number(final.args.submissions), 3);
+    // Round 1 (all four nodes) and round 2 (the three survivors, via reveals) report the model that entered them on
+    // exactly the submitters' pooled held-out rows.
+    const [final1] = await events("RoundFinalized", { taskId, round: 1 });
+    await assertRoundFigures(mlp, final1, initParams(mlp), all);
+    await assertRoundFigures(mlp, final, decodeRoundModel(await store.get(final1.args.modelRoot as Hex)).params, NODES);
     for (const n of survivors) assert.match(n.output(), new RegExp(`round 2 attempt 0: revealed seeds toward ${addr(FOURTH).toLowerCase()}`));
 
     // The aggregator's view of round 2: the survivors' masked updates and their reveals (seeds toward the dead node
@@ -443,12 +460,12 @@ describe("federated learning end to end", () => {
       const sign = dead > ordered.indexOf(node) ? -1 : 1; // y carries +PRG toward higher addresses: take it out
       for (let k = 0; k < y.length; k++) y[k] = (y[k] + sign * mask[k]) | 0;
       const x = plainUpdate(mlp, global, rowsOf.get(i)!, 2, task.members.find((m) => m.node === addr(i))!.joinIndex);
-      assertHidden(y, x, `round 2 node ${i} after removing its revealed mask`);
+      assertHidden(paramsOf(mlp, y), x, `round 2 node ${i} after removing its revealed mask`);
       stripped.push(y);
       truth.push(x);
     }
-    assert.deepEqual(sumUpdates(stripped), sumUpdates(truth), "Σ (masked − revealed masks) ≠ Σ plain");
-    const r = correlation(stripped.flatMap((v) => [...v]), truth.flatMap((v) => [...v]));
+    assert.deepEqual(paramsOf(mlp, sumUpdates(stripped)), sumUpdates(truth), "Σ (masked − revealed masks) ≠ Σ plain");
+    const r = correlation(stripped.flatMap((v) => [...paramsOf(mlp, v)]), truth.flatMap((v) => [...v]));
     assert.ok(Math.abs(r) < 5 / Math.sqrt(3 * stripped[0].length), `corr = ${r}`);
 
     // The dead node missed round 2 (no update on chain): the aggregator's finalization dropped and slashed it, so
@@ -528,11 +545,48 @@ describe("federated learning end to end", () => {
   });
 });
 
-/** A node's true (unmasked) round update, recomputed from its private rows exactly as `2pm node run` builds it. */
+/**
+ * A node's true (unmasked) round update, recomputed from its private rows as `2pm node run` builds it: the params
+ * block (checked separately from the evaluation counts, which assertRoundFigures checks through their sum).
+ */
 function plainUpdate(spec: ModelSpec, global: Float64Array, rows: RawRow[], round: number, joinIndex: number): Int32Array {
   const table = selectFeatures(spec, standardize(validateRows(rows, schema), schema, stats));
   const trained = trainLocal(spec, global, table, { round, node: joinIndex });
   return quantizeUpdate(spec, { delta: modelDelta(trained.params, global), samples: trained.samples, maxTotalSamples: 1000 });
+}
+
+/** The params block of a (masked) update vector. */
+const paramsOf = (spec: ModelSpec, vector: Int32Array) => splitUpdateVector(spec, vector).params;
+
+/**
+ * A finalized round's figures on chain and in its stored round model equal those of `entering` (the model the round
+ * started from) on the union of `nodes`' held-out rows, recomputed here from their private rows: accuracy exactly,
+ * the (per-row capped) loss within the fixed-point rounding, and the per-class counts.
+ */
+async function assertRoundFigures(spec: ModelSpec, event: { args: { round?: number; accuracyE6?: number; lossE6?: number; modelRoot?: Hex } }, entering: Float64Array, nodes: number[]): Promise<void> {
+  let rows = 0, correct = 0, loss = 0;
+  const classRows = spec.classes.map(() => 0);
+  const classCorrect = spec.classes.map(() => 0);
+  for (const i of nodes) {
+    const table = selectFeatures(spec, standardize(validateRows(rowsOf.get(i)!, schema), schema, stats));
+    const proba = predictProba(spec, entering, table.features);
+    for (const r of evaluationRows(spec, table.features.rows)) {
+      const p = proba.data.subarray(r * proba.cols, (r + 1) * proba.cols);
+      const y = table.labels[r];
+      const hit = p.indexOf(Math.max(...p)) === y;
+      rows++;
+      classRows[y]++;
+      if (hit) { correct++; classCorrect[y]++; }
+      loss += Math.min(-Math.log(Math.max(p[y], 1e-15)), LOSS_CAP);
+    }
+  }
+  const round = Number(event.args.round);
+  assert.equal(Number(event.args.accuracyE6), toE6(correct / rows), `round ${round}: chain accuracy vs the entering model's on ${rows} held-out rows`);
+  assert.ok(Math.abs(Number(event.args.lossE6) / 1e6 - loss / rows) <= nodes.length / (2 * LOSS_SCALE * rows) + 1e-6, `round ${round}: loss ${Number(event.args.lossE6) / 1e6} vs ${loss / rows}`);
+  const model = decodeRoundModel(await store.get(event.args.modelRoot as Hex));
+  assert.equal(model.metrics?.evaluatedModel, round - 1);
+  assert.equal(model.metrics?.rows, rows);
+  assert.deepEqual(model.metrics?.classes.map((c) => [c.rows, c.correct]), classRows.map((n, c) => [n, classCorrect[c]]));
 }
 
 /**

@@ -33,7 +33,7 @@ export type RoundFinalization = {
   modelRoot: Hex;
   submissions: number;
   samples: bigint;
-  /** The aggregator's metrics × 1e6, as the contract stores them. */
+  /** Loss/accuracy × 1e6 of the global model that entered the round (round − 1's), as the contract stores them. */
   lossE6: number;
   accuracyE6: number;
   blockNumber: bigint;

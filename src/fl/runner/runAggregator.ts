@@ -23,9 +23,15 @@ export type AggregatorEvent =
       attempt: number;
       submissions: number;
       samples: number;
-      /** Samples-weighted validation loss / accuracy of the nodes (training metrics if the spec holds none out). */
+      /**
+       * The global model that entered the round (round − 1's; the initial model in round 1) on the nodes' pooled
+       * evaluation rows — what finalizeRound puts on chain — and the locally trained models on the same rows.
+       */
+      evaluatedModel: number;
+      rows: number;
       loss: number;
       accuracy: number;
+      localAccuracy: number;
       modelRoot: Hex;
       excluded: Exclusion[];
       /** Members without an update, dropped and slashed by the finalization. */
@@ -103,8 +109,8 @@ async function dropInBatches(ctx: ChainContext, taskId: bigint, round: number, d
 /**
  * The aggregator's protocol loop: for the current round attempt, once it is finalizable on chain (every member
  * submitted, or after the submit deadline every submitter revealed), it collects the updates and reveals,
- * aggregates (unmasks the sum, FedAvg), stores the round model and calls finalizeRound with the samples-weighted
- * metrics. A round that cannot be finalized (unusable update, missing reveals, < FL_MIN_SUBMISSIONS) is re-run with
+ * aggregates (unmasks the sum, FedAvg), stores the round model and calls finalizeRound with the loss and accuracy
+ * of the global model that entered the round (the nodes' pooled evaluation counts). A round that cannot be finalized (unusable update, missing reveals, < FL_MIN_SUBMISSIONS) is re-run with
  * restartRound once its reveal deadline passed. Returns the task's final status.
  *
  * @example
@@ -156,15 +162,17 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
             : aggregateRound({ spec, taskId, round, attempt: info.attempt, globalParams, members, updates, failures: bad, reveals });
           if (result.status === "finalized") {
             const m = result.metrics;
-            // The nodes' held-out validation metrics when the spec has a validation split, else their training metrics.
-            const loss = m.valLoss ?? m.loss;
-            const accuracy = m.valAccuracy ?? m.accuracy;
+            // On chain: the global model that entered this round, from the pooled (masked-summed) evaluation counts.
+            const { loss, accuracy } = m;
             const modelRoot = await store.put(encodeRoundModel({ taskId, round, attempt: info.attempt, params: result.params, metrics: m, nodes: result.included }));
             // Members without an update are dropped (and slashed) by the protocol here, so no later round waits for them.
             const dropped = await missedMembers(ctx, taskId, round, info.attempt, task.members, { reveals: false, dropouts: false });
             const rest = await dropInBatches(ctx, taskId, round, dropped);
             await taskWrite(ctx, "finalizeRound", [taskId, round, modelRoot, toE6(loss), toE6(accuracy), rest], `finalize round ${round}`);
-            onEvent({ type: "finalized", round, attempt: info.attempt, submissions: info.submissions, samples: m.samples, loss, accuracy, modelRoot, excluded: result.excluded, dropped });
+            onEvent({
+              type: "finalized", round, attempt: info.attempt, submissions: info.submissions, samples: m.samples, evaluatedModel: m.evaluatedModel,
+              rows: m.rows, loss, accuracy, localAccuracy: m.localAccuracy, modelRoot, excluded: result.excluded, dropped,
+            });
           } else {
             failed.set(key, true);
             onEvent({ type: "rerun", round, attempt: info.attempt, submissions: info.submissions, reason: result.reason, excluded: result.excluded });

@@ -32,10 +32,13 @@ export type NodeEvent =
       round: number;
       attempt: number;
       samples: number;
+      /** The locally trained model's training loss/accuracy (and held-out ones with validationFraction). */
       loss: number;
       accuracy: number;
       valAccuracy?: number;
       valLoss?: number;
+      /** The global model the round started from, on this node's evaluation rows (it goes masked into the update). */
+      global: { rows: number; accuracy: number };
       updateRoot: Hex;
     }
   | { type: "revealed"; round: number; attempt: number; toward: Address[]; revealRoot: Hex }
@@ -93,7 +96,8 @@ async function loadState(file: string): Promise<NodeState> {
 
 /**
  * The node operator's protocol loop: joins the task (key persisted first), then follows the chain: in every round
- * attempt it trains from the global model, masks and stores its update and submits its root; after the submit
+ * attempt it evaluates the global model it received on its evaluation rows, trains from it, masks and stores its
+ * update (params ‖ evaluation counts) and submits its root; after the submit
  * deadline, if some member dropped, it reveals its seeds toward the dropped members only. State is persisted so a
  * restarted node resumes without a double join or submit. Returns the task's final status. Before writing or
  * sending anything it refuses a table with more rows than its dataset commits and, when not yet a member, a join
@@ -173,8 +177,8 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
             const members = await attemptMembers(ctx, taskId, round, info.attempt, task.members);
             const global = await globalModel(ctx, store, spec, taskId, round);
             const trained = trainLocal(spec, global, table, { round, node: self.joinIndex });
-            const { bytes } = buildUpdate({
-              spec, taskId, round, attempt: info.attempt, node: me, globalParams: global, trained,
+            const { bytes, evaluation } = buildUpdate({
+              spec, taskId, round, attempt: info.attempt, node: me, globalParams: global, trained, table,
               maxTotalSamples: Math.max(maxTotalSamples, trained.samples),
               sa: { self: { address: me, secretKey: keys.secretKey }, members, cache },
             });
@@ -182,7 +186,8 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
             await taskWrite(ctx, "submitUpdate", [taskId, round, root, BigInt(trained.samples)], `submit the round ${round} update`);
             state.submitted[key] = root;
             await save();
-            onEvent({ type: "submitted", round, attempt: info.attempt, samples: trained.samples, ...trained.metrics, updateRoot: root });
+            const { rows, correct } = evaluation.global;
+            onEvent({ type: "submitted", round, attempt: info.attempt, samples: trained.samples, ...trained.metrics, global: { rows, accuracy: correct / rows }, updateRoot: root });
           } else if (!state.revealed[`missed:${key}`]) {
             state.revealed[`missed:${key}`] = "0x";
             onEvent({ type: "missed", round, attempt: info.attempt, reason: "the submit deadline passed before this node could submit" });

@@ -18,6 +18,10 @@ export type AttemptHistory = Pick<RoundInfo, "attempt" | "start" | "submitDeadli
 export type RoundHistory = {
   round: number;
   attempts: AttemptHistory[];
+  /**
+   * `loss`/`accuracy`: the global model that entered this round (round − 1's; the initial model in round 1) on the
+   * nodes' pooled held-out rows; `modelRoot`: the model this round produced.
+   */
   finalized?: { attempt: number; modelRoot: Hex; submissions: number; samples: bigint; loss: number; accuracy: number };
 };
 

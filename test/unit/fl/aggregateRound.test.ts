@@ -10,7 +10,11 @@ import {
   encodeReveal,
   encodeRoundModel,
   evaluate,
+  evaluationBlockLength,
+  evaluationRows,
   initParams,
+  LOSS_SCALE,
+  predict,
   parseModelSpec,
   revealSeedsFor,
   RoundAggregationError,
@@ -53,7 +57,34 @@ describe("federated training on penguins (3 islands)", () => {
     assert.equal(fed.history[4].nodes, 5);
     assert.ok(evaluate(spec, fed.params, penguins.test).accuracy >= 0.95);
   });
+
+  it("each round reports the model that entered it on the survivors' pooled held-out rows, also with dropouts", () => {
+    const held = parseModelSpec({ ...spec, validationFraction: 0.2 });
+    const halves = penguins.nodes.flatMap((t) => [rows(t, 0, 2), rows(t, 1, 2)]);
+    const dropped = (r: number) => (r === 2 ? [1, 4] : []);
+    const fed = runFederated({ spec: held, nodes: halves, rounds: 3, dropped });
+    for (const [k, m] of fed.history.entries()) {
+      const round = k + 1;
+      const survivors = halves.filter((_, i) => !dropped(round).includes(i));
+      const union = concatTables(survivors.map((t) => pick(t, evaluationRows(held, t.features.rows))));
+      const truth = evaluate(held, fed.models[round - 1], union);
+      assert.equal(m.evaluatedModel, round - 1);
+      assert.equal(m.rows, union.features.rows);
+      assert.equal(m.accuracy, truth.accuracy, `round ${round}`);
+      assert.ok(Math.abs(m.loss - truth.logLoss) <= survivors.length / (2 * LOSS_SCALE * m.rows), `round ${round}: ${m.loss} vs ${truth.logLoss}`);
+    }
+    assert.equal(fed.history[1].nodes, 4);
+    assert.ok(fed.history[2].accuracy > fed.history[0].accuracy);
+  });
 });
+
+/** The given rows of a table. */
+function pick(t: Table, idx: ArrayLike<number>): Table {
+  const D = t.features.cols;
+  const data = new Float64Array(idx.length * D);
+  Array.from(idx).forEach((r, i) => data.set(t.features.data.subarray(r * D, (r + 1) * D), i * D));
+  return { features: { rows: idx.length, cols: D, data }, labels: Int32Array.from(idx, (r) => t.labels[r]) };
+}
 
 /** Every k-th row of a table starting at `offset`. */
 function rows(t: Table, offset: number, k: number): Table {
@@ -76,7 +107,7 @@ describe("aggregateRound failure handling", () => {
   function submit(i: number, secure = true): RoundUpdateResult {
     const trained = trainLocal(spec, global, tables[i], { round, node: i });
     const { bytes } = buildUpdate({
-      spec, taskId, round, node: ids[i].address, globalParams: global, trained, maxTotalSamples,
+      spec, taskId, round, node: ids[i].address, globalParams: global, trained, table: tables[i], maxTotalSamples,
       sa: secure ? { self: ids[i], members } : undefined,
     });
     return { node: ids[i].address, samples: trained.samples, update: decodeUpdate(bytes) };
@@ -89,18 +120,32 @@ describe("aggregateRound failure handling", () => {
   });
   const base = { spec, taskId, round, globalParams: global, members };
 
-  it("finalizes with weighted metrics equal to the plain aggregate", () => {
+  it("finalizes with the metrics of the global model the round started from (pooled counts), the same masked or plain", () => {
     const r = aggregateRound({ ...base, updates });
     const p = aggregateRound({ ...base, updates: plainUpdates, secure: false });
     assert.equal(r.status, "finalized");
     assert.equal(p.status, "finalized");
     if (r.status !== "finalized" || p.status !== "finalized") return;
     assert.deepEqual(r.params, p.params);
+    assert.deepEqual(r.metrics, p.metrics);
     const total = updates.reduce((s, u) => s + u.samples, 0);
-    const loss = updates.reduce((s, u) => s + u.samples * u.update.header.metrics.loss, 0) / total;
     assert.equal(r.metrics.samples, total);
     assert.equal(r.metrics.nodes, 5);
-    assert.ok(Math.abs(r.metrics.loss - loss) < 1e-12);
+    // Without validationFraction every row is an evaluation row: the figure is the global model's on all 5 tables.
+    const union = concatTables(tables);
+    const truth = evaluate(spec, global, union);
+    assert.equal(r.metrics.evaluatedModel, round - 1);
+    assert.equal(r.metrics.rows, union.features.rows);
+    assert.equal(r.metrics.accuracy, truth.accuracy);
+    assert.ok(Math.abs(r.metrics.loss - truth.logLoss) <= 5 / (2 * LOSS_SCALE * union.features.rows), `${r.metrics.loss} vs ${truth.logLoss}`);
+    const predicted = predict(spec, global, union.features);
+    r.metrics.classes.forEach((c, k) => {
+      const of = [...union.labels.keys()].filter((i) => union.labels[i] === k);
+      assert.equal(c.rows, of.length);
+      assert.equal(c.correct, of.filter((i) => predicted[i] === k).length);
+    });
+    // The locally trained models are a separate figure, and better than the initial model here.
+    assert.ok(r.metrics.localAccuracy > r.metrics.accuracy, `${r.metrics.localAccuracy} vs ${r.metrics.accuracy}`);
     assert.deepEqual(r.included, ids.map((i) => i.address).sort());
   });
 
@@ -177,6 +222,18 @@ describe("aggregateRound failure handling", () => {
     assert.match(r.excluded[1].reason, /signed as/);
   });
 
+  it("an update whose evaluation counts are impossible is excluded on the plain path", () => {
+    const bad = plainUpdates.map((u, i) => {
+      if (i !== 0) return u;
+      const vector = Int32Array.from(u.update.vector);
+      vector[vector.length - evaluationBlockLength(spec) + 5] += 1; // the first class's rows: no longer the total
+      return { ...u, update: { ...u.update, vector } };
+    });
+    const r = aggregateRound({ ...base, updates: bad, secure: false });
+    assert.equal(r.status, "finalized");
+    if (r.status === "finalized") assert.deepEqual(r.excluded, [{ node: ids[0].address, reason: "the evaluation's per-class counts do not add up to its totals" }]);
+  });
+
   it("a wrong revealed seed is caught by the range check of the unmasked sum", () => {
     const submitted = ids.slice(0, 4).map((i) => i.address);
     const reveals = [0, 1, 2, 3].map((i) => reveal(i, submitted, [ids[4].address]));
@@ -190,7 +247,7 @@ describe("aggregateRound failure handling", () => {
   it("a re-run (attempt 1) refuses an update or a reveal replayed from attempt 0, naming the node", () => {
     const submitAt = (i: number, attempt: number): RoundUpdateResult => {
       const trained = trainLocal(spec, global, tables[i], { round, node: i });
-      const { bytes } = buildUpdate({ spec, taskId, round, attempt, node: ids[i].address, globalParams: global, trained, maxTotalSamples, sa: { self: ids[i], members } });
+      const { bytes } = buildUpdate({ spec, taskId, round, attempt, node: ids[i].address, globalParams: global, trained, table: tables[i], maxTotalSamples, sa: { self: ids[i], members } });
       return { node: ids[i].address, samples: trained.samples, update: decodeUpdate(bytes) };
     };
     const fresh = [0, 1, 2, 3, 4].map((i) => submitAt(i, 1));
@@ -252,6 +309,21 @@ describe("aggregateRound failure handling", () => {
 });
 
 describe("round model file", () => {
+  it("still decodes a version-1 file, its metrics (the nodes' local models) as legacyMetrics", () => {
+    const params = initParams(spec);
+    const v2 = encodeRoundModel({ taskId: 3n, round: 1, params });
+    const legacy = { samples: 10, nodes: 3, loss: 0.5, accuracy: 0.75, valAccuracy: 0.5 };
+    const text = new TextEncoder().encode(JSON.stringify({ taskId: "3", round: 1, length: params.length, metrics: legacy }));
+    const headerLength = new DataView(v2.buffer).getUint32(10, true);
+    const v1 = new Uint8Array(14 + text.length + 8 * params.length);
+    v1.set(v2.subarray(0, 14));
+    new DataView(v1.buffer).setUint16(8, 1, true);
+    new DataView(v1.buffer).setUint32(10, text.length, true);
+    v1.set(text, 14);
+    v1.set(v2.subarray(14 + headerLength), 14 + text.length);
+    assert.deepEqual(decodeRoundModel(v1), { taskId: 3n, round: 1, params, legacyMetrics: legacy });
+  });
+
   it("roundtrips parameters and metrics exactly and rejects tampering", () => {
     const params = initParams(spec);
     params[0] = -1.5e-300;
@@ -259,7 +331,10 @@ describe("round model file", () => {
       taskId: 3n,
       round: 4,
       params,
-      metrics: { samples: 10, nodes: 3, loss: 0.5, accuracy: 0.75 },
+      metrics: {
+        samples: 10, nodes: 3, evaluatedModel: 3, rows: 4, accuracy: 0.75, loss: 0.5,
+        classes: [{ rows: 3, correct: 3, recall: 1 }, { rows: 1, correct: 0, recall: 0 }, { rows: 0, correct: 0 }], localAccuracy: 1, localLoss: 0.25,
+      },
       nodes: [nodeIdentity(1).address, nodeIdentity(2).address],
     };
     const bytes = encodeRoundModel(model);
@@ -273,3 +348,18 @@ describe("round model file", () => {
     assert.throws(() => encodeRoundModel({ ...model, params: Float64Array.of(Infinity) }), /non-finite/);
   });
 });
+
+/** The rows of several tables, one after the other. */
+function concatTables(tables: Table[]): Table {
+  const D = tables[0].features.cols;
+  const rows = tables.reduce((s, t) => s + t.features.rows, 0);
+  const data = new Float64Array(rows * D);
+  const labels = new Int32Array(rows);
+  let at = 0;
+  for (const t of tables) {
+    data.set(t.features.data.subarray(0, t.features.rows * D), at * D);
+    labels.set(t.labels, at);
+    at += t.features.rows;
+  }
+  return { features: { rows, cols: D, data }, labels };
+}

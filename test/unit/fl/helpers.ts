@@ -139,7 +139,8 @@ export function nodeIdentity(n: number): { address: Address; secretKey: Hex; pub
   return { address, ...keys };
 }
 
-export type FederatedRun = { params: Float64Array; history: RoundMetrics[] };
+/** `models[r]`: the global model after round r (models[0] = the initial model). */
+export type FederatedRun = { params: Float64Array; history: RoundMetrics[]; models: Float64Array[] };
 
 /**
  * Simulates `rounds` federated rounds over the nodes' tables through the real files: each node trains from the
@@ -163,6 +164,7 @@ export function runFederated(options: {
   const caches = ids.map(() => createSaCache());
   let global = initParams(spec);
   const history: RoundMetrics[] = [];
+  const models = [global];
   for (let round = 1; round <= rounds; round++) {
     const drop = new Set(options.dropped?.(round) ?? []);
     const updates: RoundUpdateResult[] = [];
@@ -176,6 +178,7 @@ export function runFederated(options: {
         node: ids[i].address,
         globalParams: global,
         trained,
+        table,
         maxTotalSamples,
         sa: secure ? { self: ids[i], members, cache: caches[i] } : undefined,
       });
@@ -195,8 +198,9 @@ export function runFederated(options: {
     if (result.status !== "finalized") throw new Error("unreachable");
     global = result.params;
     history.push(result.metrics);
+    models.push(global);
   }
-  return { params: global, history };
+  return { params: global, history, models };
 }
 
 /** Centralized baseline: the same model trained on all training rows for `epochs` epochs. */

@@ -34,7 +34,6 @@ function sampleUpdate(length = 1000): Update {
       length,
       scale: 65536,
       masked: true,
-      metrics: { loss: 0.25, accuracy: 0.9, valAccuracy: 0.875 },
     },
     vector,
   };
@@ -59,24 +58,26 @@ describe("update file codec", () => {
     const u = sampleUpdate();
     const bytes = encodeUpdate(u);
     assert.deepEqual(new TextDecoder().decode(bytes.subarray(0, 8)), "2PMUPD\0\0");
-    assert.equal(new DataView(bytes.buffer).getUint16(8, true), 1);
+    assert.equal(new DataView(bytes.buffer).getUint16(8, true), 2);
     assert.deepEqual(decodeUpdate(bytes), u);
     assert.equal(bytes.length, 14 + new DataView(bytes.buffer).getUint32(10, true) + 4 * u.vector.length);
   });
 
-  it("omits valAccuracy when absent and lowercases the node address", () => {
+  it("lowercases the node address", () => {
     const u = sampleUpdate(4);
-    u.header.metrics = { loss: 1, accuracy: 0.5 };
     u.header.node = "0x00000000000000000000000000000000000000AA";
     const back = decodeUpdate(encodeUpdate(u));
-    assert.deepEqual(back.header.metrics, { loss: 1, accuracy: 0.5 });
     assert.equal(back.header.node, "0x00000000000000000000000000000000000000aa");
   });
 
-  it("carries the round attempt and the validation loss when given (absent attempt = a file of attempt 0)", () => {
+  it("refuses a version-1 file (no evaluation block) with a one-line reason", () => {
+    const v1 = Uint8Array.from(encodeUpdate(sampleUpdate(4)), (b, i) => (i === 8 ? 1 : b));
+    assert.throws(() => decodeUpdate(v1), /version 1 was written by an older 2pm \(no evaluation block\)/);
+  });
+
+  it("carries the round attempt when given (absent attempt = a file of attempt 0)", () => {
     const u = sampleUpdate(4);
     u.header.attempt = 2;
-    u.header.metrics = { loss: 0.5, accuracy: 0.75, valAccuracy: 0.5, valLoss: 0.7 };
     assert.deepEqual(decodeUpdate(encodeUpdate(u)).header, u.header);
     const plain = sampleUpdate(4);
     assert.equal("attempt" in decodeUpdate(encodeUpdate(plain)).header, false);
@@ -86,14 +87,14 @@ describe("update file codec", () => {
   const bytes = encodeUpdate(sampleUpdate(16));
   const tampered: [string, Uint8Array][] = [
     ["bad magic", Uint8Array.from(bytes, (b, i) => (i === 0 ? 0x58 : b))],
-    ["unknown version", Uint8Array.from(bytes, (b, i) => (i === 8 ? 2 : b))],
+    ["unknown version", Uint8Array.from(bytes, (b, i) => (i === 8 ? 3 : b))],
     ["truncated body", bytes.subarray(0, bytes.length - 1)],
     ["trailing byte", Uint8Array.of(...bytes, 0)],
     ["header length past the end", Uint8Array.from(bytes, (b, i) => (i === 13 ? 0x7f : b))],
     ["too short for the framing", bytes.subarray(0, 10)],
     ["length disagreeing with the body", withHeader(bytes, (h) => ({ ...h, length: 15 }))],
     ["negative samples", withHeader(bytes, (h) => ({ ...h, samples: -1 }))],
-    ["accuracy above 1", withHeader(bytes, (h) => ({ ...h, metrics: { loss: 0, accuracy: 1.5 } }))],
+    ["per-node metrics in the header (they belong inside the masked vector)", withHeader(bytes, (h) => ({ ...h, metrics: { loss: 0, accuracy: 1 } }))],
     ["unknown header key", withHeader(bytes, (h) => ({ ...h, extra: 1 }))],
     ["bad address", withHeader(bytes, (h) => ({ ...h, node: "0x12" }))],
     ["non-decimal taskId", withHeader(bytes, (h) => ({ ...h, taskId: "0x10" }))],
