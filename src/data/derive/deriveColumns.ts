@@ -1,14 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
-import { stringify } from "csv-stringify/sync";
-import { z } from "zod/v4";
-import { zodIssueLines } from "../../errors.ts";
 import type { RawRow } from "../loadRows.ts";
-import { DeriveError } from "./errors.ts";
 import { compileExpression, text, type DerivedValue } from "./compileExpression.ts";
-
-/** One derived column: its name and the expression that computes it from a row (docs/data.md "Deriving columns"). */
-export type Derivation = { name: string; expression: string };
+import type { Derivation } from "./derivation.ts";
+import { DeriveError } from "./errors.ts";
 
 /** What a derived column holds: each distinct value and its count, when there are at most this many. */
 const MAX_COUNTED_VALUES = 20;
@@ -21,52 +14,6 @@ export type DeriveColumnsReturnType = {
   /** Per derivation: how many rows it left missing, and its values with counts (undefined: more than 20 distinct). */
   derived: Array<Derivation & { missing: number; counts?: Array<[string, number]> }>;
 };
-
-const columnName = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .regex(/^[^=`"'\n\r]+$/, "must not contain =, quotes or line breaks");
-/** zod schema of a derivation file: `{ "columns": [{ "name": "season", "expression": "season(date)" }, …] }`. */
-export const derivationFileSchema = z.strictObject({
-  columns: z.array(z.strictObject({ name: columnName, expression: z.string().min(1, "must not be empty") })).min(1, "needs at least one column"),
-});
-
-/**
- * Reads `name=expression` (the `--column` form): the name is everything before the first "=", trimmed.
- *
- * @example
- * parseDerivation("late = delay > 15") // { name: "late", expression: "delay > 15" }
- */
-export function parseDerivation(definition: string): Derivation {
-  const at = definition.indexOf("=");
-  const name = at < 0 ? "" : definition.slice(0, at);
-  const parsed = columnName.safeParse(name);
-  if (at < 0 || definition[at + 1] === "=" || /[<>!]$/.test(name) || !parsed.success)
-    throw new DeriveError(`'${definition}' is not name=expression${parsed.success || at < 0 ? "" : `: the name ${parsed.error.issues[0].message}`} (e.g. late=delay>15)`);
-  return { name: parsed.data, expression: definition.slice(at + 1).trim() };
-}
-
-/**
- * Reads a derivation file (JSON, checked with derivationFileSchema).
- *
- * @example
- * const derivations = await loadDerivations("derive.json")
- */
-export async function loadDerivations(path: string): Promise<Derivation[]> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, "utf8"));
-  } catch (error) {
-    throw new DeriveError(`cannot read the derivation file ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  const result = derivationFileSchema.safeParse(json);
-  if (!result.success) {
-    const issues = zodIssueLines(result.error, { indexes: "brackets" });
-    throw new DeriveError(`${basename(path)} is not a derivation file: ${issues[0]}`);
-  }
-  return result.data.columns;
-}
 
 /** The columns of raw rows, in order of first appearance. */
 export function columnsOf(rows: readonly RawRow[]): string[] {
@@ -107,36 +54,4 @@ export function deriveColumns(rows: readonly RawRow[], derivations: readonly Der
     return { ...d, missing, counts: counts.size <= MAX_COUNTED_VALUES ? [...counts] : undefined };
   });
   return { columns, rows: out, derived };
-}
-
-/**
- * Groups rows by the value of an expression (`season(date)`, `bucket(distance, [500, 1000])`), like splitBy does by a
- * field: in order of first appearance, keyed by the value as text, missing values under "".
- *
- * @example
- * splitByExpression(rows, "season(date)") // Map { "winter" => [...], "spring" => [...], … }
- */
-export function splitByExpression<R extends RawRow>(rows: readonly R[], expression: string): Map<string, R[]> {
-  const evaluate = compileExpression(expression, new Set(columnsOf(rows)));
-  const groups = new Map<string, R[]>();
-  rows.forEach((row, i) => {
-    const key = text(evaluate(row, i + 1)); // missing → ""
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = []));
-    group.push(row);
-  });
-  return groups;
-}
-
-/**
- * The CSV text of rows: a header of `columns`, then one line per row; numbers in shortest round-trip form, booleans
- * as true/false, missing cells empty (csv-stringify quotes only cells that need it).
- *
- * @example
- * rowsCsv(["a", "late"], [{ a: 1, late: true }]) // "a,late\n1,true\n"
- */
-export function rowsCsv(columns: readonly string[], rows: readonly RawRow[]): string {
-  const cell = (v: unknown) =>
-    v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : text(v as DerivedValue);
-  return stringify([[...columns], ...rows.map((row) => columns.map((c) => cell(Object.hasOwn(row, c) ? row[c] : undefined)))]);
 }
