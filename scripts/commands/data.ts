@@ -115,8 +115,8 @@ function splitCommand(data: Command): void {
     .action(action(async (opts: { data: string; by: string; outDir: string }, cmd: Command) => {
       const rows = await loadRows(path.resolve(opts.data));
       const isField = rows.some((row) => Object.hasOwn(row, opts.by));
-      if (!isField && !isExpression(opts.by))
-        throw new Error(`no row of ${opts.data} has a field '${opts.by}'${rows.length ? `; its fields are ${Object.keys(rows[0]).map((k) => `'${k}'`).join(", ")}` : " (it has no rows)"}`);
+      const noField = `no row of ${opts.data} has a field '${opts.by}'${rows.length ? `; its fields are ${Object.keys(rows[0]).map((k) => `'${k}'`).join(", ")}` : " (it has no rows)"}`;
+      if (!isField && !isExpression(opts.by, noField)) throw new Error(noField);
       const groups = isField ? splitBy(rows, opts.by) : splitByExpression(rows, opts.by);
       const parts = [...groups].map(([value, group]) => ({ value, file: `${fileStem(value)}.json`, rows: group }));
       const clash = parts.find((p, i) => parts.findIndex((q) => q.file === p.file) !== i);
@@ -131,13 +131,16 @@ function splitCommand(data: Command): void {
 }
 
 /**
- * Whether `--by` is meant as an expression rather than a field no row has: anything with an operator or bracket
- * (its syntax errors are then reported as such); a bare name is a field.
+ * Whether `--by` is meant as an expression rather than a field no row has: anything with an operator or bracket; a
+ * bare name is a field. One that does not parse is reported both ways (`noField`, then the syntax error).
  */
-function isExpression(by: string): boolean {
+function isExpression(by: string, noField: string): boolean {
   if (!/[()[\]{}<>=!+*\/%]/.test(by)) return false;
-  const tree = parseExpression(by); // throws the syntax error, with its position
-  return tree.kind !== "field";
+  try {
+    return parseExpression(by).kind !== "field";
+  } catch (error) {
+    throw new Error(`${noField}, and it is not an expression: ${(error as { shortMessage?: string }).shortMessage ?? String(error)}`);
+  }
 }
 
 /** `2pm data encrypt`. */
