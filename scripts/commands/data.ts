@@ -6,6 +6,7 @@ import type { Hex } from "viem";
 import { readDataset } from "../../src/chain/index.ts";
 import { writeFileAtomic, writePrivateFile } from "../../src/storage/index.ts";
 import { prepareDataset, splitBy, loadRows, standardizedCsv, writeStandardizedCsv, type PreparedDataset } from "../../src/data/index.ts";
+import { deriveColumns, loadDerivations, parseDerivation, parseExpression, rowsCsv, splitByExpression, type Derivation } from "../../src/data/derive/index.ts";
 import { encryptDataset, publishDataset, publishDatasetVersion, retireOwnDataset, type StoreDatasetParameters } from "../../src/data/publish/index.ts";
 import { createFheContext, decryptTable, loadKeys } from "../../src/fhe/index.ts";
 import { action, output, stagedProgress } from "../lib/cli.ts";
@@ -46,6 +47,7 @@ function storeParameters(cmd: Command, opts: StoreOptions, onProgress: StoreData
 export default function register(program: Command): void {
   const data = program.command("data").description("a data owner's datasets: standardize, encrypt (CKKS), decrypt");
   standardizeCommand(data);
+  deriveCommand(data);
   splitCommand(data);
   encryptCommand(data);
   decryptCommand(data);
@@ -83,17 +85,40 @@ function standardizeCommand(data: Command): void {
     }));
 }
 
+/** `2pm data derive`. */
+function deriveCommand(data: Command): void {
+  data.command("derive").description("add columns computed from each row (season(date), delay>15, bucket(x, [edges]), map(x, {a: b})…) and write a CSV")
+    .requiredOption("--data <file>", "rows (.csv or .json)")
+    .option("--column <name=expression>", "a derived column, e.g. 'late=delay>15' (repeatable; later ones may use earlier ones)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option("--file <derive.json>", 'derived columns from a file: {"columns": [{"name": "season", "expression": "season(date)"}]}')
+    .requiredOption("--out <file>", "output CSV: the input columns, then the derived ones")
+    .action(action(async (opts: { data: string; column: string[]; file?: string; out: string }, cmd: Command) => {
+      const derivations: Derivation[] = [...(opts.file ? await loadDerivations(path.resolve(opts.file)) : []), ...opts.column.map(parseDerivation)];
+      if (derivations.length === 0) throw new Error("nothing to derive: give --column name=expression (e.g. --column 'late=delay>15') or --file");
+      const result = deriveColumns(await loadRows(path.resolve(opts.data)), derivations);
+      const out = path.resolve(opts.out);
+      // Derived rows are still the owner's raw data: 0600, written atomically (no half-written file on failure).
+      await writePrivateFile(out, rowsCsv(result.columns, result.rows));
+      const values = (d: (typeof result.derived)[number]) =>
+        `${d.counts ? d.counts.map(([v, n]) => `${v} ${n}`).join(", ") : "more than 20 values"}${d.missing ? `, missing ${d.missing}` : ""}`;
+      output(cmd, { out, rows: result.rows.length, columns: result.columns, derived: result.derived.map((d) => ({ ...d, counts: d.counts && Object.fromEntries(d.counts) })) },
+        () => [`${result.rows.length} rows × ${result.columns.length} columns written to ${out}`, ...result.derived.map((d) => `${d.name} = ${d.expression}: ${values(d)}`)].join("\n"));
+    }));
+}
+
 /** `2pm data split`. */
 function splitCommand(data: Command): void {
-  data.command("split").description("split a dataset into one JSON file per value of a field (e.g. penguins by Island: one file per federated node)")
+  data.command("split").description("split a dataset into one JSON file per value of a field or expression (e.g. penguins by Island, weather by 'season(date)': one file per federated node)")
     .requiredOption("--data <file>", "rows (.csv or .json)")
-    .requiredOption("--by <field>", "the field whose values name the parts")
+    .requiredOption("--by <field>", "the field (or derive expression, e.g. 'season(date)') whose values name the parts")
     .requiredOption("--out-dir <dir>", "directory for <value>.json (created if missing)")
     .action(action(async (opts: { data: string; by: string; outDir: string }, cmd: Command) => {
       const rows = await loadRows(path.resolve(opts.data));
-      if (!rows.some((row) => Object.hasOwn(row, opts.by)))
-        throw new Error(`no row of ${opts.data} has a field '${opts.by}'${rows.length ? `; its fields are ${Object.keys(rows[0]).map((k) => `'${k}'`).join(", ")}` : " (it has no rows)"}`);
-      const parts = [...splitBy(rows, opts.by)].map(([value, group]) => ({ value, file: `${fileStem(value)}.json`, rows: group }));
+      const isField = rows.some((row) => Object.hasOwn(row, opts.by));
+      const noField = `no row of ${opts.data} has a field '${opts.by}'${rows.length ? `; its fields are ${Object.keys(rows[0]).map((k) => `'${k}'`).join(", ")}` : " (it has no rows)"}`;
+      if (!isField && !isExpression(opts.by, noField)) throw new Error(noField);
+      const groups = isField ? splitBy(rows, opts.by) : splitByExpression(rows, opts.by);
+      const parts = [...groups].map(([value, group]) => ({ value, file: `${fileStem(value)}.json`, rows: group }));
       const clash = parts.find((p, i) => parts.findIndex((q) => q.file === p.file) !== i);
       if (clash) throw new Error(`two values of '${opts.by}' map to the file name ${clash.file}`);
       const dir = path.resolve(opts.outDir);
@@ -103,6 +128,19 @@ function splitCommand(data: Command): void {
       output(cmd, { dir, by: opts.by, parts: parts.map(({ value, file, rows }) => ({ value, file: path.join(dir, file), rows: rows.length })) },
         () => parts.map((p) => `${p.value === "" ? "(missing)" : p.value}: ${p.rows.length} rows → ${path.join(dir, p.file)}`).join("\n"));
     }));
+}
+
+/**
+ * Whether `--by` is meant as an expression rather than a field no row has: anything with an operator or bracket; a
+ * bare name is a field. One that does not parse is reported both ways (`noField`, then the syntax error).
+ */
+function isExpression(by: string, noField: string): boolean {
+  if (!/[()[\]{}<>=!+*\/%]/.test(by)) return false;
+  try {
+    return parseExpression(by).kind !== "field";
+  } catch (error) {
+    throw new Error(`${noField}, and it is not an expression: ${(error as { shortMessage?: string }).shortMessage ?? String(error)}`);
+  }
 }
 
 /** `2pm data encrypt`. */

@@ -38,3 +38,14 @@ export {
 } from "./standardize.ts";
 export { readStandardizedCsv, standardizedCsv, writeStandardizedCsv } from "./standardizedCsv.ts";
 export { validateRows, type ValidateRowsOptions, type ValidRow } from "./validateRows.ts";
+export {
+  compileExpression,
+  deriveColumns,
+  DeriveError,
+  loadDerivations,
+  parseDerivation,
+  parseExpression,
+  rowsCsv,
+  splitByExpression,
+  type Derivation,
+} from "./derive/index.ts";

@@ -26,8 +26,8 @@ export type LabelField = FieldBase & { type: "label"; categories: string[]; miss
 export type SchemaField = NumberField | CategoryField | LabelField;
 
 /**
- * A dataset schema. At most one label field: schemas without one describe pure-statistics datasets (e.g. flights)
- * that FHE statistics can run on but classifiers cannot train on.
+ * A dataset schema. At most one label field: schemas without one describe pure-statistics datasets that FHE
+ * statistics can run on but classifiers cannot train on.
  */
 export type Schema = { name: string; version: string; description?: string; fields: SchemaField[] };
 

@@ -7,6 +7,7 @@ import { runCli, tempHome, jsonOf, expectExit } from "../helpers/cli.ts";
 const root = path.resolve(import.meta.dirname, "../..");
 const schema = path.join(root, "schemas/penguins.schema.json");
 const penguins = path.join(root, "node_modules/vega-datasets/data/penguins.json");
+const weather = path.join(root, "node_modules/vega-datasets/data/seattle-weather.csv");
 const missing = (p: string) => access(p).then(() => false, () => true);
 
 describe("data owner CLI without a chain: keys, standardize, encrypt, decrypt", () => {
@@ -56,6 +57,52 @@ describe("data owner CLI without a chain: keys, standardize, encrypt, decrypt", 
     assert.equal(res.code, 1);
     assert.match(res.stderr.trim(), /^error: no row of .* has a field 'island'; its fields are 'Species', 'Island'/);
     assert.ok(await missing(path.join(home, "none")));
+  });
+
+  it("derives season(date), splits seattle-weather by it (or by the expression directly) into four private files", async () => {
+    const out = path.join(home, "derived", "weather.csv");
+    const derived = jsonOf<{ rows: number; columns: string[]; derived: Array<{ name: string; counts: Record<string, number> }> }>(
+      expectExit(await runCli(["--json", "data", "derive", "--data", weather, "--column", "season=season(date)", "--column", "year = year(date)", "--out", out], { home })));
+    assert.equal(derived.rows, 1461);
+    assert.deepEqual(derived.columns.slice(-2), ["season", "year"]);
+    // meteorological seasons over 2012–2015: 4 Dec + 4 Jan (31 days) + Feb (29 + 3 × 28); Mar–May and Jun–Aug 92 days a year, Sep–Nov 91
+    assert.deepEqual(derived.derived[0].counts, { winter: 361, spring: 368, summer: 368, autumn: 364 });
+    assert.equal((await stat(out)).mode & 0o777, 0o600);
+    const lines = (await readFile(out, "utf8")).trim().split("\n");
+    assert.equal(lines[0], "date,precipitation,temp_max,temp_min,wind,weather,season,year");
+    assert.equal(lines[1], "2012-01-01,0.0,12.8,5.0,4.7,drizzle,winter,2012");
+
+    type Split = { parts: Array<{ value: string; file: string; rows: number }> };
+    const byColumn = jsonOf<Split>(expectExit(await runCli(["--json", "data", "split", "--data", out, "--by", "season", "--out-dir", path.join(home, "seasons")], { home })));
+    const byExpression = jsonOf<Split>(expectExit(await runCli(["--json", "data", "split", "--data", weather, "--by", "season(date)", "--out-dir", path.join(home, "seasons2")], { home })));
+    const summary = (s: Split) => s.parts.map((p) => [p.value, path.basename(p.file), p.rows]);
+    assert.deepEqual(summary(byColumn), [["winter", "winter.json", 361], ["spring", "spring.json", 368], ["summer", "summer.json", 368], ["autumn", "autumn.json", 364]]);
+    assert.deepEqual(summary(byExpression), summary(byColumn));
+    const summer = JSON.parse(await readFile(byExpression.parts[2].file, "utf8")) as Array<{ date: string }>;
+    assert.ok(summer.every((row) => /^\d{4}-0[678]-/.test(row.date)));
+  });
+
+  it("derives the flights label late = delay > 15, which the flights schema standardizes as its class", async () => {
+    const sample = path.join(home, "flights-sample.json");
+    const flights = (JSON.parse(await readFile(path.join(root, "node_modules/vega-datasets/data/flights-200k.json"), "utf8")) as Array<{ delay: number }>).slice(0, 400);
+    await writeFile(sample, JSON.stringify(flights));
+    const out = path.join(home, "flights-late.csv");
+    const derived = jsonOf<{ derived: Array<{ counts: Record<string, number> }> }>(
+      expectExit(await runCli(["--json", "data", "derive", "--data", sample, "--column", "late=delay>15", "--out", out], { home })));
+    const late = flights.filter((f) => f.delay > 15).length;
+    assert.deepEqual(derived.derived[0].counts, { false: 400 - late, true: late });
+    const std = path.join(home, "flights-std.csv");
+    const res = jsonOf<{ rows: number; classes: string[] }>(expectExit(await runCli(["--json", "data", "standardize", "--schema", path.join(root, "schemas/flights.schema.json"), "--data", out, "--out", std], { home })));
+    assert.deepEqual([res.rows, res.classes], [400, ["false", "true"]]);
+    assert.equal((await readFile(std, "utf8")).trim().split("\n").filter((l) => l.endsWith(",true")).length, late);
+  });
+
+  it("a bad derive expression is one line with its position, exit 1, and no output file", async () => {
+    const out = path.join(home, "bad-derive.csv");
+    const res = await runCli(["data", "derive", "--data", weather, "--column", "hot=temp_max >> 30", "--out", out], { home });
+    assert.equal(res.code, 1);
+    assert.equal(res.stderr, "error: in 'temp_max >> 30' at position 11: expected a value, found '>'\n");
+    assert.ok(await missing(out));
   });
 
   it("rejects malformed CSV with one line, exit 1 and no output file", async () => {

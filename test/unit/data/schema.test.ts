@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, test } from "node:test";
-import { DataError, loadSchema, parseSchema, schemaHash, type Schema } from "../../../src/data/index.ts";
+import { readdir } from "node:fs/promises";
+import { DataError, featureFieldsOf, labelFieldOf, loadSchema, parseSchema, schemaHash, type Schema } from "../../../src/data/index.ts";
+import { parseModelSpec, sampleFit } from "../../../src/fl/index.ts";
 
 /** Rebuilds every object with its keys in reverse order. */
 function reverseKeys(value: unknown): unknown {
@@ -75,5 +77,30 @@ describe("schemas", () => {
   test("a schema file that is not JSON or not there", async () => {
     await assert.rejects(loadSchema("package-lock.json.missing"), /cannot read the schema/);
     await assert.rejects(loadSchema("tsconfig.json"), /tsconfig.json is not a valid schema/);
+  });
+});
+
+describe("example specs", () => {
+  test("every specs/*.json names a shipped schema by hash, with its label, classes in order and feature columns", async () => {
+    const schemas = await Promise.all((await readdir("schemas")).map((f) => loadSchema(`schemas/${f}`)));
+    const specs = (await readdir("specs")).filter((f) => f.endsWith(".json"));
+    assert.ok(specs.includes("flights-logreg.json"));
+    for (const file of specs) {
+      const spec = parseModelSpec(await readFile(`specs/${file}`));
+      const schema = schemas.find((s) => schemaHash(s) === spec.schemaHash);
+      assert.ok(schema, `${file}: schemaHash ${spec.schemaHash} is no shipped schema's`);
+      const label = labelFieldOf(schema);
+      assert.equal(label?.name, spec.label, file);
+      assert.deepEqual(label?.categories, spec.classes, file);
+      const columns = featureFieldsOf(schema).flatMap((f) => (f.type === "number" ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)));
+      for (const feature of spec.features) assert.ok(columns.includes(feature), `${file}: ${feature} is not a column of ${schema.name}`);
+    }
+  });
+
+  test("flights-logreg leaves delay (the label's source) out and holds 10 nodes × 20,000 rows of flights-200k", async () => {
+    const spec = parseModelSpec(await readFile("specs/flights-logreg.json"));
+    assert.ok(!spec.features.includes("delay"));
+    const fit = sampleFit(spec, Array(10).fill(20_000));
+    assert.ok(fit.fits, `capacity ${fit.capacity}`);
   });
 });
