@@ -64,8 +64,9 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
  * // curl -X PUT --data-binary @file http://127.0.0.1:3000/storage/0x…
  */
 export function storageGatewayHandler(parameters: StorageGatewayHandlerParameters): StorageGatewayHandler {
+  const { store } = parameters;
   const settings = { ...STORAGE_GATEWAY_DEFAULTS, ...definedOnly(parameters) };
-  const { store, maxObjectBytes, maxConcurrentUploads, uploadTimeoutMs, lingerMs } = settings;
+  const { maxObjectBytes, maxConcurrentUploads, uploadTimeoutMs, lingerMs } = settings;
   const allowedOrigins = new Set(parameters.allowedOrigins ?? []);
   const limiter = settings.rateLimit ? rateLimiter(settings.rateLimit) : undefined;
   let uploads = 0;
@@ -219,11 +220,9 @@ async function receiveObject(req: IncomingMessage, res: ServerResponse, root: He
  */
 function refuse(req: IncomingMessage, res: ServerResponse, status: number, error: string, lingerMs: number): void {
   if (req.complete) return sendJson(res, status, { error });
-  // Paused, and marked as consumed by read(0): otherwise node discards ("dumps") the whole rest of the body.
-  req.pause();
-  req.read(0);
-  // Not "connection: close": node would then close the socket at once, and unread body bytes make the kernel
-  // send a reset that can destroy the answer before the client reads it.
+  req.pause(); // node then stops reading the socket once ~16 KiB are buffered
+  // Lingering close, not "connection: close" (node would close at once): on a real network, closing with unread
+  // body bytes makes the kernel send a reset that can destroy the answer before the client has read it.
   sendJson(res, status, { error });
   const socket = req.socket;
   const timer = setTimeout(() => socket.destroy(), lingerMs);
