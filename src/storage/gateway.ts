@@ -184,7 +184,7 @@ async function receiveObject(req: IncomingMessage, res: ServerResponse, root: He
     let size = 0;
     const finish = (result: Uint8Array | undefined, refusal?: [408 | 413, string]) => {
       clearTimeout(timer);
-      req.off("data", onData).off("end", onEnd).off("aborted", onAborted);
+      req.off("data", onData).off("end", onEnd).off("close", onClose);
       if (refusal) refuse(req, res, refusal[0], refusal[1], lingerMs);
       resolve(result);
     };
@@ -194,12 +194,12 @@ async function receiveObject(req: IncomingMessage, res: ServerResponse, root: He
       chunks.push(chunk);
     };
     const onEnd = () => finish(Buffer.concat(chunks, size));
-    const onAborted = () => finish(undefined); // the client went away: nobody to answer
+    const onClose = () => finish(undefined); // closed before the end: the client went away, nobody to answer
     const timer = setTimeout(
       () => finish(undefined, [408, `the upload took longer than ${uploadTimeoutMs / 1000} s: send it faster or in smaller objects`]),
       uploadTimeoutMs,
     );
-    req.on("data", onData).once("end", onEnd).once("aborted", onAborted);
+    req.on("data", onData).once("end", onEnd).once("close", onClose);
   });
   if (body === undefined) return;
 
@@ -219,7 +219,8 @@ async function receiveObject(req: IncomingMessage, res: ServerResponse, root: He
  * `lingerMs` later (or when the client closes it), so the client can read the answer before the close.
  */
 function refuse(req: IncomingMessage, res: ServerResponse, status: number, error: string, lingerMs: number): void {
-  if (req.complete) return sendJson(res, status, { error });
+  const bodyLeft = !req.complete && (req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0);
+  if (!bodyLeft) return sendJson(res, status, { error });
   req.pause(); // node then stops reading the socket once ~16 KiB are buffered
   // Lingering close, not "connection: close" (node would close at once): on a real network, closing with unread
   // body bytes makes the kernel send a reset that can destroy the answer before the client has read it.

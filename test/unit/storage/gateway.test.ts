@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, request, type IncomingMessage, type Server } from "node:http";
+import { Agent, createServer, request, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -244,6 +244,46 @@ describe("storage gateway: limits", () => {
     slow.end(bytes.subarray(10));
     assert.equal(await first, 201);
     assert.deepEqual(await storedFiles(g), [root]);
+  });
+
+  test("an upload abandoned by its client stores nothing and frees its slot", async () => {
+    const g = await startGateway({ maxConcurrentUploads: 1 });
+    const bytes = randomBytes(1000);
+    const root = merkleRoot(bytes);
+    const { port } = new URL(g.url);
+    const abandoned = request({ host: "127.0.0.1", port, method: "PUT", path: `/storage/${root}`, headers: { "content-length": String(bytes.length) }, agent: false });
+    abandoned.on("error", () => {});
+    abandoned.write(bytes.subarray(0, 10));
+    await waitUntil(() => g.requests() === 1);
+    abandoned.destroy();
+    // The slot is freed once the server has seen the close: retry while it answers 503 (bounded).
+    let status = 503;
+    for (let i = 0; status === 503 && i < 200; i++) status = (await raw(g, "PUT", `/storage/${root}`, bytes)).status;
+    assert.equal(status, 201);
+    assert.deepEqual(await storedFiles(g), [root]);
+  });
+
+  test("a refused request without a body keeps its connection usable", async () => {
+    const g = await startGateway({ lingerMs: 50 });
+    const bytes = randomBytes(1000);
+    const root = merkleRoot(bytes);
+    await g.store.put(bytes);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const get = (path: string) => new Promise<number>((done, fail) => {
+        const { port } = new URL(g.url);
+        request({ host: "127.0.0.1", port, path, agent }, (res) => {
+          res.resume().on("end", () => done(res.statusCode!));
+        }).on("error", fail).end();
+      });
+      assert.equal(await get("/storage/nothing"), 400);
+      // Not a wait for readiness: the time a wrongly armed lingering close (50 ms) needs to cut the connection.
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(await get(`/storage/${root}`), 200);
+      assert.equal(g.sockets.length, 1, "both requests used one connection");
+    } finally {
+      agent.destroy();
+    }
   });
 
   test("more requests than the rate limit from one address get 429 with Retry-After", async () => {
