@@ -34,11 +34,17 @@ export function storageGateway(parameters: StorageGatewayParameters): StorageGat
   const fetchFn = parameters.fetch ?? globalThis.fetch.bind(globalThis);
   const objectUrl = (root: Hex) => `${base}/storage/${assertRoot(root)}`;
 
+  // Tried twice: a kept-alive connection may be closed by the server just as it is reused (ECONNRESET), and every
+  // request here is idempotent (objects are named by their content).
   async function call(what: string, url: string, init: RequestInit): Promise<Response> {
     try {
       return await fetchFn(url, init);
-    } catch (error) {
-      throw new StorageError(`could not reach the storage gateway at ${gatewayHost} to ${what}: ${reason(error)}`, { cause: error });
+    } catch {
+      try {
+        return await fetchFn(url, init);
+      } catch (error) {
+        throw new StorageError(`could not reach the storage gateway at ${gatewayHost} to ${what}: ${reason(error)}`, { cause: error });
+      }
     }
   }
 

@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 /** The gateway on 127.0.0.1:<free port>, mounted like the dashboard server mounts it; keeps the server-side sockets. */
-async function startGateway(options: Partial<StorageGatewayHandlerParameters> = {}): Promise<Gateway> {
+async function startGateway(options: Partial<StorageGatewayHandlerParameters> = {}, drop?: (request: number) => boolean): Promise<Gateway> {
   const store = localStore(join(dir, "store"));
   const handler = storageGatewayHandler({ store, ...options });
   const sockets: Socket[] = [];
@@ -43,6 +43,7 @@ async function startGateway(options: Partial<StorageGatewayHandlerParameters> = 
   const server: Server = createServer((req, res) => {
     requests++;
     if (!sockets.includes(req.socket)) sockets.push(req.socket);
+    if (drop?.(requests)) return void req.socket.destroy(); // a connection lost with the request unanswered
     handler(req, res);
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
@@ -417,6 +418,17 @@ describe("storageGateway (the fetch client)", () => {
     const url = g.url;
     await g.close();
     await assert.rejects(storageGateway({ url }).has(merkleRoot(new Uint8Array([1]))), (e: unknown) => e instanceof StorageError && e.shortMessage.startsWith("could not reach the storage gateway at 127.0.0.1:"));
+  });
+
+  test("a connection closed by the server as it is reused is retried once, on a new connection", async () => {
+    // The second request (the first on a reused connection) is dropped, as when the server's keep-alive timeout
+    // closes the connection as the client sends on it.
+    const g = await startGateway({}, (request) => request === 2);
+    const client = storageGateway({ url: g.url });
+    const root = await client.put(new TextEncoder().encode("kept alive"));
+    assert.deepEqual(new TextDecoder().decode(await client.get(root)), "kept alive");
+    assert.equal(g.requests(), 3);
+    assert.equal(g.sockets.length, 2);
   });
 
   test("the client module imports no Node built-in (it must load in a browser)", async () => {
