@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { localStore, merkleRoot, storageGateway, storageGatewayHandler } from "../src/storage/index.ts";
 
@@ -69,7 +69,8 @@ try {
 
 const report = `# Storage gateway throughput
 
-\`node bench/gateway.ts\` on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
+\`node bench/gateway.ts\` on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)},
+load average ${loadavg()[0]!.toFixed(1)} at the end (other jobs share the cores: compare columns, not machines).
 Gateway (\`storageGatewayHandler\` over a local store in tmpdir) and client in one process on 127.0.0.1; best of
 ${RUNS[MiB]} runs (1 MiB) / ${RUNS[32 * MiB]} (32 MiB). MB/s = MiB per second.
 "root" = \`merkleRoot\` alone; "PUT new" = raw fetch PUT of an object not yet stored (server: buffer, 0G root,
