@@ -5,6 +5,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import type { Hex } from "viem";
+import { writeFileAtomic } from "./atomicWrite.ts";
 import { ObjectNotFoundError } from "./errors.ts";
 import type { LocalStore } from "./localStore.ts";
 import { merkleRoot } from "./merkleRoot.ts";
@@ -169,7 +170,7 @@ async function serveObject(store: ContentStore | LocalStore, root: Hex, req: Inc
   }
 }
 
-type ReceiveSettings = { store: ContentStore; maxObjectBytes: number; uploadTimeoutMs: number; lingerMs: number };
+type ReceiveSettings = { store: ContentStore | LocalStore; maxObjectBytes: number; uploadTimeoutMs: number; lingerMs: number };
 
 /** PUT: buffers the body up to the limit (refusing as soon as it is passed), checks its root, then stores it. */
 async function receiveObject(req: IncomingMessage, res: ServerResponse, root: Hex, settings: ReceiveSettings): Promise<void> {
@@ -209,7 +210,8 @@ async function receiveObject(req: IncomingMessage, res: ServerResponse, root: He
     return sendJson(res, 422, { error: `the body's 0G root is ${actual}, not ${root} as the URL claims: nothing was stored` });
   }
   const existed = await store.has(root);
-  if (!existed) await store.put(body);
+  // A local store's file is written directly (atomically, where the store keeps it): its put would hash again.
+  if (!existed) await ("pathOf" in store ? writeFileAtomic(store.pathOf(root), body) : store.put(body));
   res.setHeader("location", `${STORAGE_PATH}/${root}`);
   sendJson(res, existed ? 200 : 201, { root, size: body.length });
 }

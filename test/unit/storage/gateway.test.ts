@@ -438,10 +438,8 @@ describe("storageGateway (the fetch client)", () => {
     assert.deepEqual(client.offending, []);
     assert.ok(client.files.length >= 5, `followed ${client.files.join(", ")}`);
     // The scan sees what it checks: the server module imports Node built-ins (node:http only as types).
-    assert.deepEqual((await nodeImports(join(storage, "gateway.ts"))).offending, [
-      "gateway.ts imports node:fs/promises",
-      "gateway.ts imports node:stream/promises",
-    ]);
+    const server = (await nodeImports(join(storage, "gateway.ts"))).offending;
+    assert.ok(server.includes("gateway.ts imports node:fs/promises") && !server.includes("gateway.ts imports node:http"), server.join(", "));
     assert.deepEqual((await nodeImports(join(storage, "index.ts"))).offending.includes("merkleRootOfFile.ts imports node:fs/promises"), true);
   });
 });
