@@ -83,10 +83,11 @@ written); "client put" = \`storageGateway().put\` (hashes on the client too) of 
 ${rows.join("\n")}
 
 A new object is hashed once by the gateway (the check; a local store's file is then written directly) and once more by
-the client; hashing, not the network, bounds uploads (~45 MB/s per hash on an idle core of this machine; far less
-under the load above). Writing through \`store.put\` instead (a second hash on the server) made "PUT new" of 32 MiB
-7.1 s instead of 4.2 s in the run before this one. The machine is shared
-with other jobs: figures vary by ±20 % between runs.
+the client; hashing, not the network, bounds uploads (~45 MB/s per hash on an idle core of this machine,
+[merkle.md](merkle.md)), while GET streams the file. Writing through \`store.put\` instead (a second hash on the server)
+gave "PUT new" of 32 MiB 7.1 s against 4.2 s and 2.6 s with one hash, in runs at load averages 11–14.
+Under such load best-of-N figures swing by 2× even between the columns of one run (a "root" alone can come out
+slower than a "PUT new" that contains it): read them as orders of magnitude, and rerun on an idle machine.
 `;
 await writeFile(join(import.meta.dirname, "results/gateway.md"), report);
 console.log("wrote bench/results/gateway.md");
