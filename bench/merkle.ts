@@ -7,7 +7,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemData } from "@0glabs/0g-ts-sdk";
-import { merkleRoot, merkleRootOfFile } from "../src/storage/merkleRoot.ts";
+import { merkleRoot } from "../src/storage/merkleRoot.ts";
+import { merkleRootOfFile } from "../src/storage/merkleRootOfFile.ts";
 
 const MiB = 1 << 20;
 

@@ -12,7 +12,8 @@
 //
 // Ports (all on 127.0.0.1): TWOPM_RPC_PORT (8545), TWOPM_INDEXER_PORT (42069), TWOPM_DASHBOARD_PORT (3000). A port
 // given explicitly must be free; a default one moves to the next free port. INDEXER_HOSTNAME binds the indexer to
-// another interface (default 127.0.0.1).
+// another interface (default 127.0.0.1). The dashboard port also serves the storage gateway at /storage, over the
+// demo's local store (TWOPM_GATEWAY_ORIGINS, TWOPM_GATEWAY_MAX_MIB: see docs/storage.md).
 //
 // This file is the flow; the parts are in scripts/start/: child processes (processes.ts), ports, the checkout lock,
 // the dashboard server and the indexer process.
@@ -22,8 +23,9 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { createPublicClient, http } from "viem";
 import { loadDeployments } from "../src/chain/deployments.ts";
+import { localStore, STORAGE_GATEWAY_DEFAULTS, STORAGE_PATH, storageGatewayHandler } from "../src/storage/index.ts";
 import { formatReport, playDemo, runningRoles } from "./demo.ts";
-import { dashboardServer } from "./start/dashboard.ts";
+import { dashboardServer, gatewaySettings } from "./start/dashboard.ts";
 import { startIndexer } from "./start/indexer.ts";
 import { takeStartLock, type StartLock } from "./start/lock.ts";
 import { listenOnFreePort, portIsFree, portSetting } from "./start/ports.ts";
@@ -73,6 +75,7 @@ function fail(message: string): void {
 
 async function main(): Promise<void> {
   const rpc = portSetting("TWOPM_RPC_PORT", 8545);
+  const gatewayOptions = gatewaySettings(process.env);
   const indexerSetting = portSetting("TWOPM_INDEXER_PORT", 42069);
   const dashboardSetting = portSetting("TWOPM_DASHBOARD_PORT", 3000);
   const indexerHostname = process.env.INDEXER_HOSTNAME || "127.0.0.1";
@@ -102,11 +105,21 @@ async function main(): Promise<void> {
 
   // The dashboard listens before the (slow) deploy and indexer: a taken port fails in seconds.
   let indexerPort = indexerSetting.port;
-  const dashboard = dashboardServer(root, () => indexerPort);
+  // The gateway serves the store the demo's roles share (<home>/store): a page reads what they stored and adds to it.
+  const storeDir = path.join(home, "store");
+  const gateway = storageGatewayHandler({
+    store: localStore(storeDir),
+    ...gatewayOptions,
+    onError: (err) => console.error(`[${elapsed()}] storage gateway: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  const dashboard = dashboardServer(root, () => indexerPort, gateway);
   servers.push(dashboard);
   // A listening server that fails later (it should not) is a dead part: stop everything.
   const dashboardPort = await listenOnFreePort(dashboard, dashboardSetting, "the dashboard", "TWOPM_DASHBOARD_PORT", (err) => fail(`the dashboard server failed: ${err.message}`));
   const dashboardUrl = `http://127.0.0.1:${dashboardPort}/`;
+  const storageUrl = `http://127.0.0.1:${dashboardPort}${STORAGE_PATH}`;
+  const maxMiB = (gatewayOptions.maxObjectBytes ?? STORAGE_GATEWAY_DEFAULTS.maxObjectBytes) / 2 ** 20;
+  console.log(`[${elapsed()}] Storage gateway: PUT/GET ${storageUrl}/<root> (objects up to ${maxMiB} MiB, stored in ${storeDir})`);
 
   const deployed = spawnSync(process.execPath, [hardhatCli, "deploy", "--network", "localhost"], { cwd: root, env, encoding: "utf8" });
   if (deployed.status !== 0) throw new Error(`deploy failed:\n${deployed.stdout}\n${deployed.stderr}`);
@@ -119,7 +132,7 @@ async function main(): Promise<void> {
   let restarts = 0;
   const recordIndexer = (pid: number) => {
     pids.indexer = pid;
-    return writeState(home, { rpcUrl, indexerUrl: indexerUrl(), dashboardUrl, pids, indexerRestarts: restarts });
+    return writeState(home, { rpcUrl, indexerUrl: indexerUrl(), dashboardUrl, storageUrl, pids, indexerRestarts: restarts });
   };
   // A dead indexer is restarted on a fresh database at the same port (the local chain re-indexes in seconds; a killed
   // Ponder leaves its schema locked), at most MAX_INDEXER_RESTARTS times; then everything stops.
@@ -143,7 +156,7 @@ async function main(): Promise<void> {
   const indexerReady = (async () => {
     const indexer = await startIndexer(root, indexerEnv, indexerSetting, indexerHostname, recordIndexer);
     indexerPort = indexer.port;
-    await writeState(home, { rpcUrl, indexerUrl: indexerUrl(), dashboardUrl, pids, indexerRestarts: restarts });
+    await writeState(home, { rpcUrl, indexerUrl: indexerUrl(), dashboardUrl, storageUrl, pids, indexerRestarts: restarts });
     await waitUntil("the indexer", async () => (await fetch(`${indexerUrl()}/ready`)).ok, indexer.child);
     superviseIndexer(indexer.child);
     console.log(`[${elapsed()}] Indexer: GraphQL at ${indexerUrl()}/graphql · dashboard at ${dashboardUrl}`);
@@ -163,8 +176,9 @@ async function main(): Promise<void> {
     }),
   ]);
   console.log(formatReport(report, dashboardUrl));
+  console.log(`Storage gateway: ${storageUrl}/<root> (e.g. ${storageUrl}/${report.fheTask.publishedRoot})`);
   console.log(`\nReport ready after ${elapsed()}.`);
-  await writeFile(path.join(home, "report.json"), JSON.stringify({ ...report, dashboardUrl, readyAfterSeconds: (Date.now() - started) / 1000 }, null, 2));
+  await writeFile(path.join(home, "report.json"), JSON.stringify({ ...report, dashboardUrl, storageUrl, readyAfterSeconds: (Date.now() - started) / 1000 }, null, 2));
 }
 
 async function shutdown(code: number): Promise<never> {

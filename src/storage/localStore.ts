@@ -4,7 +4,10 @@ import type { Hex } from "viem";
 import { writeFileAtomic } from "./atomicWrite.ts";
 import { ObjectNotFoundError, RootMismatchError, StorageError } from "./errors.ts";
 import { merkleRoot } from "./merkleRoot.ts";
+import { assertRoot } from "./root.ts";
 import type { ContentStore } from "./types.ts";
+
+export { assertRoot } from "./root.ts";
 
 export type LocalStore = ContentStore & {
   readonly kind: "local";
@@ -13,18 +16,6 @@ export type LocalStore = ContentStore & {
   /** Path of the file that holds (or would hold) the object `root`. */
   pathOf(root: Hex): string;
 };
-
-const ROOT_PATTERN = /^0x[0-9a-f]{64}$/;
-
-/** Checks that `root` is a 32-byte lowercase Hex (a file name we can trust) and returns it. */
-export function assertRoot(root: string): Hex {
-  if (typeof root !== "string" || !ROOT_PATTERN.test(root)) {
-    throw new StorageError(
-      `'${String(root).slice(0, 80)}' is not a storage root: expected 0x followed by 64 lowercase hex digits`,
-    );
-  }
-  return root as Hex;
-}
 
 /**
  * A content-addressed store in a local directory: object `root` is the file `<dir>/<root>`, written atomically,

@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+// Pure (no Node built-ins): also runs in a browser, e.g. in the storage gateway client.
 import type { Hex } from "viem";
 import { StorageError } from "./errors.ts";
 import { keccakF1600 } from "./keccakF1600.ts";
@@ -19,7 +19,8 @@ export type MerkleRootOptions = {
 // directly without byte conversions. One shared sponge state: the hashing below never yields.
 const state = new Int32Array(50);
 const tailChunk = new Uint8Array(CHUNK_SIZE);
-const NODE_WORDS = 8;
+/** 32-bit words per hash. */
+export const NODE_WORDS = 8;
 
 function word(d: Uint8Array, i: number): number {
   return d[i] | (d[i + 1] << 8) | (d[i + 2] << 16) | (d[i + 3] << 24);
@@ -53,7 +54,7 @@ function hashPair(w: Int32Array, src: number, dst: number): void {
  * Reduces `n` leaves stored at w[0, 8n) to their root at w[0, 8), in place. Like the SDK's MerkleTree.build:
  * pairs are hashed left to right and an odd last node is promoted unchanged to the next level.
  */
-function reduceTree(w: Int32Array, n: number): void {
+export function reduceTree(w: Int32Array, n: number): void {
   while (n > 1) {
     const half = n >>> 1;
     for (let i = 0; i < half; i++) hashPair(w, 16 * i, 8 * i);
@@ -75,7 +76,7 @@ function paddedChunks(chunks: number): number {
 }
 
 /** Number of segments and chunks (with flow padding) of a file of `size` bytes. */
-function layout(size: number): { segments: number; chunks: number } {
+export function layout(size: number): { segments: number; chunks: number } {
   if (!Number.isSafeInteger(size) || size <= 0) {
     throw new StorageError(
       "cannot compute a 0G Merkle root of empty data: 0G storage has no root for 0 bytes; store at least one byte",
@@ -89,7 +90,7 @@ function layout(size: number): { segments: number; chunks: number } {
  * Root of one segment into roots[8·index]: `available` data bytes at d[o…], then zero padding up to `chunks`
  * chunks (the last data chunk is zero-filled to 256 bytes, padding chunks hash as the empty chunk).
  */
-function segmentRoot(
+export function segmentRoot(
   d: Uint8Array,
   o: number,
   available: number,
@@ -113,7 +114,7 @@ function segmentRoot(
   roots.set(leaves.subarray(0, NODE_WORDS), index * NODE_WORDS);
 }
 
-function toHex(w: Int32Array): Hex {
+export function toHex(w: Int32Array): Hex {
   let hex = "0x";
   for (let i = 0; i < NODE_WORDS; i++) {
     const v = w[i];
@@ -143,41 +144,4 @@ export function merkleRoot(bytes: Uint8Array, options: MerkleRootOptions = {}): 
   }
   reduceTree(roots, segments);
   return toHex(roots);
-}
-
-/**
- * The 0G storage Merkle root of the file at `path`, streamed one 256 KiB segment at a time (constant memory).
- * Same result as `merkleRoot(readFileSync(path))`.
- *
- * @example
- * const root = await merkleRootOfFile("data/penguins.fhed", { onProgress: (done, total) => bar.update(done / total) })
- */
-export async function merkleRootOfFile(path: string, options: MerkleRootOptions = {}): Promise<Hex> {
-  const file = await open(path, "r");
-  try {
-    const size = (await file.stat()).size;
-    const { segments, chunks } = layout(size);
-    const buffer = new Uint8Array(SEGMENT_SIZE);
-    const leaves = new Int32Array(SEGMENT_MAX_CHUNKS * NODE_WORDS);
-    const roots = new Int32Array(segments * NODE_WORDS);
-    for (let s = 0; s < segments; s++) {
-      const start = s * SEGMENT_SIZE;
-      const want = Math.max(0, Math.min(SEGMENT_SIZE, size - start));
-      let got = 0;
-      while (got < want) {
-        const { bytesRead } = await file.read(buffer, got, want - got, start + got);
-        if (bytesRead === 0) {
-          throw new StorageError(`${path} shrank while its Merkle root was computed: hash it again once it is stable`);
-        }
-        got += bytesRead;
-      }
-      const segChunks = Math.min(SEGMENT_MAX_CHUNKS, chunks - s * SEGMENT_MAX_CHUNKS);
-      segmentRoot(buffer, 0, want, segChunks, leaves, roots, s);
-      options.onProgress?.(start + want, size);
-    }
-    reduceTree(roots, segments);
-    return toHex(roots);
-  } finally {
-    await file.close();
-  }
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Indexer, StorageNode } from "@0glabs/0g-ts-sdk";
 import type { Hex } from "viem";
 import { ObjectNotFoundError, RootMismatchError, StorageError } from "./errors.ts";
-import { assertRoot } from "./localStore.ts";
+import { assertRoot } from "./root.ts";
 import { merkleRoot } from "./merkleRoot.ts";
 import type { ContentStore } from "./types.ts";
 

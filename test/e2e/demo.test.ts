@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { storageGateway } from "../../src/storage/index.ts";
 import { freePort, spawnGroup, waitFor, type Spawned } from "../helpers/processes.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -88,6 +89,15 @@ test("the FHE task was decrypted by a 3-member committee: three shares as indexe
   assert.match(out, /Who can decrypt what:\n  each committee member alone \(or any 2 of the 3\): nothing/);
   assert.match(out, /  the compute node: nothing/);
   assert.match(out, new RegExp(`  all 3 members' posted shares: only FHE task ${fheTask.taskId}'s result`));
+});
+
+test("the dashboard port's storage gateway serves an object the demo stored, under its root", async () => {
+  assert.equal(report.storageUrl, new URL("/storage", report.dashboardUrl).href);
+  const gateway = storageGateway({ url: report.dashboardUrl });
+  const root = report.fheTask.publishedRoot;
+  assert.equal(await gateway.has(root), true);
+  const bytes = await gateway.get(root); // the client checks the bytes against the root
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(bytes)).columns, report.fheTask.columns);
 });
 
 test("the dashboard shows the demo's task and payout numbers that GraphQL returns", async (t) => {
