@@ -6,7 +6,8 @@ import type { ModelSpec } from "./modelSpec.ts";
 import type { SaMember, SeedReveal } from "./secureAggregation/masking.ts";
 import { unmaskSum } from "./secureAggregation/recovery.ts";
 import type { RevealFile } from "./secureAggregation/revealFile.ts";
-import { assertSumFits } from "./capacity.ts";
+import { assertDpSumFits, assertSumFits } from "./capacity.ts";
+import { dpSumNormBound, nodeNoiseSigma } from "./dp/distributedDp.ts";
 import { headerProblem, l2, revealProblem, updateNormBound } from "./roundChecks.ts";
 import type { Update } from "./updateCodec.ts";
 
@@ -65,6 +66,8 @@ export type AggregateRoundParameters = {
   minNodes?: number;
   /** "rerun" (default) returns a rerun result; "throw" throws a RoundAggregationError instead. */
   onFailure?: "rerun" | "throw";
+  /** DP specs only: the task's minNodes, for which each node's noise share was sized (the sum's range depends on it). */
+  dpMinSurvivors?: number;
 };
 
 export type AggregateRoundReturnType =
@@ -125,12 +128,19 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
     return result;
   };
 
+  const dpMinSurvivors = parameters.dpMinSurvivors;
+  if (spec.dp && dpMinSurvivors === undefined)
+    throw new RoundAggregationError("The model spec asks for differential privacy: pass dpMinSurvivors (the task's minNodes).");
+  // With DP every update weighs 1 and carries noise (dp/distributedDp.ts); otherwise n_i and no noise.
+  const normBound = (samples: number, nodes: number) =>
+    spec.dp ? dpSumNormBound(spec, length, nodes, dpMinSurvivors!) : updateNormBound(spec, samples, nodes, length);
+
   let included = valid;
   if (!secure) {
     // Plain updates are independent: drop the bad ones (including any over the clip norm) and go on.
     included = [];
     for (const u of valid) {
-      if (l2(u.update.vector) > updateNormBound(spec, u.samples, 1, length)) excluded.push({ node: u.node, reason: "update exceeds the clip norm" });
+      if (l2(u.update.vector) > normBound(u.samples, 1)) excluded.push({ node: u.node, reason: "update exceeds the clip norm" });
       else included.push(u);
     }
   } else if (excluded.length > 0) {
@@ -143,7 +153,8 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
     return fail(`only ${included.length} usable update(s), at least ${minNodes} are needed`, secure ? [] : excluded);
 
   const totalSamples = included.reduce((s, u) => s + u.samples, 0);
-  assertSumFits(spec, { totalSamples });
+  if (spec.dp) assertDpSumFits(spec, { nodes: included.length, nodeSigma: nodeNoiseSigma(spec, length, dpMinSurvivors!) });
+  else assertSumFits(spec, { totalSamples });
 
   let sum: Int32Array;
   if (secure) {
@@ -151,11 +162,12 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
     if ("reason" in unmasked) return fail(unmasked.reason, unmasked.culprits);
     sum = unmasked.sum;
     // A wrong revealed seed or a badly masked update leaves uniform garbage, far outside what clipped updates can sum to.
-    if (l2(sum) > updateNormBound(spec, totalSamples, included.length, length))
+    if (l2(sum) > normBound(totalSamples, included.length))
       return fail("the unmasked sum is out of range: a revealed seed or a masked update is wrong (the culprit cannot be told)", []);
   } else sum = sumUpdates(included.map((u) => u.update.vector));
 
-  const delta = fedAvg(sum, totalSamples, spec.fixedPointScale);
+  // DP: the plain mean of the (noisy) clipped deltas — weights by n_i would scale a node's sensitivity by n_i.
+  const delta = fedAvg(sum, spec.dp ? included.length : totalSamples, spec.fixedPointScale);
   return {
     status: "finalized",
     params: applyDelta(globalParams, delta),
