@@ -65,3 +65,5 @@ export { RDP_ORDERS, discreteGaussianSumEpsilon, epsilonFromRdp, dpEpsilon } fro
 export type { DiscreteGaussianSumParameters, DpRoundsParameters, DpRoundsReturnType } from "./dp/accountant.ts";
 export { dpSumFit, assertDpSumFits, DP_NOISE_TAIL } from "./capacity.ts";
 export type { DpSumFitParameters } from "./capacity.ts";
+export { dpTermsOnChain, dpTermsFromChain, dpTermsMismatch } from "./dp/terms.ts";
+export type { DpTermsOnChain } from "./dp/terms.ts";

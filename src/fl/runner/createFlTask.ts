@@ -2,7 +2,8 @@
 // store the spec, create the task.
 import type { Hex } from "viem";
 import type { ChainContext } from "../../chain/client.ts";
-import { createTask, type TaskParams } from "../../chain/index.ts";
+import { createDpTask, createTask, type TaskParams } from "../../chain/index.ts";
+import { dpTermsOnChain } from "../dp/terms.ts";
 import { featureFieldsOf, labelFieldOf, loadSchema, schemaHash, type Schema } from "../../data/schema.ts";
 import { standardizedColumns } from "../../data/standardize.ts";
 import { TwoPmError } from "../../errors.ts";
@@ -58,7 +59,8 @@ export async function createFlTask(ctx: ChainContext, store: ContentStore, p: Cr
   const capacity = await checkTaskCapacity(ctx, { spec, schemaId: BigInt(schemaId), maxNodes: p.maxNodes });
   const modelRoot = await store.put(serializeModelSpec(spec));
   const params: TaskParams = { kind: 0, schemaId, modelRoot, rounds: p.rounds, minNodes: p.minNodes, maxNodes: p.maxNodes, ...(await p.terms()) };
-  const { taskId, transactionHash } = await createTask(ctx, params);
+  // DP terms go on chain with the task, so ε can be computed from chain facts (src/fl/dp/terms.ts).
+  const { taskId, transactionHash } = spec.dp ? await createDpTask(ctx, params, dpTermsOnChain(spec.dp)) : await createTask(ctx, params);
   return { taskId, modelRoot, transactionHash, schemaId, capacity };
 }
 
