@@ -6,6 +6,7 @@ import { ponder } from "ponder:registry";
 import { claim, dataset, dispute, fheInput, member, refund, reveal, round, roundAttempt, schema, settlement, slashing, task, update } from "ponder:schema";
 import { TASK_KIND } from "../../src/chain/constants.ts";
 import { claimsCloseAt } from "../../src/chain/schedule.ts";
+import { dpEpsilonOfUnits, dpRoundUnits } from "../../src/fl/dp/accountant.ts";
 import { addToAccount } from "./accounts.ts";
 import { addTaskOfKey } from "./committees.ts";
 
@@ -31,6 +32,11 @@ ponder.on("TrainingTasks:TaskCreated", async ({ event, context }) => {
   });
   await context.db.update(schema, { id: BigInt(p.schemaId) }).set((s) => ({ taskCount: s.taskCount + 1 }));
   await addToAccount(context.db, creator, block, { taskCount: 1, budgeted: p.budget });
+});
+
+ponder.on("TrainingTasks:DpTermsSet", async ({ event, context }) => {
+  const { taskId, noiseMultiplierE6, deltaE18 } = event.args;
+  await context.db.update(task, { id: taskId }).set({ dpNoiseMultiplierE6: noiseMultiplierE6, dpDeltaE18: deltaE18, dpUnits: 0, epsilon: 0 });
 });
 
 ponder.on("TrainingTasks:FheInputsSet", async ({ event, context }) => {
@@ -115,6 +121,17 @@ ponder.on("TrainingTasks:SeedsRevealed", async ({ event, context }) => {
 ponder.on("TrainingTasks:RoundFinalized", async ({ event, context }) => {
   const { taskId, round: r, attempt, modelRoot, submissions, samples, lossE6, accuracyE6 } = event.args;
   await context.db.update(roundAttempt, { id: attemptId(taskId, r, attempt) }).set({ finalized: true, submissions, samples });
+  // DP: the round's survivors are its submissions; the task accumulates RDP units once per round (replay-safe).
+  const t = await context.db.find(task, { id: taskId });
+  const before = await context.db.find(round, { id: roundId(taskId, r) });
+  if (t?.dpNoiseMultiplierE6 && t.dpDeltaE18 !== null && before?.epsilon == null) {
+    const dp = { noiseMultiplier: t.dpNoiseMultiplierE6 / 1e6, delta: Number(t.dpDeltaE18) / 1e18 };
+    const units = dpRoundUnits({ minSurvivors: t.minNodes, survivors: submissions });
+    const total = (t.dpUnits ?? 0) + units;
+    const epsilonTotal = dpEpsilonOfUnits({ ...dp, units: total });
+    await context.db.update(task, { id: taskId }).set({ dpUnits: total, epsilon: epsilonTotal });
+    await context.db.update(round, { id: roundId(taskId, r) }).set({ epsilon: dpEpsilonOfUnits({ ...dp, units }), epsilonTotal });
+  }
   await context.db.update(round, { id: roundId(taskId, r) }).set({
     finalized: true, submissions, samples, modelRoot,
     lossE6: BigInt(lossE6), accuracyE6: BigInt(accuracyE6), loss: lossE6 / 1e6, accuracy: accuracyE6 / 1e6,

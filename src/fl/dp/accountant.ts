@@ -71,12 +71,40 @@ export function epsilonFromRdp(orders: readonly number[], rdp: readonly number[]
   return { epsilon: Math.max(0, best.epsilon), order: best.order };
 }
 
+/**
+ * A round with n survivors of a task whose shares are sized for m costs m/n "units": its RDP is α·(m/n)/(2z²)
+ * (Kairouz et al. 2021, Theorem 1 with σ_node = z·Δ₂/√m >= 8, where τ < 1e-250). Units add up over rounds.
+ *
+ * @example
+ * dpRoundUnits({ minSurvivors: 3, survivors: 4 }) // 0.75
+ */
+export function dpRoundUnits(p: { minSurvivors: number; survivors: number }): number {
+  if (!Number.isSafeInteger(p.survivors) || p.survivors < 1) throw new FlError(`A round's survivor count ${p.survivors} is not a positive integer.`);
+  if (!Number.isSafeInteger(p.minSurvivors) || p.minSurvivors < 1) throw new FlError(`The minimum survivor count ${p.minSurvivors} is not a positive integer.`);
+  return p.minSurvivors / p.survivors;
+}
+
+/**
+ * ε at δ of rounds whose units sum to `units` (dpRoundUnits), under noise multiplier z: the RDP curve
+ * α·units/(2z²) converted with epsilonFromRdp over RDP_ORDERS. What the indexer and `2pm task show` report.
+ *
+ * @example
+ * dpEpsilonOfUnits({ noiseMultiplier: 1, delta: 1e-5, units: 3 })
+ */
+export function dpEpsilonOfUnits(p: { noiseMultiplier: number; delta: number; units: number }): number {
+  if (!(p.noiseMultiplier > 0)) throw new FlError(`The noise multiplier ${p.noiseMultiplier} is not positive.`);
+  if (!(p.units >= 0)) throw new FlError(`The privacy units ${p.units} are not a non-negative number.`);
+  if (p.units === 0) return 0;
+  const c = p.units / (2 * p.noiseMultiplier ** 2);
+  return epsilonFromRdp(RDP_ORDERS, RDP_ORDERS.map((a) => a * c), p.delta).epsilon;
+}
+
 export type DpRoundsParameters = {
   /** The task's noise multiplier z (central noise z·Δ₂ with `minSurvivors` survivors). */
   noiseMultiplier: number;
   /** The task's δ. */
   delta: number;
-  /** The fewest survivors the task finalizes with (the task's minNodes): each node's share is sized for it. */
+  /** The task's minNodes: each node's share is sized for that many survivors. */
   minSurvivors: number;
   /** Survivors (updates in the sum) of each finalized round, in order. */
   survivors: readonly number[];
@@ -92,9 +120,8 @@ export type DpRoundsReturnType = {
 };
 
 /**
- * ε per round and in total for a DP task, from on-chain facts only: with each share σ_node = z·Δ₂/√m >= 8
- * (enforced when building updates), Kairouz et al.'s τ is below 1e-250 and the round with n survivors is
- * α·m/(2·n·z²)-RDP. n counts survivors: a dropped node's share is missing, so a round finalized with fewer than m
+ * ε per round and in total for a DP task, from on-chain facts only (the terms, minNodes, each round's
+ * submissions). n counts survivors: a dropped node's share is missing, so a round finalized with fewer than m
  * (the contract allows 3) costs more ε, and more than m costs less.
  *
  * @example
@@ -104,15 +131,12 @@ export function dpEpsilon(p: DpRoundsParameters): DpRoundsReturnType {
   if (!(p.noiseMultiplier > 0)) throw new FlError(`The noise multiplier ${p.noiseMultiplier} is not positive.`);
   const perRound: number[] = [];
   const cumulative: number[] = [];
-  const total = RDP_ORDERS.map(() => 0);
+  let units = 0;
   for (const n of p.survivors) {
-    if (!Number.isSafeInteger(n) || n < 1) throw new FlError(`A round's survivor count ${n} is not a positive integer.`);
-    // Sensitivity 1 in units of Δ₂, σ_node = z/√m: ε_KLS = √(m/n)/z (τ = 0 at σ_node >= 8 in int32 units).
-    const e = Math.sqrt(p.minSurvivors / n) / p.noiseMultiplier;
-    const rdp = RDP_ORDERS.map((a) => (a * e * e) / 2);
-    rdp.forEach((r, i) => (total[i] += r));
-    perRound.push(epsilonFromRdp(RDP_ORDERS, rdp, p.delta).epsilon);
-    cumulative.push(epsilonFromRdp(RDP_ORDERS, total, p.delta).epsilon);
+    const u = dpRoundUnits({ minSurvivors: p.minSurvivors, survivors: n });
+    units += u;
+    perRound.push(dpEpsilonOfUnits({ noiseMultiplier: p.noiseMultiplier, delta: p.delta, units: u }));
+    cumulative.push(dpEpsilonOfUnits({ noiseMultiplier: p.noiseMultiplier, delta: p.delta, units }));
   }
   return { perRound, cumulative, total: cumulative.at(-1) ?? 0 };
 }
