@@ -11,6 +11,9 @@ import {
   dpEpsilon,
   dpSensitivity,
   dpSumFit,
+  dpTermsFromChain,
+  dpTermsMismatch,
+  dpTermsOnChain,
   epsilonFromRdp,
   evaluate,
   FixedPointOverflowError,
@@ -200,5 +203,27 @@ describe("DP off: models bit-identical to the code before DP", () => {
     const spec2 = parseModelSpec({ ...baseSpec, features: w.features, label: "weather", classes: w.classes, model: "mlp", hidden: 8, optimizer: "adam", learningRate: 0.01 });
     const b = runFederated({ spec: spec2, nodes: w.nodes, rounds: 2, secure: false });
     assert.equal(sha(b.params), "8761357f0ffc0fe16d787a3e249ba733676bd8fa6ddcf4695e29069be1c0fecb");
+  });
+});
+
+describe("DP terms on chain (createDpTask's fixed point)", () => {
+  it("converts exactly (δ through its decimal text) and back; refuses more decimals than the chain keeps", () => {
+    assert.deepEqual(dpTermsOnChain({ noiseMultiplier: 1.2, delta: 1e-5 }), { noiseMultiplierE6: 1_200_000, deltaE18: 10n ** 13n });
+    assert.deepEqual(dpTermsOnChain({ noiseMultiplier: 0.000001, delta: 3e-18 }), { noiseMultiplierE6: 1, deltaE18: 3n });
+    assert.throws(() => dpTermsOnChain({ noiseMultiplier: 1, delta: 2.5e-18 }), /18 decimals/);
+    assert.throws(() => dpTermsOnChain({ noiseMultiplier: 1.0000001, delta: 1e-5 }), /6 decimals/);
+    assert.deepEqual(dpTermsFromChain({ noiseMultiplierE6: 1_200_000, deltaE18: 10n ** 13n }), { noiseMultiplier: 1.2, delta: 1e-5 });
+    assert.equal(dpTermsFromChain({ noiseMultiplierE6: 0, deltaE18: 0n }), undefined);
+  });
+
+  it("a node trains only under the terms the chain records: both absent or equal match, anything else is named", () => {
+    const none = { noiseMultiplierE6: 0, deltaE18: 0n };
+    const chain = { noiseMultiplierE6: 1_000_000, deltaE18: 10n ** 13n };
+    assert.equal(dpTermsMismatch(undefined, none), undefined);
+    assert.equal(dpTermsMismatch({ noiseMultiplier: 1, delta: 1e-5 }, chain), undefined);
+    assert.match(dpTermsMismatch(undefined, chain)!, /on chain but its model spec has none/);
+    assert.match(dpTermsMismatch({ noiseMultiplier: 1, delta: 1e-5 }, none)!, /created without DP terms/);
+    assert.match(dpTermsMismatch({ noiseMultiplier: 0.5, delta: 1e-5 }, chain)!, /differ from the chain's \(1, 0\.00001\)/);
+    assert.match(dpTermsMismatch({ noiseMultiplier: 1, delta: 1e-6 }, chain)!, /differ/);
   });
 });
