@@ -1,7 +1,8 @@
 // The node operator pathway end to end on a real local chain: `2pm task create`, `2pm node run` (one OS process per
 // node) and `2pm aggregate` (one process) sharing one --home (one local store). Penguins split by Island; the
 // federated model is compared with a centralized one; a node SIGKILLed mid-task is recovered by seed reveals
-// and slashed; bad input is refused before any transaction; stored masked updates leak nothing.
+// and slashed; bad input is refused before any transaction; stored masked updates leak nothing; a DP task adds
+// noise before masking (checked on the unmasked sum) and reports ε.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, stat, writeFile, rm } from "node:fs/promises";
