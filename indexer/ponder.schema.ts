@@ -194,7 +194,9 @@ export const round = onchainTable("round", (t) => ({
   accuracyE6: t.bigint(),
   loss: t.doublePrecision(),
   accuracy: t.doublePrecision(),
-  /** DP tasks: ε of this round alone, and of all rounds up to it composed (at the task's δ). */
+  /** DP tasks: RDP units of this round's released sums (every counted attempt: dpCountsAttempt), ε of this round
+   * alone, and of all rounds up to it composed (at the task's δ). */
+  dpUnits: t.doublePrecision(),
   epsilon: t.doublePrecision(),
   epsilonTotal: t.doublePrecision(),
   finalizedBlock: t.bigint(),

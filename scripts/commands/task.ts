@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { chainTime, readDpTerms, readRound, readTask } from "../../src/chain/index.ts";
 import { TwoPmError } from "../../src/errors.ts";
-import { dpEpsilon } from "../../src/fl/dp/accountant.ts";
+import { dpCountsAttempt, dpEpsilon } from "../../src/fl/dp/accountant.ts";
 import { dpTermsFromChain } from "../../src/fl/dp/terms.ts";
 import { parseModelSpec } from "../../src/fl/modelSpec.ts";
 import { datasetsPhrase } from "../../src/fl/runner/capacity.ts";
@@ -88,12 +88,16 @@ fixed-point updates could overflow. Refuses (nothing sent) a spec whose capacity
       const deadlines = round
         ? [`  round ${round.round} attempt ${round.attempt} deadlines (chain time): submit ${when(round.submitDeadline, now)}, reveal ${when(round.revealDeadline, now)}, finalize ${when(round.finalizeDeadline, now)}`]
         : view.status === "Open" ? [`  join deadline (chain time) ${when(p.joinDeadline, now)}`] : [];
-      // DP: ε from the terms on chain and each finalized round's survivors (its submissions).
+      // DP: ε from the terms on chain and the survivors (submissions) of every released sum: finalized attempts and
+      // re-run ones the aggregator could have unmasked (dpCountsAttempt).
       const dp = dpTermsFromChain(dpTerms);
       const finalizedRounds = history.rounds.filter((r) => r.finalized);
-      const eps = dp && dpEpsilon({ ...dp, minSurvivors: p.minNodes, survivors: finalizedRounds.map((r) => r.finalized!.submissions) });
-      const epsilonAfter = new Map(finalizedRounds.map((r, i) => [r.round, eps?.cumulative[i]]));
-      const privacy = dp && eps && { ...dp, epsilon: eps.total, epsilonPerRound: eps.perRound };
+      const released = history.rounds.flatMap((r) => r.attempts
+        .filter((a) => dpCountsAttempt({ finalized: r.finalized?.attempt === a.attempt, restarted: a.restarted, submissions: a.submitted.length }))
+        .map((a) => ({ round: r.round, survivors: a.submitted.length })));
+      const eps = dp && dpEpsilon({ ...dp, minSurvivors: p.minNodes, survivors: released.map((s) => s.survivors) });
+      const epsilonAfter = new Map(released.map((s, i) => [s.round, eps?.cumulative[i]]));
+      const privacy = dp && eps && { ...dp, epsilon: eps.total, sums: released.map((s, i) => ({ ...s, epsilon: eps.perRound[i] })) };
       const slashedIn = new Map(history.slashes.map((s) => [s.node.toLowerCase(), s.round]));
       const roundLines = history.rounds.flatMap((r) => r.attempts.map((a) => {
         const f = r.finalized?.attempt === a.attempt ? r.finalized : undefined;

@@ -61,7 +61,7 @@ export { sampleDiscreteGaussian, discreteGaussianVector, toRational } from "./dp
 export type { Rational } from "./dp/discreteGaussian.ts";
 export { dpSensitivity, nodeNoiseSigma, addNodeNoise, dpSumNormBound, MIN_NODE_SIGMA } from "./dp/distributedDp.ts";
 export type { DpTerms } from "./dp/distributedDp.ts";
-export { RDP_ORDERS, discreteGaussianSumEpsilon, epsilonFromRdp, dpEpsilon, dpEpsilonOfUnits, dpRoundUnits } from "./dp/accountant.ts";
+export { RDP_ORDERS, discreteGaussianSumEpsilon, epsilonFromRdp, dpEpsilon, dpEpsilonOfUnits, dpRoundUnits, dpCountsAttempt } from "./dp/accountant.ts";
 export type { DiscreteGaussianSumParameters, DpRoundsParameters, DpRoundsReturnType } from "./dp/accountant.ts";
 export { dpSumFit, assertDpSumFits, DP_NOISE_TAIL } from "./capacity.ts";
 export type { DpSumFitParameters } from "./capacity.ts";

@@ -99,6 +99,21 @@ export function dpEpsilonOfUnits(p: { noiseMultiplier: number; delta: number; un
   return epsilonFromRdp(RDP_ORDERS, RDP_ORDERS.map((a) => a * c), p.delta).epsilon;
 }
 
+/** Fewest submissions whose masked sum the aggregator can unmask (the contract's FL_MIN_SUBMISSIONS). */
+const MIN_RELEASED_SUBMISSIONS = 3;
+
+/**
+ * Whether a round attempt released a noisy sum that ε must count: a finalized attempt did; so may a re-run one —
+ * the aggregator may have unmasked its sum before calling it unusable (restartRound needs no proof) — whenever it
+ * had at least 3 submissions. Counting those too keeps ε an upper bound against a dishonest aggregator.
+ *
+ * @example
+ * dpCountsAttempt({ finalized: false, restarted: true, submissions: 4 }) // true
+ */
+export function dpCountsAttempt(a: { finalized: boolean; restarted: boolean; submissions: number }): boolean {
+  return a.finalized || (a.restarted && a.submissions >= MIN_RELEASED_SUBMISSIONS);
+}
+
 export type DpRoundsParameters = {
   /** The task's noise multiplier z (central noise z·Δ₂ with `minSurvivors` survivors). */
   noiseMultiplier: number;
@@ -106,7 +121,7 @@ export type DpRoundsParameters = {
   delta: number;
   /** The task's minNodes: each node's share is sized for that many survivors. */
   minSurvivors: number;
-  /** Survivors (updates in the sum) of each finalized round, in order. */
+  /** Survivors (updates in the sum) of each released sum (dpCountsAttempt), in order. */
   survivors: readonly number[];
 };
 
