@@ -47,6 +47,10 @@ contract TrainingTasks is ITrainingTasks {
 
     uint256 private _taskCount;
     mapping(uint256 taskId => Task.State) private _tasks;
+    mapping(uint256 taskId => DpTerms) private _dpTerms;
+
+    /// @notice Largest δ a DP task may report ε at (0.1: anything larger is no guarantee).
+    uint64 public constant MAX_DP_DELTA_E18 = 1e17;
 
     /// @param index The DatasetIndex members' datasets are checked against.
     /// @param limits Bounds on every task's windows, join period and claim period (see {TermLimits}).
@@ -73,15 +77,31 @@ contract TrainingTasks is ITrainingTasks {
         external
         returns (uint256 taskId)
     {
-        taskId = ++_taskCount;
-        TaskTerms.create(_tasks[taskId], params, fheInputs.length, termLimits(), datasetIndex);
-        emit TaskCreated(taskId, msg.sender, params);
+        taskId = _createTask(params, fheInputs.length);
         if (params.kind == TaskKind.FHE) {
             uint256[] memory ids = TaskTerms.checkFheInputs(datasetIndex, taskId, params.schemaId, fheInputs, keyId);
             _tasks[taskId].fheKeyId = keyId;
             emit FheInputsSet(taskId, keyId, ids);
         }
         _pull(params.rewardToken, params.budget);
+    }
+
+    /// @inheritdoc ITrainingTasks
+    function createDpTask(TaskParams calldata params, DpTerms calldata dp) external returns (uint256 taskId) {
+        if (
+            params.kind != TaskKind.FL || dp.noiseMultiplierE6 == 0 || dp.deltaE18 == 0
+                || dp.deltaE18 > MAX_DP_DELTA_E18
+        ) revert TrainingTasksInvalidParam(Param.DpTerms);
+        taskId = _createTask(params, 0);
+        _dpTerms[taskId] = dp;
+        emit DpTermsSet(taskId, dp.noiseMultiplierE6, dp.deltaE18);
+        _pull(params.rewardToken, params.budget);
+    }
+
+    function _createTask(TaskParams calldata params, uint256 fheInputs) private returns (uint256 taskId) {
+        taskId = ++_taskCount;
+        TaskTerms.create(_tasks[taskId], params, fheInputs, termLimits(), datasetIndex);
+        emit TaskCreated(taskId, msg.sender, params);
     }
 
     /// @inheritdoc ITrainingTasks
@@ -329,6 +349,11 @@ contract TrainingTasks is ITrainingTasks {
     /// @inheritdoc ITrainingTasks
     function getFheKeyId(uint256 taskId) external view returns (bytes32) {
         return _tasks[taskId].fheKeyId;
+    }
+
+    /// @inheritdoc ITrainingTasks
+    function getDpTerms(uint256 taskId) external view returns (DpTerms memory) {
+        return _dpTerms[taskId];
     }
 
     /// @inheritdoc ITrainingTasks

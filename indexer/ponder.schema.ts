@@ -103,6 +103,15 @@ export const task = onchainTable("task", (t) => ({
   committeeId: t.bigint(),
   /** Decryption shares posted by the committee's members (all attempts). */
   shareCount: t.integer().notNull(),
+  // Differential privacy (createDpTask; null: no DP). ε from these, minNodes and each round's submissions.
+  /** Noise multiplier × 1e6 (DpTermsSet). */
+  dpNoiseMultiplierE6: t.integer(),
+  /** δ × 1e18 (DpTermsSet). */
+  dpDeltaE18: t.bigint(),
+  /** Σ over finalized rounds of minNodes / submissions (src/fl/dp/accountant.ts dpRoundUnits). */
+  dpUnits: t.doublePrecision(),
+  /** ε (at δ) of all finalized rounds composed. */
+  epsilon: t.doublePrecision(),
   /** Round in progress (0 before the start; stays at `rounds` once finished). */
   currentRound: t.integer().notNull(),
   /** Members that joined and were not slashed. */
@@ -190,6 +199,11 @@ export const round = onchainTable("round", (t) => ({
   accuracyE6: t.bigint(),
   loss: t.doublePrecision(),
   accuracy: t.doublePrecision(),
+  /** DP tasks: RDP units of this round's released sums (every counted attempt: dpCountsAttempt), ε of this round
+   * alone, and of all rounds up to it composed (at the task's δ). */
+  dpUnits: t.doublePrecision(),
+  epsilon: t.doublePrecision(),
+  epsilonTotal: t.doublePrecision(),
   finalizedBlock: t.bigint(),
   finalizedAt: t.bigint(),
   finalizedTx: t.hex(),

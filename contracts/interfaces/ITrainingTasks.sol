@@ -83,7 +83,8 @@ interface ITrainingTasks {
     /// @notice What {TrainingTasksInvalidParam} refuses: RewardToken, Aggregator, ModelRoot zero; Budget zero;
     /// Escrow: budget + maxNodes × stake above 2^128 − 1; Rounds: 0 or above 1000; JoinDeadline not in the future;
     /// Bps above 10000; Decay zero; Schema unknown; Nodes: FL minNodes < 3 or maxNodes < minNodes, FHE not exactly
-    /// one round and one node; FheInputs: none for FHE, some for FL; Samples above 2^48 − 1; TermLimits inconsistent.
+    /// one round and one node; FheInputs: none for FHE, some for FL; Samples above 2^48 − 1; TermLimits inconsistent;
+    /// DpTerms: a DP task that is not FL, a zero noise multiplier, δ zero or above {MAX_DP_DELTA_E18}.
     enum Param {
         RewardToken,
         Aggregator,
@@ -98,7 +99,16 @@ interface ITrainingTasks {
         Nodes,
         FheInputs,
         Samples,
-        TermLimits
+        TermLimits,
+        DpTerms
+    }
+
+    /// @notice Differential-privacy terms of an FL task (docs/fl.md "Differential privacy"): each node adds discrete
+    /// Gaussian noise so that `minNodes` survivors carry noise `noiseMultiplierE6 / 1e6` × the update sensitivity;
+    /// ε is reported at δ = `deltaE18 / 1e18`. With the task's minNodes and each round's submissions they give ε.
+    struct DpTerms {
+        uint32 noiseMultiplierE6;
+        uint64 deltaE18;
     }
 
     /// @notice An input dataset of an FHE task with the values of its current commitment.
@@ -134,6 +144,8 @@ interface ITrainingTasks {
     event TaskCreated(uint256 indexed taskId, address indexed creator, TaskParams params);
     /// @notice The input datasets of an FHE task, all encrypted under `keyId`.
     event FheInputsSet(uint256 indexed taskId, bytes32 indexed keyId, uint256[] datasetIds);
+    /// @notice An FL task created with differential privacy (right after its {TaskCreated}).
+    event DpTermsSet(uint256 indexed taskId, uint32 noiseMultiplierE6, uint64 deltaE18);
     /// @notice A node joined with its stake, dataset and secure-aggregation public key.
     event MemberJoined(
         uint256 indexed taskId, address indexed node, uint256 indexed datasetId, bytes32 saPublicKey, uint128 stake
@@ -294,6 +306,14 @@ interface ITrainingTasks {
     function createTask(TaskParams calldata params, FheInput[] calldata fheInputs, bytes32 keyId)
         external
         returns (uint256 taskId);
+
+    /// @notice Creates an FL task with differential-privacy terms, as {createTask} with no FHE inputs.
+    /// @dev Requirements: those of {createTask} for an FL task; `dp.noiseMultiplierE6` > 0 and
+    /// 0 < `dp.deltaE18` <= {MAX_DP_DELTA_E18}. Emits {TaskCreated} then {DpTermsSet}.
+    function createDpTask(TaskParams calldata params, DpTerms calldata dp) external returns (uint256 taskId);
+
+    /// @notice The DP terms of a task (zeros: no DP).
+    function getDpTerms(uint256 taskId) external view returns (DpTerms memory);
 
     /// @notice Joins an open task: pulls the stake and records the dataset and the secure-aggregation key.
     /// @dev Requirements: task Open, before the join deadline, not full, caller not a member nor the resolver; FL: the dataset exists,

@@ -2,10 +2,11 @@
 // fheInput, the committee of an FHE task and account totals. Handlers that add to counters first look up the row
 // their event creates (or the state it sets) and return when it is already there, so a replayed event changes
 // nothing.
-import { ponder } from "ponder:registry";
+import { ponder, type Context } from "ponder:registry";
 import { claim, dataset, dispute, fheInput, member, refund, reveal, round, roundAttempt, schema, settlement, slashing, task, update } from "ponder:schema";
 import { TASK_KIND } from "../../src/chain/constants.ts";
 import { claimsCloseAt } from "../../src/chain/schedule.ts";
+import { dpCountsAttempt, dpEpsilonOfUnits, dpRoundUnits } from "../../src/fl/dp/accountant.ts";
 import { addToAccount } from "./accounts.ts";
 import { addTaskOfKey } from "./committees.ts";
 
@@ -31,6 +32,11 @@ ponder.on("TrainingTasks:TaskCreated", async ({ event, context }) => {
   });
   await context.db.update(schema, { id: BigInt(p.schemaId) }).set((s) => ({ taskCount: s.taskCount + 1 }));
   await addToAccount(context.db, creator, block, { taskCount: 1, budgeted: p.budget });
+});
+
+ponder.on("TrainingTasks:DpTermsSet", async ({ event, context }) => {
+  const { taskId, noiseMultiplierE6, deltaE18 } = event.args;
+  await context.db.update(task, { id: taskId }).set({ dpNoiseMultiplierE6: noiseMultiplierE6, dpDeltaE18: deltaE18, dpUnits: 0, epsilon: 0 });
 });
 
 ponder.on("TrainingTasks:FheInputsSet", async ({ event, context }) => {
@@ -81,7 +87,11 @@ ponder.on("TrainingTasks:RoundStarted", async ({ event, context }) => {
 ponder.on("TrainingTasks:RoundRestarted", async ({ event, context }) => {
   const { taskId, round: r, attempt } = event.args;
   // `attempt` is the new attempt; the one that could not be finalized is the previous one.
+  const previous = await context.db.find(roundAttempt, { id: attemptId(taskId, r, attempt - 1) });
   await context.db.update(roundAttempt, { id: attemptId(taskId, r, attempt - 1) }).set({ restarted: true });
+  // Its sum may have been unmasked anyway: DP tasks count it (once: replays find it restarted already).
+  if (previous && !previous.restarted && dpCountsAttempt({ finalized: false, restarted: true, submissions: previous.submissions }))
+    await spendPrivacy(context.db, taskId, r, previous.submissions);
 });
 
 ponder.on("TrainingTasks:UpdateSubmitted", async ({ event, context }) => {
@@ -114,13 +124,32 @@ ponder.on("TrainingTasks:SeedsRevealed", async ({ event, context }) => {
 
 ponder.on("TrainingTasks:RoundFinalized", async ({ event, context }) => {
   const { taskId, round: r, attempt, modelRoot, submissions, samples, lossE6, accuracyE6 } = event.args;
+  const prior = await context.db.find(roundAttempt, { id: attemptId(taskId, r, attempt) });
   await context.db.update(roundAttempt, { id: attemptId(taskId, r, attempt) }).set({ finalized: true, submissions, samples });
+  // DP: the finalized sum's survivors are its submissions (counted once: a replay finds the attempt finalized).
+  if (!prior?.finalized) await spendPrivacy(context.db, taskId, r, submissions);
   await context.db.update(round, { id: roundId(taskId, r) }).set({
     finalized: true, submissions, samples, modelRoot,
     lossE6: BigInt(lossE6), accuracyE6: BigInt(accuracyE6), loss: lossE6 / 1e6, accuracy: accuracyE6 / 1e6,
     finalizedBlock: event.block.number, finalizedAt: event.block.timestamp, finalizedTx: event.transaction.hash,
   });
 });
+
+/**
+ * DP tasks: a released sum of `survivors` updates adds its RDP units (src/fl/dp/accountant.ts) to the task and the
+ * round, and ε is recomputed from the terms; other tasks are left alone.
+ */
+async function spendPrivacy(db: Context["db"], taskId: bigint, r: number, survivors: number): Promise<void> {
+  const t = await db.find(task, { id: taskId });
+  if (!t?.dpNoiseMultiplierE6 || t.dpDeltaE18 === null) return;
+  const dp = { noiseMultiplier: t.dpNoiseMultiplierE6 / 1e6, delta: Number(t.dpDeltaE18) / 1e18 };
+  const units = dpRoundUnits({ minSurvivors: t.minNodes, survivors });
+  const total = (t.dpUnits ?? 0) + units;
+  const roundUnits = ((await db.find(round, { id: roundId(taskId, r) }))?.dpUnits ?? 0) + units;
+  const epsilonTotal = dpEpsilonOfUnits({ ...dp, units: total });
+  await db.update(task, { id: taskId }).set({ dpUnits: total, epsilon: epsilonTotal });
+  await db.update(round, { id: roundId(taskId, r) }).set({ dpUnits: roundUnits, epsilon: dpEpsilonOfUnits({ ...dp, units: roundUnits }), epsilonTotal });
+}
 
 ponder.on("TrainingTasks:TaskFinished", async ({ event, context }) => {
   await context.db.update(task, { id: event.args.taskId }).set({

@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { chainTime, readRound, readTask } from "../../src/chain/index.ts";
+import { chainTime, readDpTerms, readRound, readTask } from "../../src/chain/index.ts";
 import { TwoPmError } from "../../src/errors.ts";
+import { dpCountsAttempt, dpEpsilon } from "../../src/fl/dp/accountant.ts";
+import { dpTermsFromChain } from "../../src/fl/dp/terms.ts";
 import { parseModelSpec } from "../../src/fl/modelSpec.ts";
 import { datasetsPhrase } from "../../src/fl/runner/capacity.ts";
 import { loadTaskSpec } from "../../src/fl/runner/chainView.ts";
@@ -73,7 +75,7 @@ fixed-point updates could overflow. Refuses (nothing sent) a spec whose capacity
     .action(action(async (opts: { task: bigint }, cmd: Command) => {
       const ctx = await chainFor(cmd);
       const view = await readTask(ctx, opts.task);
-      const [now, history] = await Promise.all([chainTime(ctx), readTaskHistory(ctx, opts.task)]);
+      const [now, history, dpTerms] = await Promise.all([chainTime(ctx), readTaskHistory(ctx, opts.task), readDpTerms(ctx, opts.task)]);
       const round = view.status === "Running" ? await readRound(ctx, opts.task, view.currentRound, view.params) : undefined;
       let model: string | undefined;
       try {
@@ -86,18 +88,29 @@ fixed-point updates could overflow. Refuses (nothing sent) a spec whose capacity
       const deadlines = round
         ? [`  round ${round.round} attempt ${round.attempt} deadlines (chain time): submit ${when(round.submitDeadline, now)}, reveal ${when(round.revealDeadline, now)}, finalize ${when(round.finalizeDeadline, now)}`]
         : view.status === "Open" ? [`  join deadline (chain time) ${when(p.joinDeadline, now)}`] : [];
+      // DP: ε from the terms on chain and the survivors (submissions) of every released sum: finalized attempts and
+      // re-run ones the aggregator could have unmasked (dpCountsAttempt).
+      const dp = dpTermsFromChain(dpTerms);
+      const finalizedRounds = history.rounds.filter((r) => r.finalized);
+      const released = history.rounds.flatMap((r) => r.attempts
+        .filter((a) => dpCountsAttempt({ finalized: r.finalized?.attempt === a.attempt, restarted: a.restarted, submissions: a.submitted.length }))
+        .map((a) => ({ round: r.round, survivors: a.submitted.length })));
+      const eps = dp && dpEpsilon({ ...dp, minSurvivors: p.minNodes, survivors: released.map((s) => s.survivors) });
+      const epsilonAfter = new Map(released.map((s, i) => [s.round, eps?.cumulative[i]]));
+      const privacy = dp && eps && { ...dp, epsilon: eps.total, sums: released.map((s, i) => ({ ...s, epsilon: eps.perRound[i] })) };
       const slashedIn = new Map(history.slashes.map((s) => [s.node.toLowerCase(), s.round]));
       const roundLines = history.rounds.flatMap((r) => r.attempts.map((a) => {
         const f = r.finalized?.attempt === a.attempt ? r.finalized : undefined;
         const state = f
-          ? `finalized: ${f.samples} samples; ${r.round === 1 ? "initial model" : `round ${r.round - 1} model`} on the nodes' held-out rows: loss ${f.loss.toFixed(4)}, accuracy ${pct(f.accuracy)}; model ${f.modelRoot}`
+          ? `finalized: ${f.samples} samples; ${r.round === 1 ? "initial model" : `round ${r.round - 1} model`} on the nodes' held-out rows: loss ${f.loss.toFixed(4)}, accuracy ${pct(f.accuracy)}${dp ? `; ε ${epsilonAfter.get(r.round)!.toFixed(2)} so far` : ""}; model ${f.modelRoot}`
           : a.restarted ? "re-run" : view.status === "Running" && r.round === view.currentRound ? "open" : "not finalized";
         return `    round ${r.round} attempt ${a.attempt}: ${a.submitted.length}/${a.members} updates, ${a.revealed.length} reveals; ${state}`;
       }));
-      output(cmd, { ...view, chainTime: now, round, model, rounds: history.rounds, slashes: history.slashes }, () => [
+      output(cmd, { ...view, chainTime: now, round, model, rounds: history.rounds, slashes: history.slashes, privacy }, () => [
         `task ${view.taskId}: ${view.status}, ${p.kind === 0 ? "federated" : "FHE"}, round ${view.currentRound}/${p.rounds}${round ? ` (attempt ${round.attempt}: ${round.submissions}/${round.members} updates, ${round.reveals} reveals)` : ""}`,
         `  model ${p.modelRoot}${model ? ` (${model})` : ""}, schema ${p.schemaId}`,
         `  budget ${formatTokenAmount(p.budget)} TPM, stake ${formatTokenAmount(p.stake)} TPM, nodes ${p.minNodes}–${p.maxNodes}, aggregator ${p.aggregator}`,
+        ...(privacy ? [`  differential privacy: noise multiplier ${privacy.noiseMultiplier}, δ ${privacy.delta}; ε ${privacy.epsilon.toFixed(2)} after ${finalizedRounds.length} round(s)`] : []),
         ...deadlines,
         `  members (${view.activeMembers} active):`,
         ...view.members.map((m) => `    ${m.node} dataset ${m.datasetId}${m.slashed ? ` (slashed for round ${slashedIn.get(m.node.toLowerCase()) ?? "?"})` : ""}`),

@@ -1321,6 +1321,31 @@ export const trainingTasksAbi = [
         "type": "uint256"
       },
       {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "noiseMultiplierE6",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "deltaE18",
+        "type": "uint64"
+      }
+    ],
+    "name": "DpTermsSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
         "indexed": true,
         "internalType": "bytes32",
         "name": "keyId",
@@ -1996,6 +2021,19 @@ export const trainingTasksAbi = [
     "type": "event"
   },
   {
+    "inputs": [],
+    "name": "MAX_DP_DELTA_E18",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -2051,6 +2089,144 @@ export const trainingTasksAbi = [
     ],
     "name": "claim",
     "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "enum ITrainingTasks.TaskKind",
+            "name": "kind",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "schemaId",
+            "type": "uint32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "modelRoot",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "rounds",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "minNodes",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxNodes",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "stake",
+            "type": "uint128"
+          },
+          {
+            "internalType": "contract IERC20",
+            "name": "rewardToken",
+            "type": "address"
+          },
+          {
+            "internalType": "uint128",
+            "name": "budget",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "joinDeadline",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "roundDuration",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revealDuration",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "aggregatorWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "challengeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "claimPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address",
+            "name": "aggregator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "resolver",
+            "type": "address"
+          },
+          {
+            "internalType": "uint16",
+            "name": "dataShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "computeDecayBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "dataDecayBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct ITrainingTasks.TaskParams",
+        "name": "params",
+        "type": "tuple"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "noiseMultiplierE6",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "deltaE18",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct ITrainingTasks.DpTerms",
+        "name": "dp",
+        "type": "tuple"
+      }
+    ],
+    "name": "createDpTask",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -2279,6 +2455,37 @@ export const trainingTasksAbi = [
     "name": "finalizeRound",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      }
+    ],
+    "name": "getDpTerms",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "noiseMultiplierE6",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "deltaE18",
+            "type": "uint64"
+          }
+        ],
+        "internalType": "struct ITrainingTasks.DpTerms",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

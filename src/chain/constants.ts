@@ -4,6 +4,9 @@
 /** FheCommittees.MAX_MEMBERS (FheCommittees.sol, uint16). */
 export const MAX_MEMBERS = 16;
 
+/** TrainingTasks.MAX_DP_DELTA_E18 (TrainingTasks.sol, uint64). */
+export const MAX_DP_DELTA_E18 = 100000000000000000n;
+
 /** IDatasetIndex.Encryption (interfaces/IDatasetIndex.sol): member names by value. */
 export const ENCRYPTION = ["None","CKKS"] as const;
 export type EncryptionName = (typeof ENCRYPTION)[number];
@@ -25,7 +28,7 @@ export const TERM = ["JoinPeriod","RoundDuration","RevealDuration","AggregatorWi
 export type TermName = (typeof TERM)[number];
 
 /** ITrainingTasks.Param (interfaces/ITrainingTasks.sol): member names by value. */
-export const PARAM = ["RewardToken","Aggregator","ModelRoot","Budget","Escrow","Rounds","JoinDeadline","Bps","Decay","Schema","Nodes","FheInputs","Samples","TermLimits"] as const;
+export const PARAM = ["RewardToken","Aggregator","ModelRoot","Budget","Escrow","Rounds","JoinDeadline","Bps","Decay","Schema","Nodes","FheInputs","Samples","TermLimits","DpTerms"] as const;
 export type ParamName = (typeof PARAM)[number];
 
 /** RoundFinalize.MAX_ATTEMPTS (libraries/RoundFinalize.sol, uint16). */

@@ -34,6 +34,7 @@ export * from "./getEvents.ts";
 export * from "./networks.ts";
 export * from "./receiptEvent.ts";
 export * from "./tasks/createTask.ts";
+export * from "./tasks/dpTerms.ts";
 export * from "./tasks/ensureAllowance.ts";
 export * from "./tasks/joinTask.ts";
 export * from "./tasks/readRound.ts";

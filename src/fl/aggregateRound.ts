@@ -6,7 +6,8 @@ import type { ModelSpec } from "./modelSpec.ts";
 import type { SaMember, SeedReveal } from "./secureAggregation/masking.ts";
 import { unmaskSum } from "./secureAggregation/recovery.ts";
 import type { RevealFile } from "./secureAggregation/revealFile.ts";
-import { assertSumFits } from "./capacity.ts";
+import { assertDpSumFits, assertSumFits } from "./capacity.ts";
+import { dpSumNormBound, nodeNoiseSigma } from "./dp/distributedDp.ts";
 import { headerProblem, l2, revealProblem, updateNormBound } from "./roundChecks.ts";
 import type { Update } from "./updateCodec.ts";
 import { readEvaluationSum, splitUpdateVector, updateVectorLength, type ClassEvaluation, type EvaluationSum } from "./evaluationBlock.ts";
@@ -76,6 +77,8 @@ export type AggregateRoundParameters = {
   minNodes?: number;
   /** "rerun" (default) returns a rerun result; "throw" throws a RoundAggregationError instead. */
   onFailure?: "rerun" | "throw";
+  /** DP specs only: the task's minNodes, for which each node's noise share was sized (the sum's range depends on it). */
+  dpMinSurvivors?: number;
 };
 
 export type AggregateRoundReturnType =
@@ -136,6 +139,14 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
     return result;
   };
 
+  const dpMinSurvivors = parameters.dpMinSurvivors;
+  if (spec.dp && dpMinSurvivors === undefined)
+    throw new RoundAggregationError("The model spec asks for differential privacy: pass dpMinSurvivors (the task's minNodes).");
+  // With DP every update weighs 1 and carries noise (dp/distributedDp.ts); otherwise n_i and no noise.
+  // Bounds on the params block only: the evaluation counts carry no noise and have their own check.
+  const normBound = (samples: number, nodes: number) =>
+    spec.dp ? dpSumNormBound(spec, layout.length, nodes, dpMinSurvivors!) : updateNormBound(spec, samples, nodes, layout.length);
+
   let included = valid;
   if (!secure) {
     // Plain updates are independent: drop the bad ones (including any over the clip norm) and go on.
@@ -143,7 +154,7 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
     for (const u of valid) {
       const { params, evaluation } = splitUpdateVector(spec, u.update.vector);
       const counts = readEvaluationSum(spec, evaluation, { samples: u.samples, nodes: 1 });
-      if (l2(params) > updateNormBound(spec, u.samples, 1, params.length)) excluded.push({ node: u.node, reason: "update exceeds the clip norm" });
+      if (l2(params) > normBound(u.samples, 1)) excluded.push({ node: u.node, reason: "update exceeds the clip norm" });
       else if ("problem" in counts) excluded.push({ node: u.node, reason: counts.problem });
       else included.push(u);
     }
@@ -157,7 +168,8 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
     return fail(`only ${included.length} usable update(s), at least ${minNodes} are needed`, secure ? [] : excluded);
 
   const totalSamples = included.reduce((s, u) => s + u.samples, 0);
-  assertSumFits(spec, { totalSamples });
+  if (spec.dp) assertDpSumFits(spec, { nodes: included.length, nodeSigma: nodeNoiseSigma(spec, layout.length, dpMinSurvivors!) });
+  else assertSumFits(spec, { totalSamples });
 
   let sum: Int32Array;
   if (secure) {
@@ -169,10 +181,11 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
   const evaluation = readEvaluationSum(spec, blocks.evaluation, { samples: totalSamples, nodes: included.length });
   // A wrong revealed seed or a badly masked update leaves uniform garbage, far outside what clipped updates and
   // honest counts can sum to.
-  if (l2(blocks.params) > updateNormBound(spec, totalSamples, included.length, blocks.params.length) || "problem" in evaluation)
+  if (l2(blocks.params) > normBound(totalSamples, included.length) || "problem" in evaluation)
     return fail(`the unmasked sum is out of range${"problem" in evaluation ? ` (${evaluation.problem})` : ""}: a revealed seed or a masked update is wrong (the culprit cannot be told)`, []);
 
-  const delta = fedAvg(blocks.params, totalSamples, spec.fixedPointScale);
+  // DP: the plain mean of the (noisy) clipped deltas — weights by n_i would scale a node's sensitivity by n_i.
+  const delta = fedAvg(blocks.params, spec.dp ? included.length : totalSamples, spec.fixedPointScale);
   return {
     status: "finalized",
     params: applyDelta(globalParams, delta),

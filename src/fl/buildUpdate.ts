@@ -3,6 +3,9 @@ import { FlError } from "./errors.ts";
 import { countEvaluation, evaluationRows } from "./evaluate.ts";
 import { encodeEvaluationBlock, evaluationBlockLength, type NodeEvaluation } from "./evaluationBlock.ts";
 import type { Table } from "./model.ts";
+import { assertDpSumFits } from "./capacity.ts";
+import { addNodeNoise, nodeNoiseSigma } from "./dp/distributedDp.ts";
+import { createRandomSource, type RandomSource } from "./dp/randomSource.ts";
 import type { ModelSpec } from "./modelSpec.ts";
 import type { SaCache } from "./secureAggregation/keyAgreement.ts";
 import { maskUpdate, type SaMember, type SaSelf } from "./secureAggregation/masking.ts";
@@ -27,6 +30,12 @@ export type BuildUpdateParameters = {
   maxTotalSamples: number;
   /** Secure aggregation: this node's key and the round's members. Omit for a plain (unmasked) update. */
   sa?: { self: SaSelf; members: readonly SaMember[]; cache?: SaCache };
+  /**
+   * Required when the spec has DP terms: `minSurvivors` (the task's minNodes: each noise share is sized so that
+   * this many survivors carry the central noise), `maxNodes` (most updates in the sum, for the int32 range) and
+   * optionally `random` (default: a fresh CSPRNG; a seeded one only in tests and benchmarks).
+   */
+  dp?: { minSurvivors: number; maxNodes: number; random?: RandomSource };
 };
 
 /**
@@ -42,11 +51,11 @@ export function buildUpdate(parameters: BuildUpdateParameters): { update: Update
   const { spec, taskId, round, attempt, node, globalParams, trained, table, sa } = parameters;
   if (sa && sa.self.address.toLowerCase() !== node.toLowerCase())
     throw new FlError(`The update is for ${node} but the secure-aggregation key belongs to ${sa.self.address}.`);
-  const quantized = quantizeUpdate(spec, {
-    delta: modelDelta(trained.params, globalParams),
-    samples: trained.samples,
-    maxTotalSamples: parameters.maxTotalSamples,
-  });
+  const delta = modelDelta(trained.params, globalParams);
+  // The params block: with DP the clipped delta at weight 1 plus this node's noise share, else n_i-weighted.
+  const quantized = spec.dp
+    ? noisyUpdate(spec, delta, parameters.dp)
+    : quantizeUpdate(spec, { delta, samples: trained.samples, maxTotalSamples: parameters.maxTotalSamples });
   const rows = evaluationRows(spec, table.features.rows);
   const evaluation: NodeEvaluation = {
     global: countEvaluation(spec, globalParams, table, rows),
@@ -70,4 +79,16 @@ export function buildUpdate(parameters: BuildUpdateParameters): { update: Update
     vector,
   };
   return { update, bytes: encodeUpdate(update), evaluation };
+}
+
+/**
+ * DP: the clipped delta with weight 1 (a node's influence must not grow with its sample count: node-level
+ * sensitivity is clipNorm), in int32 fixed point, plus this node's discrete Gaussian noise share.
+ */
+function noisyUpdate(spec: ModelSpec, delta: Float64Array, dp: BuildUpdateParameters["dp"]): Int32Array {
+  if (!dp) throw new FlError("The model spec asks for differential privacy: pass dp.minSurvivors and dp.maxNodes.");
+  const sigma = nodeNoiseSigma(spec, delta.length, dp.minSurvivors);
+  assertDpSumFits(spec, { nodes: dp.maxNodes, nodeSigma: sigma });
+  const quantized = quantizeUpdate(spec, { delta, samples: 1, maxTotalSamples: 1 });
+  return addNodeNoise(quantized, { sigma, length: delta.length, random: dp.random ?? createRandomSource() });
 }

@@ -82,3 +82,44 @@ export function assertSumFits(config: FixedPointConfig, options: { totalSamples:
       },
     );
 }
+
+// --- Differential privacy (s7-dp): with DP every update has weight 1 and carries a noise share. ---
+
+/** Standard deviations of the summed noise a DP round's range may use: P(|N_Z(0,σ²)| > 12σ) <= 2e^−72 per value
+ * (the discrete Gaussian is σ²-subgaussian, Canonne–Kamath–Steinke 2020). */
+export const DP_NOISE_TAIL = 12;
+
+export type DpSumFitParameters = {
+  /** Most updates that can be summed (the task's maxNodes or the round's members). */
+  nodes: number;
+  /** Standard deviation of each node's noise share, int32 units (nodeNoiseSigma). */
+  nodeSigma: number;
+};
+
+/**
+ * The DP capacity rule: `nodes` updates of weight 1, |q_k| <= clipNorm·scale + 1/2, plus their noise shares,
+ * must stay inside the int32 sum: nodes·(clipNorm·scale + 1/2) + 12·σ_node·√nodes <= 2^31 − 1 (the noise is
+ * unbounded, so the rule holds except with probability <= 2e^−72 per value).
+ *
+ * @example
+ * dpSumFit({ clipNorm: 1, fixedPointScale: 4096 }, { nodes: 10, nodeSigma: 2400 }).fits // true
+ */
+export function dpSumFit(config: FixedPointConfig, p: DpSumFitParameters): { bound: number; fits: boolean } {
+  const bound = p.nodes * (config.clipNorm * config.fixedPointScale + 0.5) + DP_NOISE_TAIL * p.nodeSigma * Math.sqrt(p.nodes);
+  return { bound, fits: Number.isSafeInteger(p.nodes) && p.nodes >= 1 && bound <= INT32_SUM_LIMIT };
+}
+
+/**
+ * Throws a FixedPointOverflowError unless `nodes` noisy DP updates fit the int32 sum (dpSumFit).
+ *
+ * @example
+ * assertDpSumFits(spec, { nodes: members.length, nodeSigma })
+ */
+export function assertDpSumFits(config: FixedPointConfig, p: DpSumFitParameters): void {
+  const fit = dpSumFit(config, p);
+  if (!fit.fits)
+    throw new FixedPointOverflowError(
+      `${p.nodes} noisy DP updates can overflow the int32 update sum (bound ${Math.round(fit.bound)} > 2^31 − 1): lower fixedPointScale or clipNorm, or the noise multiplier.`,
+      { details: `nodes·(clipNorm·scale + 1/2) + ${DP_NOISE_TAIL}·σ_node·√nodes must stay <= 2^31 − 1; σ_node = ${p.nodeSigma}.` },
+    );
+}

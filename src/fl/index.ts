@@ -64,3 +64,16 @@ export {
   SecureAggregationError,
   RoundAggregationError,
 } from "./errors.ts";
+// Differential privacy (s7-dp)
+export { createRandomSource } from "./dp/randomSource.ts";
+export type { RandomSource } from "./dp/randomSource.ts";
+export { sampleDiscreteGaussian, discreteGaussianVector, toRational } from "./dp/discreteGaussian.ts";
+export type { Rational } from "./dp/discreteGaussian.ts";
+export { dpSensitivity, nodeNoiseSigma, addNodeNoise, dpSumNormBound, MIN_NODE_SIGMA } from "./dp/distributedDp.ts";
+export type { DpTerms } from "./dp/distributedDp.ts";
+export { RDP_ORDERS, discreteGaussianSumEpsilon, epsilonFromRdp, dpEpsilon, dpEpsilonOfUnits, dpRoundUnits, dpCountsAttempt } from "./dp/accountant.ts";
+export type { DiscreteGaussianSumParameters, DpRoundsParameters, DpRoundsReturnType } from "./dp/accountant.ts";
+export { dpSumFit, assertDpSumFits, DP_NOISE_TAIL } from "./capacity.ts";
+export type { DpSumFitParameters } from "./capacity.ts";
+export { dpTermsOnChain, dpTermsFromChain, dpTermsMismatch } from "./dp/terms.ts";
+export type { DpTermsOnChain } from "./dp/terms.ts";

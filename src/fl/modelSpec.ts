@@ -48,6 +48,19 @@ export const modelSpecSchema = z
     fixedPointScale: z.number().positive(),
     /** Share of each node's rows held out for the validation accuracy it reports. Default 0. */
     validationFraction: z.number().min(0).max(0.5).optional(),
+    // --- Differential privacy (s7-dp): absent = no DP, behaviour unchanged. ---
+    /**
+     * Distributed DP (docs/fl.md "Differential privacy"): every node clips its update to clipNorm, weighs it 1 (not
+     * by its samples) and adds its share of discrete Gaussian noise before masking; the sum of the fewest survivors
+     * the task allows carries noise `noiseMultiplier` × the update sensitivity. ε is reported at `delta`.
+     */
+    dp: z
+      .strictObject({
+        noiseMultiplier: z.number().positive().max(1_000),
+        delta: z.number().positive().max(0.1),
+      })
+      .optional(),
+    // --- end differential privacy ---
   })
   .superRefine((spec, ctx) => {
     if (spec.model === "mlp" && spec.hidden === undefined)

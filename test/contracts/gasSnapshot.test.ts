@@ -115,6 +115,9 @@ async function measureScenario(): Promise<Snapshot> {
   await record("finalizeRound (FHE: finishes the task)", f.tasks.write.finalizeRound([t4, 1, modelRoot(t4, 1), 0, 0, []], agg));
   await record("DatasetIndex.retireDataset", f.datasetIndex.write.retireDataset([f.datasets[0].id], { account: f.nodes[0].account }));
   await measureCommittees(f, record, params);
+  // Last, so the figures above stay comparable: an FL task with differential-privacy terms (fixed deadline: the
+  // chain is at T0 + 20 days here).
+  await record("createDpTask (FL)", f.tasks.write.createDpTask([await params({ joinDeadline: T0 + 40n * 86_400n }), { noiseMultiplierE6: 1_000_000, deltaE18: 10n ** 13n }], { account: f.creator.account }));
   return gas;
 }
 

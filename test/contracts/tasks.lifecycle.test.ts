@@ -5,7 +5,7 @@ import { network } from "hardhat";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getAddress, getContract, parseAbi } from "viem";
 import {
-  AGGREGATOR_WINDOW, at, assertMoneyInvariant, b32, BUDGET, createFlTask, createTask, deployContracts, E18, ENC,
+  AGGREGATOR_WINDOW, at, assertMoneyInvariant, b32, BUDGET, createFlTask, createTask, deployContracts, E18, ENC, KIND,
   finishRounds, flParams, funds, goTo, join, PARAM, REVEAL_DURATION, ROUND_DURATION, roundDeadlines, runningFlTask, saKey,
   STAKE, STATUS, TERM, txTime, UINT128_MAX, ZERO_ADDRESS, ZERO_HASH, type Fixture, type TaskParams,
 } from "./fixtures.ts";
@@ -90,6 +90,38 @@ describe("createTask", () => {
       [PARAM.FheInputs],
     );
     assert.equal(await f.tasks.read.taskCount(), 0n);
+  });
+
+  it("createDpTask: escrows like createTask, records the DP terms (DpTermsSet), refuses bad terms", async () => {
+    const f = await load();
+    const params = await flParams(f);
+    const dp = { noiseMultiplierE6: 1_500_000, deltaE18: 10n ** 13n };
+    const hash = await f.tasks.write.createDpTask([params, dp], { account: f.creator.account });
+    await f.viem.assertions.emitWithArgs(hash, f.tasks, "TaskCreated", [1n, addr(f.creator), params]);
+    await f.viem.assertions.emitWithArgs(hash, f.tasks, "DpTermsSet", [1n, dp.noiseMultiplierE6, dp.deltaE18]);
+    assert.deepEqual(await f.tasks.read.getDpTerms([1n]), dp);
+    assert.deepEqual(await f.tasks.read.getTaskParams([1n]), params);
+    assert.equal(await f.token.read.balanceOf([f.tasks.address]), BUDGET);
+    await createTask(f, params);
+    assert.deepEqual(await f.tasks.read.getDpTerms([2n]), { noiseMultiplierE6: 0, deltaE18: 0n }, "createTask: no DP");
+    const maxDelta = await f.tasks.read.MAX_DP_DELTA_E18();
+    assert.equal(maxDelta, 10n ** 17n);
+    const cases: [Partial<TaskParams>, typeof dp, number][] = [
+      [{}, { ...dp, noiseMultiplierE6: 0 }, PARAM.DpTerms],
+      [{}, { ...dp, deltaE18: 0n }, PARAM.DpTerms],
+      [{}, { ...dp, deltaE18: maxDelta + 1n }, PARAM.DpTerms],
+      [{ kind: KIND.FHE, minNodes: 1, maxNodes: 1, rounds: 1 }, dp, PARAM.DpTerms],
+      [{ minNodes: 2 }, dp, PARAM.Nodes], // createTask's own checks still apply
+    ];
+    for (const [override, terms, param] of cases)
+      await f.viem.assertions.revertWithCustomErrorWithArgs(
+        f.tasks.write.createDpTask([await flParams(f, override), terms], { account: f.creator.account }),
+        f.tasks,
+        "TrainingTasksInvalidParam",
+        [param],
+      );
+    await f.tasks.write.createDpTask([params, { ...dp, deltaE18: maxDelta }], { account: f.creator.account });
+    assert.equal(await f.tasks.read.taskCount(), 3n);
   });
 
   it("refuses windows, challenge window and claim period outside the deployment's term limits, accepts the bounds", async () => {

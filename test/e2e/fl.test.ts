@@ -1,7 +1,8 @@
 // The node operator pathway end to end on a real local chain: `2pm task create`, `2pm node run` (one OS process per
 // node) and `2pm aggregate` (one process) sharing one --home (one local store). Penguins split by Island; the
 // federated model is compared with a centralized one; a node SIGKILLed mid-task is recovered by seed reveals
-// and slashed; bad input is refused before any transaction; stored masked updates leak nothing.
+// and slashed; bad input is refused before any transaction; stored masked updates leak nothing; a DP task adds
+// noise before masking (checked on the unmasked sum) and reports ε.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, stat, writeFile, rm } from "node:fs/promises";
@@ -17,13 +18,15 @@ import { retireDataset } from "../../src/chain/datasets/retireDataset.ts";
 import { updateDataset } from "../../src/chain/datasets/updateDataset.ts";
 import { joinTask } from "../../src/chain/tasks/joinTask.ts";
 import { readRound } from "../../src/chain/tasks/readRound.ts";
+import { createDpTask } from "../../src/chain/tasks/dpTerms.ts";
 import { readTask } from "../../src/chain/tasks/readTask.ts";
+import { readTaskParams } from "../../src/chain/tasks/readTaskParams.ts";
 import { taskWrite } from "../../src/chain/tasks/taskWrite.ts";
 import { buildManifest, fitStandardizer, loadRows, loadSchema, splitBy, standardize, standardizedCsv, trainTestSplit, validateRows } from "../../src/data/index.ts";
 import type { RawRow, Schema, StandardizationStats } from "../../src/data/index.ts";
 import {
-  decodeReveal, decodeRoundModel, decodeUpdate, evaluate, evaluationRows, initParams, INT32_SUM_LIMIT, LOSS_CAP, LOSS_SCALE, maskStream, modelDelta,
-  parseModelSpec, predictProba, quantizeUpdate, sampleCapacity, splitUpdateVector, sumUpdates, trainLocal, type ModelSpec,
+  decodeReveal, decodeRoundModel, decodeUpdate, dpEpsilon, evaluate, evaluationRows, initParams, INT32_SUM_LIMIT, LOSS_CAP, LOSS_SCALE, maskStream,
+  modelDelta, nodeNoiseSigma, parseModelSpec, predictProba, quantizeUpdate, sampleCapacity, splitUpdateVector, sumUpdates, trainLocal, type ModelSpec,
 } from "../../src/fl/index.ts";
 import { toE6, uncachedContext } from "../../src/fl/runner/chainView.ts";
 import { nodeDir } from "../../src/fl/runner/runNode.ts";
@@ -265,6 +268,62 @@ describe("federated learning end to end", () => {
     assert.match(again.stdout, /resuming task \d+/);
     assert.match(again.stdout, /task is Finished: node done/);
     assert.equal(await chain.publicClient.getTransactionCount({ address: addr(NODES[0]) }), nonce);
+  });
+
+  test("differential privacy: the spec's DP terms go on chain, 3 nodes add noise before masking, task show reports ε; a node refuses other terms", async () => {
+    const taskId = await createTask(2, 3, "specs/penguins-logreg-dp.json");
+    const dpSpec = parseModelSpec(await readFile(path.join(projectRoot, "specs/penguins-logreg-dp.json")));
+    const [terms] = await events("DpTermsSet", { taskId });
+    assert.deepEqual([terms?.args.noiseMultiplierE6, terms?.args.deltaE18], [1_000_000, 10n ** 13n]);
+    const nodes = NODES.map((i) => start(nodeArgs(taskId, i)));
+    const aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
+    const logs = () => [aggregator, ...nodes].map((p) => p.output().slice(-3000)).join("\n---\n");
+    const codes = await withTimeout("the DP task", Promise.all([aggregator.exited, ...nodes.map((n) => n.exited)]), 90_000, logs);
+    assert.deepEqual(codes, [0, 0, 0, 0], logs());
+    const finalized = await events("RoundFinalized", { taskId });
+    assert.deepEqual(finalized.map((l) => Number(l.args.submissions)), [3, 3]);
+
+    // The unmasked sum (Σ of the stored masked updates) minus Σ of the noiseless updates recomputed from the nodes'
+    // data is the summed noise: chi-square against 3·σ_node² (a noiseless sum gives 0); the round model is exactly
+    // global + Σ/(3·scale), the plain mean of the noisy updates.
+    const task = await readTask(ctx(0), taskId);
+    let chi2 = 0;
+    let count = 0;
+    for (const round of [1, 2]) {
+      const global = round === 1 ? initParams(dpSpec) : decodeRoundModel(await store.get(finalized[0]!.args.modelRoot as Hex)).params;
+      const ys: Int32Array[] = [];
+      const xs: Int32Array[] = [];
+      for (const u of await events("UpdateSubmitted", { taskId, round })) {
+        const i = NODES.find((k) => addr(k).toLowerCase() === (u.args.node as string).toLowerCase())!;
+        ys.push(paramsOf(dpSpec, decodeUpdate(await store.get(u.args.updateRoot as Hex)).vector));
+        xs.push(plainUpdate(dpSpec, global, rowsOf.get(i)!, round, task.members.find((m) => m.node === addr(i))!.joinIndex));
+      }
+      const sum = sumUpdates(ys);
+      const sigma2 = 3 * nodeNoiseSigma(dpSpec, sum.length, 3) ** 2;
+      sumUpdates(xs).forEach((x, k) => ((chi2 += (sum[k]! - x) ** 2 / sigma2), count++));
+      const model = decodeRoundModel(await store.get(finalized[round - 1]!.args.modelRoot as Hex)).params;
+      assert.deepEqual(model, global.map((g, k) => g + sum[k]! / (3 * dpSpec.fixedPointScale)), `round ${round} model`);
+    }
+    assert.ok(Math.abs(chi2 - count) < 6 * Math.sqrt(2 * count), `χ² ${chi2} over ${count} values`);
+
+    // ε from the chain: the terms, minNodes and each round's submissions.
+    const expected = dpEpsilon({ noiseMultiplier: 1, delta: 1e-5, minSurvivors: 3, survivors: [3, 3] });
+    const shown = jsonOf<{ privacy: unknown }>(expectExit(await cli("--json", "task", "show", "--task", String(taskId))));
+    const sums = [1, 2].map((round, i) => ({ round, survivors: 3, epsilon: expected.perRound[i] }));
+    assert.deepEqual(shown.privacy, { noiseMultiplier: 1, delta: 1e-5, epsilon: expected.total, sums });
+    const human = expectExit(await cli("task", "show", "--task", String(taskId))).stdout;
+    assert.match(human, new RegExp(`differential privacy: noise multiplier 1, δ 0.00001; ε ${expected.total.toFixed(2)} after 2 round\\(s\\)`), human);
+    assert.match(human, new RegExp(`round 2 attempt 0: 3/3 updates, 0 reveals; finalized: .*; ε ${expected.total.toFixed(2)} so far; model 0x`), human);
+
+    // A task whose terms on chain differ from its spec's: the node refuses before joining.
+    const now = (await chain.publicClient.getBlock()).timestamp;
+    const params = { ...(await readTaskParams(ctx(CREATOR), taskId)), joinDeadline: now + 3600n };
+    const { taskId: other } = await createDpTask(ctx(CREATOR), params, { noiseMultiplierE6: 2_000_000, deltaE18: 10n ** 13n });
+    const refused = await cli(...nodeArgs(other, NODES[0]));
+    assert.notEqual(refused.code, 0);
+    assert.equal(refused.stderr.trim().split("\n").length, 1, refused.stderr);
+    assert.match(refused.stderr, /differ from the chain's \(2, 0\.00001\)/);
+    assert.equal((await events("MemberJoined", { taskId: other })).length, 0);
   });
 
   test("bad input: wrong-schema data, a foreign dataset, another schema's dataset, a bad spec — one line, no transaction", async () => {
@@ -552,7 +611,9 @@ describe("federated learning end to end", () => {
 function plainUpdate(spec: ModelSpec, global: Float64Array, rows: RawRow[], round: number, joinIndex: number): Int32Array {
   const table = selectFeatures(spec, standardize(validateRows(rows, schema), schema, stats));
   const trained = trainLocal(spec, global, table, { round, node: joinIndex });
-  return quantizeUpdate(spec, { delta: modelDelta(trained.params, global), samples: trained.samples, maxTotalSamples: 1000 });
+  // With DP every update weighs 1 (src/fl/buildUpdate.ts) and the noise comes on top.
+  const samples = spec.dp ? 1 : trained.samples;
+  return quantizeUpdate(spec, { delta: modelDelta(trained.params, global), samples, maxTotalSamples: spec.dp ? 1 : 1000 });
 }
 
 /** The params block of a (masked) update vector. */

@@ -207,6 +207,7 @@ export function actor(chain: ScenarioChain, i: number) {
     mint: (to: Address, amount: bigint) => wallet.writeContract({ address: rewardToken, abi: rewardTokenAbi, functionName: "mint", args: [to, amount] }).then(send),
     approve: (amount: bigint) => wallet.writeContract({ address: rewardToken, abi: rewardTokenAbi, functionName: "approve", args: [trainingTasks, amount] }).then(send),
     createTask: (params: TaskParams, fheInputs: FheInput[] = [], keyId: Hex = zeroHash) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "createTask", args: [params, fheInputs, keyId] }).then(send),
+    createDpTask: (params: TaskParams, dp: { noiseMultiplierE6: number; deltaE18: bigint }) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "createDpTask", args: [params, dp] }).then(send),
     cancelTask: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "cancelTask", args: [taskId] }).then(send),
     withdrawRefund: (taskId: bigint) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "withdrawRefund", args: [taskId] }).then(send),
     reveal: (taskId: bigint, round: number, revealRoot: Hex) => wallet.writeContract({ address: trainingTasks, abi: trainingTasksAbi, functionName: "revealSeeds", args: [taskId, round, revealRoot] }).then(send),

@@ -453,6 +453,35 @@ contract TrainingTasksFuzzTest is TasksFixture {
         assertEq(token.balanceOf(address(tasks)), 0, "escrow left");
     }
 
+    // ─── Differential-privacy terms ─────────────────────────────────────────────────────────────────────────────
+
+    /// @dev createDpTask accepts exactly noise > 0 and 0 < δ <= MAX_DP_DELTA_E18 on an FL task, records them as given
+    /// and escrows the budget; anything else reverts with InvalidParam(DpTerms) and leaves no task.
+    function testFuzz_createDpTask_boundsAndRecordsTerms(uint32 noise, uint64 delta, bool fhe) public {
+        delta = uint64(bound(delta, 0, 2 * uint256(tasks.MAX_DP_DELTA_E18()))); // half the draws valid
+        ITrainingTasks.TaskParams memory p = _params(1e18, 1e18, 3, 1);
+        if (fhe) (p.kind, p.minNodes, p.maxNodes) = (ITrainingTasks.TaskKind.FHE, 1, 1);
+        ITrainingTasks.DpTerms memory dp = ITrainingTasks.DpTerms({noiseMultiplierE6: noise, deltaE18: delta});
+        token.mint(creator, p.budget);
+        vm.startPrank(creator);
+        token.approve(address(tasks), p.budget);
+        uint256 before = tasks.taskCount();
+        bool valid = !fhe && noise > 0 && delta > 0 && delta <= tasks.MAX_DP_DELTA_E18();
+        if (!valid) {
+            vm.expectRevert(abi.encodeWithSelector(ITrainingTasks.TrainingTasksInvalidParam.selector, ITrainingTasks.Param.DpTerms));
+            tasks.createDpTask(p, dp);
+            vm.stopPrank();
+            assertEq(tasks.taskCount(), before, "a refused DP task was created");
+            return;
+        }
+        uint256 taskId = tasks.createDpTask(p, dp);
+        vm.stopPrank();
+        assertEq(tasks.getDpTerms(taskId).noiseMultiplierE6, noise, "noise multiplier");
+        assertEq(tasks.getDpTerms(taskId).deltaE18, delta, "delta");
+        assertEq(token.balanceOf(address(tasks)), p.budget, "budget escrowed");
+        assertEq(tasks.getDpTerms(_create(_params(1e18, 1e18, 3, 1))).noiseMultiplierE6, 0, "createTask records no DP");
+    }
+
     // ─── The uint128 edge ───────────────────────────────────────────────────────────────────────────────────────
 
     /// @dev budget + slashed stakes can exceed uint128 although each fits. Acceptable: createTask refuses such

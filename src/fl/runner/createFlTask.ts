@@ -2,7 +2,11 @@
 // store the spec, create the task.
 import type { Hex } from "viem";
 import type { ChainContext } from "../../chain/client.ts";
-import { createTask, type TaskParams } from "../../chain/index.ts";
+import { createDpTask, createTask, type TaskParams } from "../../chain/index.ts";
+import { assertDpSumFits } from "../capacity.ts";
+import { nodeNoiseSigma } from "../dp/distributedDp.ts";
+import { dpTermsOnChain } from "../dp/terms.ts";
+import { paramCount } from "../model.ts";
 import { featureFieldsOf, labelFieldOf, loadSchema, schemaHash, type Schema } from "../../data/schema.ts";
 import { standardizedColumns } from "../../data/standardize.ts";
 import { TwoPmError } from "../../errors.ts";
@@ -56,9 +60,12 @@ export async function createFlTask(ctx: ChainContext, store: ContentStore, p: Cr
   const unknown = spec.features.filter((f) => !columns.includes(f));
   if (unknown.length) throw new TwoPmError(`Features not among schema ${schemaId}'s standardized columns: ${unknown.join(", ")} (columns: ${columns.join(", ")}).`);
   const capacity = await checkTaskCapacity(ctx, { spec, schemaId: BigInt(schemaId), maxNodes: p.maxNodes });
+  // DP: the noise shares (sized for minNodes) of up to maxNodes updates must fit the int32 sum too.
+  if (spec.dp) assertDpSumFits(spec, { nodes: p.maxNodes, nodeSigma: nodeNoiseSigma(spec, paramCount(spec), p.minNodes) });
   const modelRoot = await store.put(serializeModelSpec(spec));
   const params: TaskParams = { kind: 0, schemaId, modelRoot, rounds: p.rounds, minNodes: p.minNodes, maxNodes: p.maxNodes, ...(await p.terms()) };
-  const { taskId, transactionHash } = await createTask(ctx, params);
+  // DP terms go on chain with the task, so ε can be computed from chain facts (src/fl/dp/terms.ts).
+  const { taskId, transactionHash } = spec.dp ? await createDpTask(ctx, params, dpTermsOnChain(spec.dp)) : await createTask(ctx, params);
   return { taskId, modelRoot, transactionHash, schemaId, capacity };
 }
 

@@ -1,6 +1,7 @@
 import type { Address, Hex } from "viem";
 import type { ChainContext } from "../../chain/client.ts";
 import { readDataset } from "../../chain/datasets/readDataset.ts";
+import { readDpTerms } from "../../chain/tasks/dpTerms.ts";
 import { readTask, type TaskView } from "../../chain/tasks/readTask.ts";
 import { loadRows } from "../../data/loadRows.ts";
 import { parseManifest, type Manifest } from "../../data/manifest.ts";
@@ -10,6 +11,7 @@ import { standardizedCsv } from "../../data/standardizedCsv.ts";
 import { validateRows } from "../../data/validateRows.ts";
 import { merkleRoot } from "../../storage/merkleRoot.ts";
 import type { ContentStore } from "../../storage/types.ts";
+import { dpTermsMismatch } from "../dp/terms.ts";
 import { FlError } from "../errors.ts";
 import type { Table } from "../model.ts";
 import type { ModelSpec } from "../modelSpec.ts";
@@ -74,6 +76,8 @@ export async function prepareNode(ctx: ChainContext, parameters: PrepareNodePara
   if (manifest.schemaHash !== schemaHash(schema)) throw new FlError(`The manifest of dataset ${datasetId} is for another schema.`);
   const spec = await loadTaskSpec(store, task.params.modelRoot);
   if (spec.schemaHash !== schemaHash(schema)) throw new FlError(`The model spec of task ${taskId} is for another schema.`);
+  const dpMismatch = dpTermsMismatch(spec.dp, await readDpTerms(ctx, taskId));
+  if (dpMismatch) throw new FlError(`Task ${taskId} cannot be trained as specified: ${dpMismatch}.`);
 
   const rows = await loadRows(dataPath);
   const valid = validateRows(rows, schema);

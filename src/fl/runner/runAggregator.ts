@@ -4,10 +4,12 @@ import { FL_MIN_SUBMISSIONS, MAX_ATTEMPTS, type TaskStatusName } from "../../cha
 import { contractRevertOf } from "../../chain/contractErrors.ts";
 import { readReveals, readUpdates } from "../../chain/events/readRoundEvents.ts";
 import { readRound, type RoundInfo } from "../../chain/tasks/readRound.ts";
+import { readDpTerms } from "../../chain/tasks/dpTerms.ts";
 import { readTask } from "../../chain/tasks/readTask.ts";
 import { taskWrite } from "../../chain/tasks/taskWrite.ts";
 import type { ContentStore } from "../../storage/types.ts";
 import { aggregateRound, type Exclusion, type RoundFailure, type RoundReveal, type RoundUpdateResult } from "../aggregateRound.ts";
+import { dpTermsMismatch } from "../dp/terms.ts";
 import { FlError } from "../errors.ts";
 import type { ModelSpec } from "../modelSpec.ts";
 import { encodeRoundModel } from "../roundModel.ts";
@@ -127,6 +129,8 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
   if (task.params.aggregator.toLowerCase() !== me)
     throw new FlError(`Task ${taskId}'s aggregator is ${task.params.aggregator}, not ${ctx.account.address}: use that account.`);
   const spec: ModelSpec = await loadTaskSpec(store, task.params.modelRoot);
+  const dpMismatch = dpTermsMismatch(spec.dp, await readDpTerms(ctx, taskId));
+  if (dpMismatch) throw new FlError(`Task ${taskId} cannot be aggregated as specified: ${dpMismatch}.`);
   const clock = createChainClock(ctx);
   const failed = new Map<string, true>();
   const poll = pollReporter(onEvent);
@@ -159,7 +163,7 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
           const globalParams = await globalModel(ctx, store, spec, taskId, round);
           const result = badReveals.length
             ? { status: "rerun" as const, reason: "unusable reveal files", excluded: badReveals }
-            : aggregateRound({ spec, taskId, round, attempt: info.attempt, globalParams, members, updates, failures: bad, reveals });
+            : aggregateRound({ spec, taskId, round, attempt: info.attempt, globalParams, members, updates, failures: bad, reveals, dpMinSurvivors: task.params.minNodes });
           if (result.status === "finalized") {
             const m = result.metrics;
             // On chain: the global model that entered this round, from the pooled (masked-summed) evaluation counts.

@@ -181,6 +181,8 @@ export async function runNode(context: ChainContext, parameters: RunNodeParamete
               spec, taskId, round, attempt: info.attempt, node: me, globalParams: global, trained, table,
               maxTotalSamples: Math.max(maxTotalSamples, trained.samples),
               sa: { self: { address: me, secretKey: keys.secretKey }, members, cache },
+              // DP: each share sized for the task's minNodes survivors (terms checked against the chain by prepareNode).
+              dp: spec.dp && { minSurvivors: task.params.minNodes, maxNodes: task.params.maxNodes },
             });
             const root = await store.put(bytes);
             await taskWrite(ctx, "submitUpdate", [taskId, round, root, BigInt(trained.samples)], `submit the round ${round} update`);

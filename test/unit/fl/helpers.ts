@@ -2,6 +2,7 @@
  * Test/bench helpers for src/fl: tiny local feature prep of the vega-datasets files (independent of src/data) and an
  * in-memory federated simulation that goes through the real update files, masks, reveals and round strategy.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -9,6 +10,7 @@ import type { Address, Hex } from "viem";
 import {
   aggregateRound,
   buildUpdate,
+  createRandomSource,
   createRng,
   createSaCache,
   decodeReveal,
@@ -154,6 +156,8 @@ export function runFederated(options: {
   secure?: boolean;
   taskId?: bigint;
   dropped?: (round: number) => number[];
+  /** DP specs: the task's minNodes the noise shares are sized for, and a seed for reproducible noise. */
+  dp?: { minSurvivors: number; seed: number };
 }): FederatedRun {
   const { spec, nodes, rounds } = options;
   const secure = options.secure ?? true;
@@ -181,6 +185,11 @@ export function runFederated(options: {
         table,
         maxTotalSamples,
         sa: secure ? { self: ids[i], members, cache: caches[i] } : undefined,
+        dp: options.dp && {
+          minSurvivors: options.dp.minSurvivors,
+          maxNodes: nodes.length,
+          random: createRandomSource(createHash("sha256").update(`dp/${options.dp.seed}/${round}/${i}`).digest()),
+        },
       });
       updates.push({ node: ids[i].address, samples: trained.samples, update: decodeUpdate(bytes) });
     });
@@ -194,7 +203,7 @@ export function runFederated(options: {
         const file = decodeReveal(encodeReveal({ taskId, round, from: self.address, reveals: seeds }));
         reveals.push({ node: self.address, reveal: file });
       }
-    const result = aggregateRound({ spec, taskId, round, globalParams: global, members, updates, reveals, secure, onFailure: "throw" });
+    const result = aggregateRound({ spec, taskId, round, globalParams: global, members, updates, reveals, secure, onFailure: "throw", dpMinSurvivors: options.dp?.minSurvivors });
     if (result.status !== "finalized") throw new Error("unreachable");
     global = result.params;
     history.push(result.metrics);
