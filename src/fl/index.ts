@@ -3,7 +3,7 @@ export type { ModelSpec } from "./modelSpec.ts";
 export { modelLayout, paramCount, initParams, checkTable } from "./model.ts";
 export type { Table, ModelLayout, DenseLayer } from "./model.ts";
 export type { Matrix } from "../data/matrix.ts";
-export { trainLocal } from "./trainLocal.ts";
+export { trainLocal, localLearningRate } from "./trainLocal.ts";
 export type { TrainLocalOptions, TrainLocalReturnType, LocalMetrics } from "./trainLocal.ts";
 export { evaluate, predict, predictProba } from "./evaluate.ts";
 export type { EvaluateReturnType } from "./evaluate.ts";
@@ -31,6 +31,8 @@ export { encodeReveal, decodeReveal } from "./secureAggregation/revealFile.ts";
 export type { RevealFile } from "./secureAggregation/revealFile.ts";
 export { sumUpdates, fedAvg, applyDelta } from "./fedAvg.ts";
 export { aggregateRound } from "./aggregateRound.ts";
+export { applyServerUpdate, serverStateVectors } from "./serverOptimizer.ts";
+export type { ServerState, ApplyServerUpdateReturnType } from "./serverOptimizer.ts";
 export { updateNormBound } from "./roundChecks.ts";
 export type {
   AggregateRoundParameters,
@@ -43,7 +45,7 @@ export type {
 } from "./aggregateRound.ts";
 export { buildUpdate } from "./buildUpdate.ts";
 export type { BuildUpdateParameters } from "./buildUpdate.ts";
-export { encodeRoundModel, decodeRoundModel, ROUND_MODEL_MAGIC, ROUND_MODEL_VERSION } from "./roundModel.ts";
+export { encodeRoundModel, decodeRoundModel, ROUND_MODEL_MAGIC, ROUND_MODEL_VERSION, ROUND_MODEL_VERSION_WITH_STATE } from "./roundModel.ts";
 export type { RoundModel } from "./roundModel.ts";
 export {
   FlError,

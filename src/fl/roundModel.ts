@@ -2,11 +2,14 @@ import type { Address } from "viem";
 import { z } from "zod/v4";
 import type { RoundMetrics } from "./aggregateRound.ts";
 import { UpdateFormatError } from "./errors.ts";
+import { serverStateVectors, type ServerState } from "./serverOptimizer.ts";
 import { MAX_HEADER_BYTES } from "./updateCodec.ts";
 
 /** Magic bytes of a round-model file. */
 export const ROUND_MODEL_MAGIC = new TextEncoder().encode("2PMMDL\0\0");
 export const ROUND_MODEL_VERSION = 1;
+/** Version of a round-model file that also carries server-optimizer state (files without state stay version 1). */
+export const ROUND_MODEL_VERSION_WITH_STATE = 2;
 
 /** A global model after a round (round 0: the initial model of the spec), stored by root; finalizeRound names it. */
 export type RoundModel = {
@@ -19,6 +22,8 @@ export type RoundModel = {
   metrics?: RoundMetrics;
   /** Nodes whose updates were aggregated (ascending). */
   nodes?: Address[];
+  /** Server-optimizer state after this round (FedAvgM/FedAdam specs only): the next round starts from it. */
+  serverState?: ServerState;
 };
 
 const headerJson = z.strictObject({
@@ -40,11 +45,17 @@ const headerJson = z.strictObject({
     .array(z.string().regex(/^0x[0-9a-f]{40}$/))
     .optional()
     .transform((a) => a as Address[] | undefined),
+  /** Version 2 only: the server optimizer's type and step; its vectors follow the parameters in the body. */
+  serverState: z.strictObject({ type: z.enum(["fedavgm", "fedadam"]), step: z.number().int().min(1) }).optional(),
 });
+
+const stateVectorCount = (type: ServerState["type"]) => (type === "fedavgm" ? 1 : 2);
 
 /**
  * Encodes a round model: magic "2PMMDL\0\0", u16 version, u32 header length (LE), JSON header
  * { taskId, round, attempt?, length, metrics?, nodes? }, then `length` float64 little-endian parameters.
+ * With server-optimizer state: version 2, header.serverState = { type, step }, and the state vectors (fedavgm:
+ * momentum; fedadam: m, v; `length` float64 each) after the parameters.
  *
  * @example
  * const modelRoot = await store.put(encodeRoundModel({ taskId, round, params, metrics, nodes }))
@@ -57,18 +68,24 @@ export function encodeRoundModel(model: RoundModel): Uint8Array {
     length: model.params.length,
     metrics: model.metrics,
     nodes: model.nodes?.map((a) => a.toLowerCase()),
+    serverState: model.serverState && { type: model.serverState.type, step: model.serverState.step },
   });
   if (!header.success) throw new UpdateFormatError("The round model header is invalid.", { details: z.prettifyError(header.error) });
-  for (const p of model.params) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
+  const vectors = [model.params, ...(model.serverState ? serverStateVectors(model.serverState) : [])];
+  for (const vector of vectors) {
+    if (vector.length !== model.params.length) throw new UpdateFormatError("The server-optimizer state does not match the model's length.");
+    for (const p of vector) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
+  }
   const text = new TextEncoder().encode(JSON.stringify(header.data));
   const fixed = ROUND_MODEL_MAGIC.length + 6;
-  const out = new Uint8Array(fixed + text.length + 8 * model.params.length);
+  const out = new Uint8Array(fixed + text.length + 8 * model.params.length * vectors.length);
   const view = new DataView(out.buffer);
   out.set(ROUND_MODEL_MAGIC, 0);
-  view.setUint16(ROUND_MODEL_MAGIC.length, ROUND_MODEL_VERSION, true);
+  view.setUint16(ROUND_MODEL_MAGIC.length, model.serverState ? ROUND_MODEL_VERSION_WITH_STATE : ROUND_MODEL_VERSION, true);
   view.setUint32(ROUND_MODEL_MAGIC.length + 2, text.length, true);
   out.set(text, fixed);
-  for (let k = 0, o = fixed + text.length; k < model.params.length; k++, o += 8) view.setFloat64(o, model.params[k], true);
+  let o = fixed + text.length;
+  for (const vector of vectors) for (let k = 0; k < vector.length; k++, o += 8) view.setFloat64(o, vector[k], true);
   return out;
 }
 
@@ -84,7 +101,7 @@ export function decodeRoundModel(bytes: Uint8Array): RoundModel {
     throw new UpdateFormatError("This is not a 2PM round-model file (bad magic): check the root you fetched.");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(ROUND_MODEL_MAGIC.length, true);
-  if (version !== ROUND_MODEL_VERSION) throw new UpdateFormatError(`Round-model version ${version} is not supported: upgrade 2pm.`);
+  if (version !== ROUND_MODEL_VERSION && version !== ROUND_MODEL_VERSION_WITH_STATE) throw new UpdateFormatError(`Round-model version ${version} is not supported: upgrade 2pm.`);
   const headerBytes = view.getUint32(ROUND_MODEL_MAGIC.length + 2, true);
   if (headerBytes > MAX_HEADER_BYTES + 64 * 1024 || fixed + headerBytes > bytes.length)
     throw new UpdateFormatError("The round-model file is truncated or its header length is invalid.");
@@ -96,14 +113,26 @@ export function decodeRoundModel(bytes: Uint8Array): RoundModel {
   }
   const parsed = headerJson.safeParse(raw);
   if (!parsed.success) throw new UpdateFormatError("The round-model header is invalid.", { details: z.prettifyError(parsed.error) });
-  const { length } = parsed.data;
+  const { length, serverState } = parsed.data;
+  if ((serverState !== undefined) !== (version === ROUND_MODEL_VERSION_WITH_STATE))
+    throw new UpdateFormatError(`A version ${version} round-model file ${serverState ? "cannot carry" : "must carry"} server-optimizer state.`);
+  const count = 1 + (serverState ? stateVectorCount(serverState.type) : 0);
   const body = fixed + headerBytes;
-  if (bytes.length - body !== 8 * length)
-    throw new UpdateFormatError(`The round-model body has ${bytes.length - body} bytes, expected ${8 * length}.`);
-  const params = new Float64Array(length);
-  for (let k = 0, o = body; k < length; k++, o += 8) params[k] = view.getFloat64(o, true);
-  for (const p of params) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
+  if (bytes.length - body !== 8 * length * count)
+    throw new UpdateFormatError(`The round-model body has ${bytes.length - body} bytes, expected ${8 * length * count}.`);
+  const vectors = Array.from({ length: count }, (_, i) => {
+    const vector = new Float64Array(length);
+    for (let k = 0, o = body + 8 * length * i; k < length; k++, o += 8) vector[k] = view.getFloat64(o, true);
+    for (const p of vector) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
+    return vector;
+  });
+  const params = vectors[0];
   const model: RoundModel = { taskId: BigInt(parsed.data.taskId), round: parsed.data.round, params };
+  if (serverState)
+    model.serverState =
+      serverState.type === "fedavgm"
+        ? { type: "fedavgm", step: serverState.step, momentum: vectors[1] }
+        : { type: "fedadam", step: serverState.step, m: vectors[1], v: vectors[2] };
   if (parsed.data.metrics) {
     const { valAccuracy, valLoss, ...rest } = parsed.data.metrics;
     model.metrics = { ...rest, ...(valAccuracy === undefined ? {} : { valAccuracy }), ...(valLoss === undefined ? {} : { valLoss }) };

@@ -24,6 +24,7 @@ import {
   type RoundReveal,
   type RoundUpdateResult,
   type SaMember,
+  type ServerState,
   type Table,
 } from "../../../src/fl/index.ts";
 
@@ -162,6 +163,7 @@ export function runFederated(options: {
   const maxTotalSamples = nodes.reduce((s, t) => s + t.features.rows, 0);
   const caches = ids.map(() => createSaCache());
   let global = initParams(spec);
+  let serverState: ServerState | undefined;
   const history: RoundMetrics[] = [];
   for (let round = 1; round <= rounds; round++) {
     const drop = new Set(options.dropped?.(round) ?? []);
@@ -191,9 +193,10 @@ export function runFederated(options: {
         const file = decodeReveal(encodeReveal({ taskId, round, from: self.address, reveals: seeds }));
         reveals.push({ node: self.address, reveal: file });
       }
-    const result = aggregateRound({ spec, taskId, round, globalParams: global, members, updates, reveals, secure, onFailure: "throw" });
+    const result = aggregateRound({ spec, taskId, round, globalParams: global, serverState, members, updates, reveals, secure, onFailure: "throw" });
     if (result.status !== "finalized") throw new Error("unreachable");
     global = result.params;
+    serverState = result.serverState;
     history.push(result.metrics);
   }
   return { params: global, history };
