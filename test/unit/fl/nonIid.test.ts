@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import {
   aggregateRound,
@@ -20,6 +21,7 @@ import {
   type ServerState,
   type Table,
 } from "../../../src/fl/index.ts";
+import { featureFieldsOf, labelFieldOf, loadSchema, schemaHash } from "../../../src/data/schema.ts";
 import { baseSpec, loadPenguins, loadSeattleWeather, nodeIdentity, runFederated } from "./helpers.ts";
 
 const digest = (p: Float64Array) => createHash("sha256").update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength)).digest("hex");
@@ -243,5 +245,18 @@ describe("spec fields", () => {
     refused({ serverOptimizer: { type: "fedyogi", learningRate: 1 } }, "serverOptimizer");
     refused({ lrSchedule: { type: "step", every: 0, decay: 0.5 } }, "every");
     refused({ lrSchedule: { type: "cosine", rounds: 10 } }, "min");
+  });
+});
+
+describe("example spec", () => {
+  it("specs/seattle-weather-fedadam.json parses and names the seattle-weather schema, its label and features", async () => {
+    const root = new URL("../../../", import.meta.url).pathname;
+    const spec = parseModelSpec(await readFile(`${root}specs/seattle-weather-fedadam.json`));
+    const schema = await loadSchema(`${root}schemas/seattle-weather.schema.json`);
+    assert.equal(spec.schemaHash, schemaHash(schema));
+    assert.equal(spec.label, labelFieldOf(schema)?.name);
+    assert.deepEqual(spec.classes, labelFieldOf(schema)?.categories);
+    assert.deepEqual(spec.features, featureFieldsOf(schema).map((f) => f.name));
+    assert.equal(spec.serverOptimizer?.type, "fedadam");
   });
 });
