@@ -77,11 +77,13 @@ function centralized(datasets: Dataset[], epochs: number, model: "logreg" | "mlp
 export function nonIidSection(): string {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const results = new Map<string, { rows: { name: string; cells: Cell[] }[]; sameBudget: Cell[]; converged: Cell }>();
   const tables = SPLITS.map((split) => {
     const datasets = SEEDS.map((s) => split.load(2024 + s));
     const converged = convergedOf(split.name, datasets);
     const rows = ALGORITHMS.map((a) => ({ name: a.name, cells: ROUNDS.map((r) => federated(datasets, r, a.extra(r))) }));
     const sameBudget = ROUNDS.map((r) => centralized(datasets, 2 * r));
+    results.set(split.name, { rows, sameBudget, converged });
     const lines = [
       `**${split.name}** — ${datasets[0].nodes.map((t, i) => `${datasets[0].nodeNames[i]} ${t.features.rows}`).join(", ")} training rows; ${datasets[0].test.features.rows} held-out rows`,
       "",
@@ -125,6 +127,18 @@ export function nonIidSection(): string {
   // is unstable over thousands of epochs — so Δ is to the centralized MLP trained for the same epochs.
   const mlpRows = ALGORITHMS.filter((a) => a.name !== "FedProx μ 0.1").map((a) => ({ name: a.name, cell: federated(season, TUNING_ROUNDS, a.extra(TUNING_ROUNDS), "mlp") }));
   const mlpCentral = centralized(season, 2 * TUNING_ROUNDS, "mlp");
+
+  // The goal's figures: weather by season, FedAvg / FedAdam / recommended vs centralized, at 20 and 50 rounds.
+  const bySeason = results.get(SPLITS[1].name)!;
+  const at = (name: string, r: number) => mean(bySeason.rows.find((row) => row.name.includes(name))!.cells[ROUNDS.indexOf(r)].accs);
+  const gap = (x: number) => `${x >= mean(bySeason.converged.accs) ? "+" : "−"}${Math.abs(100 * (x - mean(bySeason.converged.accs))).toFixed(1)}`;
+  const goal = {
+    recommended50: gap(at("step lr", 50)),
+    fedAvg50: gap(at("FedAvg", 50)),
+    fedAdam20: pct(at("FedAdam η 1", 20)),
+    same20: pct(mean(bySeason.sameBudget[ROUNDS.indexOf(20)].accs)),
+    recommended20: gap(at("step lr", 20)),
+  };
 
   const gridRows = grid.map(([name, extra]) => {
     const c = federated(season, TUNING_ROUNDS, extra);
@@ -175,5 +189,11 @@ seed spread (one test row is 0.34 point).
 **Recommended defaults** (in bold above; specs/seattle-weather-fedadam.json): \`"serverOptimizer": { "type": "fedadam",
 "learningRate": 1, "beta1": 0.9, "beta2": 0.99, "tau": 0.001 }, "lrSchedule": { "type": "step", "every": 20,
 "decay": 0.5 }\` with plain SGD locally, and ≥ 50 rounds on strongly non-IID data. FedAvgM (η 1, β 0.9) is the
-simpler alternative. FedProx is available (\`proxMu\`) but did not help on these splits.`;
+simpler alternative. FedProx is available (\`proxMu\`) but did not help on these splits.
+
+**The goal "weather by season within 0.5 point of centralized"**: met at 50 rounds against the converged centralized
+model (FedAdam + step lr: ${goal.recommended50} point; FedAvg: ${goal.fedAvg50}). At 20 rounds FedAdam beats centralized
+training with the same epochs (${goal.fedAdam20} % vs ${goal.same20} %; issue 16 quoted centralized at 79.5–80.0 %, protocol not
+recorded) but is ${goal.recommended20} points vs the converged model: 20 rounds are too few (trial runs at 20
+rounds with 5 or 10 local epochs, local lr 0.3, FedAdam β1 0.5 or η 3 reached at most 80.6 %).`;
 }
