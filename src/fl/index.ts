@@ -45,7 +45,7 @@ export type {
 } from "./aggregateRound.ts";
 export { buildUpdate } from "./buildUpdate.ts";
 export type { BuildUpdateParameters } from "./buildUpdate.ts";
-export { encodeRoundModel, decodeRoundModel, ROUND_MODEL_MAGIC, ROUND_MODEL_VERSION, ROUND_MODEL_VERSION_WITH_STATE } from "./roundModel.ts";
+export { encodeRoundModel, decodeRoundModel, ROUND_MODEL_MAGIC, ROUND_MODEL_VERSION } from "./roundModel.ts";
 export type { RoundModel } from "./roundModel.ts";
 export {
   FlError,

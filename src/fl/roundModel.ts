@@ -8,8 +8,6 @@ import { MAX_HEADER_BYTES } from "./updateCodec.ts";
 /** Magic bytes of a round-model file. */
 export const ROUND_MODEL_MAGIC = new TextEncoder().encode("2PMMDL\0\0");
 export const ROUND_MODEL_VERSION = 1;
-/** Version of a round-model file that also carries server-optimizer state (files without state stay version 1). */
-export const ROUND_MODEL_VERSION_WITH_STATE = 2;
 
 /** A global model after a round (round 0: the initial model of the spec), stored by root; finalizeRound names it. */
 export type RoundModel = {
@@ -45,7 +43,10 @@ const headerJson = z.strictObject({
     .array(z.string().regex(/^0x[0-9a-f]{40}$/))
     .optional()
     .transform((a) => a as Address[] | undefined),
-  /** Version 2 only: the server optimizer's type and step; its vectors follow the parameters in the body. */
+  /**
+   * Only with a server optimizer: its type and step; its vectors follow the parameters in the body. A decoder that
+   * does not know the field refuses the file (strict header) rather than misreading the body.
+   */
   serverState: z.strictObject({ type: z.enum(["fedavgm", "fedadam"]), step: z.number().int().min(1) }).optional(),
 });
 
@@ -54,8 +55,8 @@ const stateVectorCount = (type: ServerState["type"]) => (type === "fedavgm" ? 1 
 /**
  * Encodes a round model: magic "2PMMDL\0\0", u16 version, u32 header length (LE), JSON header
  * { taskId, round, attempt?, length, metrics?, nodes? }, then `length` float64 little-endian parameters.
- * With server-optimizer state: version 2, header.serverState = { type, step }, and the state vectors (fedavgm:
- * momentum; fedadam: m, v; `length` float64 each) after the parameters.
+ * With server-optimizer state: header.serverState = { type, step }, and the state vectors (fedavgm: momentum;
+ * fedadam: m, v; `length` float64 each) after the parameters. Files without state are unchanged byte for byte.
  *
  * @example
  * const modelRoot = await store.put(encodeRoundModel({ taskId, round, params, metrics, nodes }))
@@ -81,7 +82,7 @@ export function encodeRoundModel(model: RoundModel): Uint8Array {
   const out = new Uint8Array(fixed + text.length + 8 * model.params.length * vectors.length);
   const view = new DataView(out.buffer);
   out.set(ROUND_MODEL_MAGIC, 0);
-  view.setUint16(ROUND_MODEL_MAGIC.length, model.serverState ? ROUND_MODEL_VERSION_WITH_STATE : ROUND_MODEL_VERSION, true);
+  view.setUint16(ROUND_MODEL_MAGIC.length, ROUND_MODEL_VERSION, true);
   view.setUint32(ROUND_MODEL_MAGIC.length + 2, text.length, true);
   out.set(text, fixed);
   let o = fixed + text.length;
@@ -101,7 +102,7 @@ export function decodeRoundModel(bytes: Uint8Array): RoundModel {
     throw new UpdateFormatError("This is not a 2PM round-model file (bad magic): check the root you fetched.");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(ROUND_MODEL_MAGIC.length, true);
-  if (version !== ROUND_MODEL_VERSION && version !== ROUND_MODEL_VERSION_WITH_STATE) throw new UpdateFormatError(`Round-model version ${version} is not supported: upgrade 2pm.`);
+  if (version !== ROUND_MODEL_VERSION) throw new UpdateFormatError(`Round-model version ${version} is not supported: upgrade 2pm.`);
   const headerBytes = view.getUint32(ROUND_MODEL_MAGIC.length + 2, true);
   if (headerBytes > MAX_HEADER_BYTES + 64 * 1024 || fixed + headerBytes > bytes.length)
     throw new UpdateFormatError("The round-model file is truncated or its header length is invalid.");
@@ -114,8 +115,6 @@ export function decodeRoundModel(bytes: Uint8Array): RoundModel {
   const parsed = headerJson.safeParse(raw);
   if (!parsed.success) throw new UpdateFormatError("The round-model header is invalid.", { details: z.prettifyError(parsed.error) });
   const { length, serverState } = parsed.data;
-  if ((serverState !== undefined) !== (version === ROUND_MODEL_VERSION_WITH_STATE))
-    throw new UpdateFormatError(`A version ${version} round-model file ${serverState ? "cannot carry" : "must carry"} server-optimizer state.`);
   const count = 1 + (serverState ? stateVectorCount(serverState.type) : 0);
   const body = fixed + headerBytes;
   if (bytes.length - body !== 8 * length * count)

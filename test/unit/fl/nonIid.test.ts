@@ -14,7 +14,7 @@ import {
   InvalidModelSpecError,
   localLearningRate,
   parseModelSpec,
-  ROUND_MODEL_MAGIC,
+  serverStateVectors,
   trainLocal,
   type ModelSpec,
   type RoundUpdateResult,
@@ -166,32 +166,33 @@ describe("server optimizers (applyServerUpdate)", () => {
 
 describe("server state in the round model file", () => {
   const params = Float64Array.from([0.5, -1.25, 3]);
-  it("round-trips FedAvgM and FedAdam state (version 2) and keeps stateless files at version 1", () => {
+  it("round-trips FedAvgM and FedAdam state, and leaves stateless files as they were", () => {
     const states: ServerState[] = [
       { type: "fedavgm", step: 4, momentum: Float64Array.from([0.1, 0.2, -0.3]) },
       { type: "fedadam", step: 7, m: Float64Array.from([1e-3, -2e-3, 0]), v: Float64Array.from([1e-6, 4e-6, 0]) },
     ];
+    const plain = encodeRoundModel({ taskId: 9n, round: 3, attempt: 1, params });
     for (const serverState of states) {
       const bytes = encodeRoundModel({ taskId: 9n, round: 3, attempt: 1, params, serverState });
-      assert.equal(new DataView(bytes.buffer).getUint16(ROUND_MODEL_MAGIC.length, true), 2);
       const back = decodeRoundModel(bytes);
       assert.deepEqual(back.serverState, serverState);
       assert.deepEqual(back.params, params);
+      assert.equal(bytes.length - plain.length, 8 * params.length * serverStateVectors(serverState).length + JSON.stringify({ serverState: { type: serverState.type, step: serverState.step } }).length - 1);
     }
-    const plain = encodeRoundModel({ taskId: 9n, round: 3, params });
-    assert.equal(new DataView(plain.buffer).getUint16(ROUND_MODEL_MAGIC.length, true), 1);
+    // Without state: the header has no serverState key (the file is the one the previous code wrote).
+    assert.doesNotMatch(new TextDecoder().decode(plain), /serverState/);
     assert.equal(decodeRoundModel(plain).serverState, undefined);
   });
 
-  it("refuses a version-2 file without state, a version-1 file with state, and a body of the wrong length", () => {
+  it("refuses a body that does not match the declared state, and state of the wrong length", () => {
     const withState = encodeRoundModel({ taskId: 1n, round: 1, params, serverState: { type: "fedavgm", step: 1, momentum: new Float64Array(3) } });
-    const v1 = Uint8Array.from(withState);
-    new DataView(v1.buffer).setUint16(ROUND_MODEL_MAGIC.length, 1, true);
-    assert.throws(() => decodeRoundModel(v1), /version 1 round-model file cannot carry/);
-    const v2 = encodeRoundModel({ taskId: 1n, round: 1, params });
-    new DataView(v2.buffer).setUint16(ROUND_MODEL_MAGIC.length, 2, true);
-    assert.throws(() => decodeRoundModel(v2), /version 2 round-model file must carry/);
     assert.throws(() => decodeRoundModel(withState.subarray(0, withState.length - 8)), /body has/);
+    const adam = encodeRoundModel({ taskId: 1n, round: 1, params, serverState: { type: "fedadam", step: 1, m: new Float64Array(3), v: new Float64Array(3) } });
+    // Relabel the header's "fedadam" (two vectors) as "fedavgm" (one; same byte length): the body no longer fits.
+    const relabelled = Uint8Array.from(adam);
+    const at = Buffer.from(adam).indexOf("fedadam");
+    relabelled.set(new TextEncoder().encode("fedavgm"), at);
+    assert.throws(() => decodeRoundModel(relabelled), /body has/);
     assert.throws(
       () => encodeRoundModel({ taskId: 1n, round: 1, params, serverState: { type: "fedavgm", step: 1, momentum: new Float64Array(2) } }),
       /does not match/,
