@@ -1,10 +1,11 @@
 import type { Address } from "viem";
 import { RoundAggregationError } from "./errors.ts";
-import { applyDelta, fedAvg, sumUpdates } from "./fedAvg.ts";
+import { fedAvg, sumUpdates } from "./fedAvg.ts";
 import { checkParams, modelLayout } from "./model.ts";
 import type { ModelSpec } from "./modelSpec.ts";
 import type { SaMember, SeedReveal } from "./secureAggregation/masking.ts";
 import { unmaskSum } from "./secureAggregation/recovery.ts";
+import { applyServerUpdate, type ServerState } from "./serverOptimizer.ts";
 import type { RevealFile } from "./secureAggregation/revealFile.ts";
 import { assertDpSumFits, assertSumFits } from "./capacity.ts";
 import { dpSumNormBound, nodeNoiseSigma } from "./dp/distributedDp.ts";
@@ -63,6 +64,8 @@ export type AggregateRoundParameters = {
   attempt?: number;
   /** The global parameters the round started from. */
   globalParams: Float64Array;
+  /** The server-optimizer state stored with the global model (FedAvgM/FedAdam specs; absent in round 1). */
+  serverState?: ServerState;
   /** Every task member of the round with its on-chain X25519 public key (used for masking). */
   members: readonly SaMember[];
   /** Updates on chain whose files decoded. */
@@ -86,8 +89,10 @@ export type AggregateRoundReturnType =
       status: "finalized";
       /** The next global parameters. */
       params: Float64Array;
-      /** The FedAvg delta applied to the global parameters. */
+      /** The FedAvg delta (applied as is, or through the spec's server optimizer). */
       delta: Float64Array;
+      /** The server-optimizer state to store with the new model (FedAvgM/FedAdam specs only). */
+      serverState?: ServerState;
       metrics: RoundMetrics;
       /** Nodes whose updates are in the aggregate (ascending address). */
       included: Address[];
@@ -186,10 +191,12 @@ export function aggregateRound(parameters: AggregateRoundParameters): AggregateR
 
   // DP: the plain mean of the (noisy) clipped deltas — weights by n_i would scale a node's sensitivity by n_i.
   const delta = fedAvg(blocks.params, spec.dp ? included.length : totalSamples, spec.fixedPointScale);
+  const next = applyServerUpdate(spec, globalParams, delta, parameters.serverState);
   return {
     status: "finalized",
-    params: applyDelta(globalParams, delta),
+    params: next.params,
     delta,
+    ...(next.state ? { serverState: next.state } : {}),
     metrics: roundMetrics(round, totalSamples, included.length, evaluation.sum),
     included: included.map((u) => u.node).sort(),
     excluded,

@@ -3,7 +3,7 @@ export type { ModelSpec } from "./modelSpec.ts";
 export { modelLayout, paramCount, initParams, checkTable } from "./model.ts";
 export type { Table, ModelLayout, DenseLayer } from "./model.ts";
 export type { Matrix } from "../data/matrix.ts";
-export { trainLocal } from "./trainLocal.ts";
+export { trainLocal, localLearningRate } from "./trainLocal.ts";
 export type { TrainLocalOptions, TrainLocalReturnType, LocalMetrics } from "./trainLocal.ts";
 export { evaluate, predict, predictProba, holdoutSplit, evaluationRows, countEvaluation, LOSS_CAP } from "./evaluate.ts";
 export type { EvaluateReturnType, EvaluationCounts } from "./evaluate.ts";
@@ -41,6 +41,8 @@ export { encodeReveal, decodeReveal } from "./secureAggregation/revealFile.ts";
 export type { RevealFile } from "./secureAggregation/revealFile.ts";
 export { sumUpdates, fedAvg, applyDelta } from "./fedAvg.ts";
 export { aggregateRound } from "./aggregateRound.ts";
+export { applyServerUpdate, serverStateVectors } from "./serverOptimizer.ts";
+export type { ServerState, ApplyServerUpdateReturnType } from "./serverOptimizer.ts";
 export { updateNormBound } from "./roundChecks.ts";
 export type {
   AggregateRoundParameters,

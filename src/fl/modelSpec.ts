@@ -61,6 +61,36 @@ export const modelSpecSchema = z
       })
       .optional(),
     // --- end differential privacy ---
+    // ---- Non-IID algorithms (FedProx, server optimizer, learning-rate schedule; docs/fl.md "Algorithms for
+    // non-IID data"). All optional: a spec without them trains exactly as plain FedAvg (bit-identical models).
+    /** FedProx proximal coefficient μ: each node minimizes its loss + μ/2·‖w − w_global‖². Default 0 (FedAvg). */
+    proxMu: z.number().min(0).max(1e3).optional(),
+    /** Local learning rate per round r (1-based): learningRate × factor(r). Default constant. */
+    lrSchedule: z
+      .discriminatedUnion("type", [
+        z.strictObject({ type: z.literal("constant") }),
+        /** factor = decay^floor((r − 1) / every) */
+        z.strictObject({ type: z.literal("step"), every: z.number().int().min(1), decay: z.number().positive().max(1) }),
+        /** factor = min + (1 − min)·(1 + cos(π·min(r − 1, rounds)/rounds))/2: from 1 down to min over `rounds` rounds. */
+        z.strictObject({ type: z.literal("cosine"), rounds: z.number().int().min(1), min: z.number().min(0).max(1) }),
+      ])
+      .optional(),
+    /** How the aggregator applies the FedAvg delta Δ. Default none: w ← w + Δ. State kept in the round model file. */
+    serverOptimizer: z
+      .discriminatedUnion("type", [
+        /** FedAvgM: m ← β·m + Δ; w ← w + η·m */
+        z.strictObject({ type: z.literal("fedavgm"), learningRate: z.number().positive().max(1e3), momentum: z.number().min(0).lt(1) }),
+        /** FedAdam (Reddi et al. 2021): m ← β1·m + (1−β1)·Δ; v ← β2·v + (1−β2)·Δ²; w ← w + η·m/(√v + τ) */
+        z.strictObject({
+          type: z.literal("fedadam"),
+          learningRate: z.number().positive().max(1e3),
+          beta1: z.number().min(0).lt(1),
+          beta2: z.number().min(0).lt(1),
+          tau: z.number().positive(),
+        }),
+      ])
+      .optional(),
+    // ---- end of non-IID algorithms
   })
   .superRefine((spec, ctx) => {
     if (spec.model === "mlp" && spec.hidden === undefined)

@@ -2,6 +2,7 @@ import type { Address } from "viem";
 import { z } from "zod/v4";
 import type { RoundMetrics } from "./aggregateRound.ts";
 import { UpdateFormatError } from "./errors.ts";
+import { serverStateVectors, type ServerState } from "./serverOptimizer.ts";
 import { MAX_HEADER_BYTES } from "./updateCodec.ts";
 
 /** Magic bytes of a round-model file. */
@@ -26,6 +27,8 @@ export type RoundModel = {
   legacyMetrics?: LegacyRoundMetrics;
   /** Nodes whose updates were aggregated (ascending). */
   nodes?: Address[];
+  /** Server-optimizer state after this round (FedAvgM/FedAdam specs only): the next round starts from it. */
+  serverState?: ServerState;
 };
 
 export type LegacyRoundMetrics = { samples: number; nodes: number; loss: number; accuracy: number; valAccuracy?: number; valLoss?: number };
@@ -60,13 +63,22 @@ const headerFields = {
     .array(z.string().regex(/^0x[0-9a-f]{40}$/))
     .optional()
     .transform((a) => a as Address[] | undefined),
+  /**
+   * Only with a server optimizer: its type and step; its vectors follow the parameters in the body. A decoder that
+   * does not know the field refuses the file (strict header) rather than misreading the body.
+   */
+  serverState: z.strictObject({ type: z.enum(["fedavgm", "fedadam"]), step: z.number().int().min(1) }).optional(),
 };
 const headerJson = z.strictObject({ ...headerFields, metrics: metricsV2.optional() });
 const headerJsonV1 = z.strictObject({ ...headerFields, metrics: metricsV1.optional() });
 
+const stateVectorCount = (type: ServerState["type"]) => (type === "fedavgm" ? 1 : 2);
+
 /**
  * Encodes a round model: magic "2PMMDL\0\0", u16 version, u32 header length (LE), JSON header
  * { taskId, round, attempt?, length, metrics?, nodes? }, then `length` float64 little-endian parameters.
+ * With server-optimizer state: header.serverState = { type, step }, and the state vectors (fedavgm: momentum;
+ * fedadam: m, v; `length` float64 each) after the parameters. Files without state are unchanged byte for byte.
  *
  * @example
  * const modelRoot = await store.put(encodeRoundModel({ taskId, round, params, metrics, nodes }))
@@ -80,18 +92,24 @@ export function encodeRoundModel(model: RoundModel): Uint8Array {
     length: model.params.length,
     metrics: model.metrics,
     nodes: model.nodes?.map((a) => a.toLowerCase()),
+    serverState: model.serverState && { type: model.serverState.type, step: model.serverState.step },
   });
   if (!header.success) throw new UpdateFormatError("The round model header is invalid.", { details: z.prettifyError(header.error) });
-  for (const p of model.params) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
+  const vectors = [model.params, ...(model.serverState ? serverStateVectors(model.serverState) : [])];
+  for (const vector of vectors) {
+    if (vector.length !== model.params.length) throw new UpdateFormatError("The server-optimizer state does not match the model's length.");
+    for (const p of vector) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
+  }
   const text = new TextEncoder().encode(JSON.stringify(header.data));
   const fixed = ROUND_MODEL_MAGIC.length + 6;
-  const out = new Uint8Array(fixed + text.length + 8 * model.params.length);
+  const out = new Uint8Array(fixed + text.length + 8 * model.params.length * vectors.length);
   const view = new DataView(out.buffer);
   out.set(ROUND_MODEL_MAGIC, 0);
   view.setUint16(ROUND_MODEL_MAGIC.length, ROUND_MODEL_VERSION, true);
   view.setUint32(ROUND_MODEL_MAGIC.length + 2, text.length, true);
   out.set(text, fixed);
-  for (let k = 0, o = fixed + text.length; k < model.params.length; k++, o += 8) view.setFloat64(o, model.params[k], true);
+  let o = fixed + text.length;
+  for (const vector of vectors) for (let k = 0; k < vector.length; k++, o += 8) view.setFloat64(o, vector[k], true);
   return out;
 }
 
@@ -119,14 +137,24 @@ export function decodeRoundModel(bytes: Uint8Array): RoundModel {
   }
   const parsed = (version === 1 ? headerJsonV1 : headerJson).safeParse(raw);
   if (!parsed.success) throw new UpdateFormatError("The round-model header is invalid.", { details: z.prettifyError(parsed.error) });
-  const { length } = parsed.data;
+  const { length, serverState } = parsed.data;
+  const vectorCount = 1 + (serverState ? stateVectorCount(serverState.type) : 0);
   const body = fixed + headerBytes;
-  if (bytes.length - body !== 8 * length)
-    throw new UpdateFormatError(`The round-model body has ${bytes.length - body} bytes, expected ${8 * length}.`);
-  const params = new Float64Array(length);
-  for (let k = 0, o = body; k < length; k++, o += 8) params[k] = view.getFloat64(o, true);
-  for (const p of params) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
+  if (bytes.length - body !== 8 * length * vectorCount)
+    throw new UpdateFormatError(`The round-model body has ${bytes.length - body} bytes, expected ${8 * length * vectorCount}.`);
+  const vectors = Array.from({ length: vectorCount }, (_, i) => {
+    const vector = new Float64Array(length);
+    for (let k = 0, o = body + 8 * length * i; k < length; k++, o += 8) vector[k] = view.getFloat64(o, true);
+    for (const p of vector) if (!Number.isFinite(p)) throw new UpdateFormatError("The round model has non-finite parameters.");
+    return vector;
+  });
+  const params = vectors[0];
   const model: RoundModel = { taskId: BigInt(parsed.data.taskId), round: parsed.data.round, params };
+  if (serverState)
+    model.serverState =
+      serverState.type === "fedavgm"
+        ? { type: "fedavgm", step: serverState.step, momentum: vectors[1] }
+        : { type: "fedadam", step: serverState.step, m: vectors[1], v: vectors[2] };
   const metrics = parsed.data.metrics;
   if (metrics && "evaluatedModel" in metrics)
     model.metrics = { ...metrics, classes: metrics.classes.map(({ recall, ...c }) => (recall === undefined ? c : { ...c, recall })) };

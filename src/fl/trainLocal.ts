@@ -5,7 +5,7 @@ import type { ModelSpec } from "./modelSpec.ts";
 import { createRng, permutation } from "./prng.ts";
 
 export type TrainLocalOptions = {
-  /** Round number: part of the shuffle seed, so rounds see different batch orders. Default 0. */
+  /** Round number (1-based on chain): part of the shuffle seed, and the round of the spec's lrSchedule. Default 0. */
   round?: number;
   /** Stream id of this node (e.g. its member index): part of the shuffle seed. Default 0. */
   node?: number;
@@ -38,8 +38,25 @@ const ADAM_BETA2 = 0.999;
 const ADAM_EPSILON = 1e-8;
 
 /**
+ * The local learning rate of round `round` (1-based; 0 counts as 1): spec.learningRate × the lrSchedule factor.
+ * Without a schedule (or "constant") it is exactly spec.learningRate.
+ *
+ * @example
+ * localLearningRate({ learningRate: 0.1, lrSchedule: { type: "step", every: 10, decay: 0.5 } }, 11) // 0.05
+ */
+export function localLearningRate(spec: Pick<ModelSpec, "learningRate" | "lrSchedule">, round: number): number {
+  const schedule = spec.lrSchedule;
+  const r = Math.max(0, round - 1);
+  if (!schedule || schedule.type === "constant") return spec.learningRate;
+  if (schedule.type === "step") return spec.learningRate * schedule.decay ** Math.floor(r / schedule.every);
+  const t = Math.min(r, schedule.rounds) / schedule.rounds;
+  return spec.learningRate * (schedule.min + ((1 - schedule.min) * (1 + Math.cos(Math.PI * t))) / 2);
+}
+
+/**
  * Trains a model locally from `params` for `spec.epochs` epochs of mini-batch SGD or Adam (fresh optimizer state
- * each call, as FedAvg clients do) on softmax cross-entropy + L2 on the weights. Deterministic: the same spec,
+ * each call, as FedAvg clients do) on softmax cross-entropy + L2 on the weights, plus FedProx's proximal term
+ * μ/2·‖w − params‖² when the spec has proxMu > 0, at the round's scheduled learning rate. Deterministic: the same spec,
  * params, table and options give bit-identical results. With `validationFraction`, a fixed seeded subset of the
  * rows is held out (the same one every round) and its accuracy reported.
  *
@@ -62,7 +79,8 @@ export function trainLocal(spec: ModelSpec, params: Float64Array, table: Table, 
   const ws = createWorkspace(layout);
   const x = table.features.data;
   const y = table.labels;
-  const lr = spec.learningRate;
+  const lr = localLearningRate(spec, options.round ?? 0);
+  const mu = spec.proxMu ?? 0;
   const l2 = spec.l2 ?? 0;
   const rng = createRng(spec.seed, TAG_SHUFFLE, options.round ?? 0, options.node ?? 0);
   const order = new Uint32Array(trainRows.length);
@@ -83,6 +101,8 @@ export function trainLocal(spec: ModelSpec, params: Float64Array, table: Table, 
       if (l2 > 0)
         for (const layer of layout.layers)
           for (let k = layer.weights; k < layer.bias; k++) grad[k] += l2 * p[k];
+      // FedProx: the gradient of μ/2·‖w − w_global‖² keeps non-IID nodes near the global model.
+      if (mu > 0) for (let k = 0; k < p.length; k++) grad[k] += mu * (p[k] - params[k]);
       step++;
       if (m && v) {
         const c1 = 1 - ADAM_BETA1 ** step;

@@ -25,8 +25,9 @@ import { taskWrite } from "../../src/chain/tasks/taskWrite.ts";
 import { buildManifest, fitStandardizer, loadRows, loadSchema, splitBy, standardize, standardizedCsv, trainTestSplit, validateRows } from "../../src/data/index.ts";
 import type { RawRow, Schema, StandardizationStats } from "../../src/data/index.ts";
 import {
-  decodeReveal, decodeRoundModel, decodeUpdate, dpEpsilon, evaluate, evaluationRows, initParams, INT32_SUM_LIMIT, LOSS_CAP, LOSS_SCALE, maskStream,
-  modelDelta, nodeNoiseSigma, parseModelSpec, predictProba, quantizeUpdate, sampleCapacity, splitUpdateVector, sumUpdates, trainLocal, type ModelSpec,
+  applyServerUpdate, decodeReveal, decodeRoundModel, decodeUpdate, dpEpsilon, evaluate, evaluationRows, fedAvg, initParams, INT32_SUM_LIMIT, LOSS_CAP,
+  LOSS_SCALE, maskStream, modelDelta, nodeNoiseSigma, parseModelSpec, predictProba, quantizeUpdate, sampleCapacity, splitUpdateVector, sumUpdates,
+  trainLocal, type ModelSpec,
 } from "../../src/fl/index.ts";
 import { toE6, uncachedContext } from "../../src/fl/runner/chainView.ts";
 import { nodeDir } from "../../src/fl/runner/runNode.ts";
@@ -601,6 +602,54 @@ describe("federated learning end to end", () => {
     const model = decodeRoundModel(await store.get(final.args.modelRoot as Hex));
     assert.equal(model.attempt, 1);
     assert.deepEqual(model.nodes, NODES.map((i) => addr(i).toLowerCase()).sort());
+  });
+
+  test("FedAdam task: each round model carries the server state; the aggregator, killed after round 1 and restarted, continues from it", async () => {
+    const fedAdam = parseModelSpec({ ...spec, serverOptimizer: { type: "fedadam", learningRate: 1, beta1: 0.9, beta2: 0.99, tau: 0.001 } });
+    const specFile = path.join(dataDir, "penguins-fedadam.json");
+    await writeFile(specFile, JSON.stringify(fedAdam));
+    const taskId = await createTask(3, 3, specFile);
+    const nodes = new Map(NODES.map((i) => [i, start(nodeArgs(taskId, i))]));
+    const held = NODES[2];
+    let aggregator: ReturnType<typeof start> | undefined;
+    const logs = () => [...(aggregator ? [aggregator] : []), ...nodes.values()].map((p) => p.output().slice(-3000)).join("\n---\n");
+
+    // Hold the third node back after its round-1 update (killed once it is on chain and recorded), so round 2 cannot
+    // be finalized before the aggregator is killed after round 1 and started again.
+    const roundLine = /^round 1 attempt 0: received model .*; trained on \d+ rows, .*; submitted 0x[0-9a-f]{64}$/m;
+    await waitFor("the third node's round 1 update and line", async () =>
+      ((await events("UpdateSubmitted", { taskId, round: 1, node: addr(held) })).length > 0 && roundLine.test(nodes.get(held)!.output())) || undefined, 60_000, 100)
+      .catch((err) => assert.fail(`${err}\n${logs()}`));
+    await nodes.get(held)!.stop("SIGKILL");
+    aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
+    await waitFor("round 1 finalized", async () => (await events("RoundFinalized", { taskId, round: 1 })).length > 0 || undefined, 60_000, 100)
+      .catch((err) => assert.fail(`${err}\n${logs()}`));
+    await aggregator.stop("SIGKILL");
+    const firstRun = aggregator.output();
+    assert.equal((await events("RoundFinalized", { taskId, round: 2 })).length, 0, "round 2 finalized before the restart");
+    nodes.set(held, start(nodeArgs(taskId, held)));
+    aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
+    const codes = await withTimeout("the FedAdam task", Promise.all([aggregator.exited, ...[...nodes.values()].map((n) => n.exited)]), 90_000, logs);
+    assert.deepEqual(codes, [0, 0, 0, 0], logs());
+    assert.match(firstRun, /^round 1 attempt 0: 3 submissions/m);
+
+    // Anyone can re-check every round from the published files: the stored masked updates sum to the plain sum (no
+    // dropout), FedAvg gives Δ, and FedAdam's step from the previous model and ITS STORED STATE gives the next model.
+    const finalized = await events("RoundFinalized", { taskId });
+    assert.deepEqual(finalized.map((l) => Number(l.args.round)), [1, 2, 3]);
+    const models = await Promise.all(finalized.map(async (l) => decodeRoundModel(await store.get(l.args.modelRoot as Hex))));
+    for (const round of [1, 2, 3]) {
+      const previous = round === 1 ? { params: initParams(fedAdam), serverState: undefined } : models[round - 2];
+      const submitted = await events("UpdateSubmitted", { taskId, round });
+      const sum = sumUpdates(await Promise.all(submitted.map(async (u) => paramsOf(fedAdam, decodeUpdate(await store.get(u.args.updateRoot as Hex)).vector))));
+      const samples = submitted.reduce((n, u) => n + Number(u.args.samples), 0);
+      const delta = fedAvg(sum, samples, fedAdam.fixedPointScale);
+      const next = applyServerUpdate(fedAdam, previous.params, delta, previous.serverState);
+      assert.deepEqual(models[round - 1].params, next.params, `round ${round} model`);
+      assert.deepEqual(models[round - 1].serverState, next.state, `round ${round} server state`);
+      // The state matters: a restart that kept only the parameters would have produced another model.
+      if (round > 1) assert.notDeepEqual(applyServerUpdate(fedAdam, previous.params, delta).params, next.params);
+    }
   });
 });
 

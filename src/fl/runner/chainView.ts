@@ -15,6 +15,7 @@ import { FlError } from "../errors.ts";
 import { initParams } from "../model.ts";
 import { parseModelSpec, type ModelSpec } from "../modelSpec.ts";
 import { decodeRoundModel } from "../roundModel.ts";
+import type { ServerState } from "../serverOptimizer.ts";
 import type { SaMember } from "../secureAggregation/masking.ts";
 
 /** The loops' consecutive failed polls (chain or RPC errors) after which they give up and rethrow. */
@@ -139,13 +140,27 @@ export async function finalizedModelRoot(ctx: ChainContext, taskId: bigint, roun
  * RoundFinalized (fetched by root, verified by the store).
  */
 export async function globalModel(ctx: ChainContext, store: ContentStore, spec: ModelSpec, taskId: bigint, round: number): Promise<Float64Array> {
-  if (round <= 1) return initParams(spec);
+  return (await globalRoundModel(ctx, store, spec, taskId, round)).params;
+}
+
+/**
+ * The global model round `round` starts from with its server-optimizer state (FedAvgM/FedAdam specs): the state is
+ * read from the previous round's model file, so a restarted aggregator continues exactly where it stopped.
+ */
+export async function globalRoundModel(
+  ctx: ChainContext,
+  store: ContentStore,
+  spec: ModelSpec,
+  taskId: bigint,
+  round: number,
+): Promise<{ params: Float64Array; serverState?: ServerState }> {
+  if (round <= 1) return { params: initParams(spec) };
   const root = await finalizedModelRoot(ctx, taskId, round - 1);
   if (!root) throw new FlError(`Round ${round - 1} of task ${taskId} is not finalized yet.`);
   const model = decodeRoundModel(await store.get(root));
   if (model.taskId !== taskId || model.round !== round - 1)
     throw new FlError(`The model of round ${round - 1} (${root}) is labelled task ${model.taskId} round ${model.round}.`);
-  return model.params;
+  return { params: model.params, ...(model.serverState ? { serverState: model.serverState } : {}) };
 }
 
 /** Block time (what deadlines are judged by) and an estimate of the time the next block will get. */

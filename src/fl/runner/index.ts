@@ -4,6 +4,7 @@ export {
   uncachedContext,
   finalizedModelRoot,
   globalModel,
+  globalRoundModel,
   loadChainSchema,
   loadTaskSpec,
   membersRows,

@@ -15,7 +15,7 @@ import type { ModelSpec } from "../modelSpec.ts";
 import { encodeRoundModel } from "../roundModel.ts";
 import { decodeReveal } from "../secureAggregation/revealFile.ts";
 import { decodeUpdate } from "../updateCodec.ts";
-import { attemptMembers, createChainClock, globalModel, loadTaskSpec, missedMembers, pollReporter, TERMINAL_STATUSES, toE6, uncachedContext } from "./chainView.ts";
+import { attemptMembers, createChainClock, globalRoundModel, loadTaskSpec, missedMembers, pollReporter, TERMINAL_STATUSES, toE6, uncachedContext } from "./chainView.ts";
 
 export type AggregatorEvent =
   | { type: "waiting"; reason: string }
@@ -160,15 +160,15 @@ export async function runAggregator(context: ChainContext, parameters: RunAggreg
             await sleep(pollMs);
             continue;
           }
-          const globalParams = await globalModel(ctx, store, spec, taskId, round);
+          const { params: globalParams, serverState } = await globalRoundModel(ctx, store, spec, taskId, round);
           const result = badReveals.length
             ? { status: "rerun" as const, reason: "unusable reveal files", excluded: badReveals }
-            : aggregateRound({ spec, taskId, round, attempt: info.attempt, globalParams, members, updates, failures: bad, reveals, dpMinSurvivors: task.params.minNodes });
+            : aggregateRound({ spec, taskId, round, attempt: info.attempt, globalParams, serverState, members, updates, failures: bad, reveals, dpMinSurvivors: task.params.minNodes });
           if (result.status === "finalized") {
             const m = result.metrics;
             // On chain: the global model that entered this round, from the pooled (masked-summed) evaluation counts.
             const { loss, accuracy } = m;
-            const modelRoot = await store.put(encodeRoundModel({ taskId, round, attempt: info.attempt, params: result.params, metrics: m, nodes: result.included }));
+            const modelRoot = await store.put(encodeRoundModel({ taskId, round, attempt: info.attempt, params: result.params, metrics: m, nodes: result.included, serverState: result.serverState }));
             // Members without an update are dropped (and slashed) by the protocol here, so no later round waits for them.
             const dropped = await missedMembers(ctx, taskId, round, info.attempt, task.members, { reveals: false, dropouts: false });
             const rest = await dropInBatches(ctx, taskId, round, dropped);

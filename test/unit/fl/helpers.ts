@@ -26,6 +26,7 @@ import {
   type RoundReveal,
   type RoundUpdateResult,
   type SaMember,
+  type ServerState,
   type Table,
 } from "../../../src/fl/index.ts";
 
@@ -64,7 +65,7 @@ export type Dataset = {
 type Row = { values: number[]; label: string; group: string };
 
 /** z-scores with the training rows' mean/std, splits test rows off by a seeded permutation, groups by node. */
-function prepare(rows: Row[], features: string[], classes: string[], groups: string[], testFraction = 0.2, seed = 2024): Dataset {
+function prepare(rows: Row[], features: string[], classes: string[], groups: string[], testFraction = 0.2, seed: number = 2024): Dataset {
   const perm = permutation(rows.length, createRng(seed));
   const nTest = Math.round(testFraction * rows.length);
   const testRows = Array.from(perm.subarray(0, nTest), (i) => rows[i]);
@@ -95,7 +96,7 @@ function prepare(rows: Row[], features: string[], classes: string[], groups: str
 }
 
 /** Penguins: 4 numeric columns → species; nodes = islands (Biscoe, Dream, Torgersen); rows with nulls dropped. */
-export function loadPenguins(): Dataset {
+export function loadPenguins(options: { seed?: number } = {}): Dataset {
   const raw = JSON.parse(readFileSync(join(dataDir, "penguins.json"), "utf8")) as Record<string, unknown>[];
   const cols = ["Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)", "Body Mass (g)"];
   const rows: Row[] = [];
@@ -104,11 +105,18 @@ export function loadPenguins(): Dataset {
     if (values.some((v) => typeof v !== "number") || typeof r.Species !== "string" || typeof r.Island !== "string") continue;
     rows.push({ values: values as number[], label: r.Species, group: r.Island });
   }
-  return prepare(rows, ["beak_length", "beak_depth", "flipper_length", "body_mass"], ["Adelie", "Chinstrap", "Gentoo"], ["Biscoe", "Dream", "Torgersen"]);
+  return prepare(rows, ["beak_length", "beak_depth", "flipper_length", "body_mass"], ["Adelie", "Chinstrap", "Gentoo"], ["Biscoe", "Dream", "Torgersen"], 0.2, options.seed);
 }
 
-/** Seattle weather: precipitation, temperatures, wind, season (month sin/cos) → weather; nodes = 2012 / 2013 / 2014–15. */
-export function loadSeattleWeather(): Dataset {
+/** The meteorological season of a month (1–12): winter = Dec–Feb, spring = Mar–May, summer = Jun–Aug, autumn = Sep–Nov. */
+export const seasonOf = (month: number) => ["winter", "spring", "summer", "autumn"][Math.floor((month % 12) / 3)];
+
+/**
+ * Seattle weather: precipitation, temperatures, wind, season (month sin/cos) → weather. Nodes by `by`:
+ * "years-3" (default) = 2012 / 2013 / 2014–15, "year" = one node per year (4), "season" = one per season (4).
+ */
+export function loadSeattleWeather(options: { by?: "years-3" | "year" | "season"; seed?: number } = {}): Dataset {
+  const by = options.by ?? "years-3";
   const lines = readFileSync(join(dataDir, "seattle-weather.csv"), "utf8").trim().split(/\r?\n/);
   const header = lines[0].split(",");
   const at = (name: string) => header.indexOf(name);
@@ -123,14 +131,16 @@ export function loadSeattleWeather(): Dataset {
     rows.push({
       values: [...nums, Math.sin(angle), Math.cos(angle)],
       label: f[at("weather")],
-      group: year === "2012" ? "2012" : year === "2013" ? "2013" : "2014-2015",
+      group: by === "season" ? seasonOf(month) : by === "year" ? year : year === "2012" ? "2012" : year === "2013" ? "2013" : "2014-2015",
     });
   }
   return prepare(
     rows,
     ["precipitation", "temp_max", "temp_min", "wind", "month_sin", "month_cos"],
     ["drizzle", "fog", "rain", "snow", "sun"],
-    ["2012", "2013", "2014-2015"],
+    by === "season" ? ["winter", "spring", "summer", "autumn"] : by === "year" ? ["2012", "2013", "2014", "2015"] : ["2012", "2013", "2014-2015"],
+    0.2,
+    options.seed,
   );
 }
 
@@ -167,6 +177,7 @@ export function runFederated(options: {
   const maxTotalSamples = nodes.reduce((s, t) => s + t.features.rows, 0);
   const caches = ids.map(() => createSaCache());
   let global = initParams(spec);
+  let serverState: ServerState | undefined;
   const history: RoundMetrics[] = [];
   const models = [global];
   for (let round = 1; round <= rounds; round++) {
@@ -203,9 +214,10 @@ export function runFederated(options: {
         const file = decodeReveal(encodeReveal({ taskId, round, from: self.address, reveals: seeds }));
         reveals.push({ node: self.address, reveal: file });
       }
-    const result = aggregateRound({ spec, taskId, round, globalParams: global, members, updates, reveals, secure, onFailure: "throw", dpMinSurvivors: options.dp?.minSurvivors });
+    const result = aggregateRound({ spec, taskId, round, globalParams: global, serverState, members, updates, reveals, secure, onFailure: "throw", dpMinSurvivors: options.dp?.minSurvivors });
     if (result.status !== "finalized") throw new Error("unreachable");
     global = result.params;
+    serverState = result.serverState;
     history.push(result.metrics);
     models.push(global);
   }
