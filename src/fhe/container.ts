@@ -21,6 +21,8 @@ export const MAGIC = {
   committeeKeys: "2PMFHEC\0",
   decryptionShare: "2PMFHES\0",
   committeeMember: "2PMFHEM\0",
+  // Encrypted sufficient statistics (one contribution or a sum of them), src/fhe/sufficientStats.
+  statistics: "2PMFHET\0",
 } as const;
 export type ContainerKind = keyof typeof MAGIC;
 const WHAT: Record<ContainerKind, string> = {
@@ -31,6 +33,7 @@ const WHAT: Record<ContainerKind, string> = {
   committeeKeys: "a committee key file",
   decryptionShare: "a decryption share",
   committeeMember: "a committee member's secret state",
+  statistics: "an encrypted statistics file",
 };
 
 export const CONTAINER_VERSION = 2;
@@ -45,6 +48,7 @@ const PART: Record<ContainerKind, string> = {
   committeeKeys: "key part",
   decryptionShare: "share",
   committeeMember: "part",
+  statistics: "ciphertext",
 };
 const MAX_HEADER = 64 * 1024 * 1024;
 

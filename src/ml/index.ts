@@ -1,0 +1,27 @@
+// Models from sufficient statistics (pure float64, no FHE): the layout a task's contributors compute, the
+// plaintext statistics, and the closed-form fits. The encrypted path is src/fhe/sufficientStats.
+export { MlError } from "./errors.ts";
+export {
+  parseStatisticsLayout,
+  statisticBounds,
+  statisticName,
+  statisticOutOfBounds,
+  statisticsLayoutSchema,
+  statisticsOffsets,
+  triangle,
+  triangleIndex,
+} from "./statisticsLayout.ts";
+export type { StatisticsLayout, StatisticsOffsets } from "./statisticsLayout.ts";
+export { addStatisticsPlain, localStatistics } from "./localStatistics.ts";
+export type { StatisticsTable } from "./localStatistics.ts";
+export {
+  accuracy,
+  choleskySolve,
+  fitGaussianNaiveBayes,
+  fitLda,
+  fitRidge,
+  predictClasses,
+  predictValues,
+  rmse,
+} from "./closedForm.ts";
+export type { ClosedFormModel, GaussianNaiveBayes, LinearClassifier, RidgeModel } from "./closedForm.ts";
