@@ -26,3 +26,4 @@ export { FheError, FheFormatError, FheKeyMismatchError, FheParameterError } from
 export type { EvaluationKeys, FheKeys, KeyPart, OnProgress, SecretKeyMaterial } from "./types.ts";
 export type { Matrix } from "../data/matrix.ts";
 export * from "./multiparty/index.ts";
+export * from "./sufficientStats/index.ts";

@@ -7,12 +7,12 @@ import type { FheContext } from "../createFheContext.ts";
 import { loadCiphertext } from "../checks.ts";
 import { decryptResult } from "../decryptResult.ts";
 import type { DecryptResultReturnType } from "../decryptResult.ts";
-import { FheError, FheKeyMismatchError } from "../errors.ts";
+import { FheError } from "../errors.ts";
 import { plainBytes, sealTry, withScope } from "../seal.ts";
 import type { SealScope } from "../seal.ts";
 import type { OnProgress } from "../types.ts";
 import { openCommitteeResult } from "./openCommitteeResult.ts";
-import { openCommitteeFile } from "./files.ts";
+import { collectShares } from "./collectShares.ts";
 import { smudgingErrorBound } from "./params.ts";
 import { ciphertextWords, writeWords } from "./sealBytes.ts";
 
@@ -42,42 +42,12 @@ export async function combineDecryptionShares(
   onProgress?: OnProgress,
 ): Promise<DecryptResultReturnType> {
   const { committee, result, container, digests, sigmas } = openCommitteeResult(ctx, params.committeeKeys, params.result);
-  const byMember = Array.from<Uint8Array[] | undefined>({ length: committee.members });
-  for (const bytes of params.shares) {
-    const { header, container: share } = openCommitteeFile(plainBytes(bytes), "decryptionShare");
-    if (header.committeeId !== committee.committeeId || header.keyId !== committee.keyId) {
-      throw new FheKeyMismatchError(
-        `A decryption share of member ${header.member} belongs to committee ${header.committeeId} ` +
-          `(key ${header.keyId}), not to this result's committee ${committee.committeeId}; it is refused.`,
-      );
-    }
-    if (header.member >= committee.members || committee.memberKeyShares[header.member] !== header.memberKeyShare) {
-      throw new FheKeyMismatchError(
-        `A decryption share claims to be member ${header.member}'s but names another key share than the committee's; it is refused.`,
-      );
-    }
-    if (header.ciphertexts.length !== digests.length || header.ciphertexts.some((d, i) => d !== digests[i]) || share.count !== digests.length) {
-      throw new FheError(`The decryption share of member ${header.member} is of another result; ask for a share of this one.`);
-    }
-    if (header.smudgingSigmas.length !== sigmas.length || header.smudgingSigmas.some((s, i) => s !== sigmas[i])) {
-      throw new FheError(
-        `The decryption share of member ${header.member} used other smudging noise than this library's; it is refused.`,
-      );
-    }
-    if (byMember[header.member]) throw new FheError(`Two decryption shares of member ${header.member}; give each member's once.`);
-    byMember[header.member] = Array.from({ length: share.count }, (_, i) => share.blob(i));
-  }
-  const missing = byMember.flatMap((share, i) => (share ? [] : [i]));
-  if (missing.length > 0) {
-    throw new FheError(
-      `Missing decryption shares of member(s) ${missing.join(", ")}: the committee's ${committee.members} members must all share.`,
-    );
-  }
+  const byMember = collectShares(committee, digests, sigmas, params.shares);
   const blobs = Array.from({ length: container.count }, (_, i) =>
     withScope((scope) =>
       sealTry(`Combining the decryption shares of ciphertext ${i}`, () => {
         const ct = loadCiphertext(ctx, scope, container.blob(i), `result ciphertext ${i}`, undefined);
-        return combinedCiphertext(ctx, scope, ct, byMember.map((shares) => shares![i]));
+        return combinedCiphertext(ctx, scope, ct, byMember.map((shares) => shares[i]));
       }),
     ),
   );

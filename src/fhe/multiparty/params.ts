@@ -50,7 +50,12 @@ export function noiseAmplification(header: FherHeader, i: number): number {
  * own noise must hide t on its own, because the other n − 1 members know theirs.
  */
 export function smudgingSigma(header: FherHeader, i: number): number {
-  return Math.sqrt(12) * 2 ** (STATISTICAL_SECURITY_BITS / 2) * FRESH_NOISE_BOUND * noiseAmplification(header, i);
+  return smudgingSigmaOf(noiseAmplification(header, i));
+}
+
+/** σ for a ciphertext holding `amplification` fresh noises (the rule of {@link smudgingSigma}, for any file kind). */
+export function smudgingSigmaOf(amplification: number): number {
+  return Math.sqrt(12) * 2 ** (STATISTICAL_SECURITY_BITS / 2) * FRESH_NOISE_BOUND * amplification;
 }
 
 /**
