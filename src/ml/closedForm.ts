@@ -11,7 +11,17 @@ export type RidgeModel = { kind: "ridge"; weights: number[]; bias: number };
 export type LinearClassifier = { kind: "lda"; weights: number[][]; bias: number[] };
 /** Gaussian naive Bayes: per class and feature a mean and a variance, and the class log-priors. */
 export type GaussianNaiveBayes = { kind: "gaussian-nb"; means: number[][]; variances: number[][]; logPriors: number[] };
-export type ClosedFormModel = RidgeModel | LinearClassifier | GaussianNaiveBayes;
+/** Quadratic discriminant analysis: per class a mean, the inverse of its covariance, its log-determinant, a log-prior. */
+export type QuadraticClassifier = {
+  kind: "qda";
+  means: number[][];
+  /** Σ_k⁻¹, row-major D × D per class. */
+  precisions: number[][];
+  logDets: number[];
+  logPriors: number[];
+};
+export type Classifier = LinearClassifier | GaussianNaiveBayes | QuadraticClassifier;
+export type ClosedFormModel = RidgeModel | Classifier;
 
 /**
  * Solves A·x = b for a symmetric positive definite n × n matrix A (row-major) by Cholesky (A = L·Lᵀ), n is small
@@ -22,6 +32,11 @@ export type ClosedFormModel = RidgeModel | LinearClassifier | GaussianNaiveBayes
  * choleskySolve(Float64Array.from([4, 2, 2, 3]), Float64Array.from([2, 1]), 2) // [0.5, 0]
  */
 export function choleskySolve(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  return choleskySolveWith(choleskyFactor(a, n), b, n);
+}
+
+/** The lower-triangular L of A = L·Lᵀ (row-major), or an MlError naming the failing pivot. */
+export function choleskyFactor(a: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
@@ -40,6 +55,11 @@ export function choleskySolve(a: Float64Array, b: Float64Array, n: number): Floa
       }
     }
   }
+  return l;
+}
+
+/** Solves L·Lᵀ·x = b by forward and back substitution. */
+function choleskySolveWith(l: Float64Array, b: Float64Array, n: number): Float64Array {
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = b[i];
@@ -163,11 +183,44 @@ export function fitGaussianNaiveBayes(
   };
 }
 
+/**
+ * Quadratic discriminant analysis: per class Σ_k = scatter_k / (n_k − 1) + shrinkage·I; score
+ * log π_k − ½ log|Σ_k| − ½ (x − μ_k)ᵀ Σ_k⁻¹ (x − μ_k). Needs more than D rows per class (or shrinkage > 0).
+ */
+export function fitQda(statistics: Float64Array, layout: StatisticsLayout, options: { shrinkage?: number } = {}): QuadraticClassifier {
+  const cls = requireKind(layout, "classification", "QDA");
+  const d = cls.features;
+  const shrinkage = options.shrinkage ?? 0;
+  if (!(shrinkage >= 0) || !Number.isFinite(shrinkage)) throw new MlError(`QDA shrinkage must be >= 0, got ${shrinkage}.`);
+  const moments = classMoments(statistics, cls);
+  const total = moments.reduce((s, m) => s + m.n, 0);
+  const model: QuadraticClassifier = { kind: "qda", means: [], precisions: [], logDets: [], logPriors: [] };
+  for (const [k, m] of moments.entries()) {
+    if (!(m.n > 1)) throw new MlError(`QDA needs at least 2 rows of class ${k}, the statistics hold ${m.n}.`);
+    const cov = m.scatter.map((v) => v / (m.n - 1));
+    for (let i = 0; i < d; i++) cov[i * d + i] += shrinkage;
+    const l = choleskyFactor(cov, d);
+    const precision = new Array<number>(d * d);
+    for (let j = 0; j < d; j++) {
+      const column = choleskySolveWith(l, Float64Array.from({ length: d }, (_, i) => (i === j ? 1 : 0)), d);
+      for (let i = 0; i < d; i++) precision[i * d + j] = column[i];
+    }
+    let logDet = 0;
+    for (let i = 0; i < d; i++) logDet += 2 * Math.log(l[i * d + i]);
+    model.means.push(m.mean);
+    model.precisions.push(precision);
+    model.logDets.push(logDet);
+    model.logPriors.push(Math.log(m.n / total));
+  }
+  return model;
+}
+
 /** Predicted class of every row (classifiers). */
-export function predictClasses(model: LinearClassifier | GaussianNaiveBayes, features: Matrix): Int32Array {
+export function predictClasses(model: Classifier, features: Matrix): Int32Array {
   const { rows, cols, data } = features;
   const out = new Int32Array(rows);
   const classes = model.kind === "lda" ? model.weights.length : model.means.length;
+  const diff = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
     let best = -Infinity;
     for (let k = 0; k < classes; k++) {
@@ -175,6 +228,12 @@ export function predictClasses(model: LinearClassifier | GaussianNaiveBayes, fea
       if (model.kind === "lda") {
         score = model.bias[k];
         for (let i = 0; i < cols; i++) score += model.weights[k][i] * data[r * cols + i];
+      } else if (model.kind === "qda") {
+        const p = model.precisions[k];
+        for (let i = 0; i < cols; i++) diff[i] = data[r * cols + i] - model.means[k][i];
+        let q = 0;
+        for (let i = 0; i < cols; i++) for (let j = 0; j < cols; j++) q += diff[i] * p[i * cols + j] * diff[j];
+        score = model.logPriors[k] - 0.5 * model.logDets[k] - 0.5 * q;
       } else {
         score = model.logPriors[k];
         for (let i = 0; i < cols; i++) {
@@ -204,7 +263,7 @@ export function predictValues(model: RidgeModel, features: Matrix): Float64Array
 }
 
 /** Share of rows whose predicted class is the label. */
-export function accuracy(model: LinearClassifier | GaussianNaiveBayes, features: Matrix, labels: Int32Array): number {
+export function accuracy(model: Classifier, features: Matrix, labels: Int32Array): number {
   const predicted = predictClasses(model, features);
   let correct = 0;
   for (let r = 0; r < labels.length; r++) if (predicted[r] === labels[r]) correct++;

@@ -16,12 +16,21 @@ export { addStatisticsPlain, localStatistics } from "./localStatistics.ts";
 export type { StatisticsTable } from "./localStatistics.ts";
 export {
   accuracy,
+  choleskyFactor,
   choleskySolve,
   fitGaussianNaiveBayes,
   fitLda,
+  fitQda,
   fitRidge,
   predictClasses,
   predictValues,
   rmse,
 } from "./closedForm.ts";
-export type { ClosedFormModel, GaussianNaiveBayes, LinearClassifier, RidgeModel } from "./closedForm.ts";
+export type {
+  Classifier,
+  ClosedFormModel,
+  GaussianNaiveBayes,
+  LinearClassifier,
+  QuadraticClassifier,
+  RidgeModel,
+} from "./closedForm.ts";

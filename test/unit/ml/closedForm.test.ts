@@ -6,6 +6,7 @@ import {
   choleskySolve,
   fitGaussianNaiveBayes,
   fitLda,
+  fitQda,
   fitRidge,
   localStatistics,
   parseStatisticsLayout,
@@ -69,5 +70,27 @@ describe("closed-form models from sufficient statistics (ml)", () => {
     const empty = stats.slice();
     empty.fill(0, statisticsOffsets(layout).block(1), statisticsOffsets(layout).block(2));
     assert.throws(() => fitLda(empty, layout), /Class 1 has no rows/);
+  });
+});
+
+describe("QDA from sufficient statistics (ml)", () => {
+  it("its precision matrix is the inverse of the class covariance computed from the rows", () => {
+    const ds = loadPenguins();
+    const layout = classificationLayout(ds);
+    const model = fitQda(localStatistics(ds.train, layout), layout);
+    const d = layout.features;
+    // class 0's covariance, two-pass from the rows; Σ·Σ⁻¹ must be I
+    const rows = Array.from({ length: ds.train.features.rows }, (_, r) => r).filter((r) => ds.train.labels[r] === 0);
+    const x = (r: number, i: number) => ds.train.features.data[r * d + i];
+    const mu = Array.from({ length: d }, (_, i) => rows.reduce((s, r) => s + x(r, i), 0) / rows.length);
+    const cov = (i: number, j: number) => rows.reduce((s, r) => s + (x(r, i) - mu[i]) * (x(r, j) - mu[j]), 0) / (rows.length - 1);
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < d; j++) {
+        let v = 0;
+        for (let k = 0; k < d; k++) v += cov(i, k) * model.precisions[0][k * d + j];
+        assert.ok(Math.abs(v - (i === j ? 1 : 0)) < 1e-9, `(Σ·Σ⁻¹)[${i},${j}] = ${v}`);
+      }
+    }
+    assert.ok(accuracy(model, ds.test.features, ds.test.labels) >= 0.95);
   });
 });
