@@ -61,8 +61,9 @@ describe("models from encrypted sufficient statistics (fhe/sufficientStats)", ()
     const union = fitLda(localStatistics(penguins.train, penguinLayout), penguinLayout);
     const diff = modelRelDiff(fitLda(statistics, penguinLayout), union);
     assert.ok(diff <= 1e-6, `relative difference ${diff}`);
-    // one ciphertext per contribution, and no secret key is needed to add
+    // one ciphertext per contribution; the sum is deterministic, so a committee member can recompute it from the uploads
     assert.equal(openStatistics(uploads[0]).container.count, 1);
+    assert.deepEqual(addStatistics(ctx, uploads), pooled);
   });
 
   it("ridge from 3 encrypted contributions (seattle-weather temp_max by year) equals ridge on the plaintext union to 1e-6", () => {
