@@ -12,7 +12,7 @@ import { checkComputeInputs, type ComputeStatsOptions } from "./compute/checkInp
 import { computeColumnInput } from "./compute/computeColumnInput.ts";
 import { computePackedInput } from "./compute/computePackedInput.ts";
 import { createEvaluatorKit } from "./compute/evaluatorKit.ts";
-import { createPooledSums, pooledSumPrimes } from "./compute/pooledSums.ts";
+import { createPooledSums, pooledInSlot, pooledSumPrimes } from "./compute/pooledSums.ts";
 
 export type { ComputeStatsOptions };
 
@@ -55,8 +55,9 @@ export async function computeStats(
 
   const kit = await withScopeAsync(async (keep) => {
     const anyPacked = inputs.some(({ header }) => layoutOf(header).packed);
+    // (Galois keys: packed inputs rotate for their scores; pooled sums rotate too, so `needs.sums` loads them.)
     const kit = createEvaluatorKit(ctx, keep, evalKeys, needs, model, anyPacked);
-    if (poolPrimes !== undefined) kit.pool = createPooledSums(ctx, inputs[0].header.columns.length, poolPrimes);
+    if (poolPrimes !== undefined) kit.pool = createPooledSums(kit, inputs[0].header.columns.length, poolPrimes, pooledInSlot(inputs));
     try {
       for (const [d, input] of inputs.entries()) {
         if (layoutOf(input.header).packed) {
@@ -66,7 +67,7 @@ export async function computeStats(
           await computeColumnInput(kit, input, d, needs, progress);
         }
       }
-      kit.pool?.emit(kit);
+      kit.pool?.emit();
     } finally {
       kit.pool?.dispose();
     }

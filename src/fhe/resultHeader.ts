@@ -21,7 +21,8 @@ export const POOLED = "all";
  * `sumOfSquaresGroup` blocks), replicated in every slot — or, from a packed input, of `columns` columns from
  * `column` on, column + j's in slot j·blockSlots (the blocks after them hold 0). score: w·x + b for the rows of one
  * block. A sum with `dataset: "all"` (version 2, several inputs) is the POOLED Σx of a column over every input,
- * replicated in every slot: nobody who decrypts it learns one input's own sum.
+ * replicated in every slot — or, with `columns: 1, blockSlots: 1`, in slot 0 alone (the other slots 0): nobody who
+ * decrypts it learns one input's own sum.
  */
 export type ResultEntry =
   | { op: "sum"; dataset: number | typeof POOLED; column: number; columns?: number; blockSlots?: number }
@@ -116,7 +117,9 @@ export function openFher(bytes: Uint8Array): { header: FherHeader; container: Pa
   const outputs = header.model?.weights.length ?? 0;
   for (const entry of header.entries) {
     if (entry.dataset === POOLED) {
-      if (header.version !== 2 || entry.op !== "sum" || entry.columns !== undefined) bad("a pooled sum needs version 2 and one column");
+      const inSlot = entry.op === "sum" && entry.columns === 1 && entry.blockSlots === 1;
+      const replicated = entry.op === "sum" && entry.columns === undefined && entry.blockSlots === undefined;
+      if (header.version !== 2 || !(inSlot || replicated)) bad("a pooled sum needs version 2 and one column");
     } else if (entry.dataset >= header.datasets.length) bad("an entry names a missing dataset");
     if (header.version === 2 && entry.op === "sum" && entry.dataset !== POOLED) bad("a version 2 sum is not pooled");
     if (entry.op !== "score") {

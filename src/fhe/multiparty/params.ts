@@ -35,13 +35,17 @@ export function noiseAmplification(header: FherHeader, i: number): number {
   const entry = header.entries[i];
   const slots = header.slotsPerCiphertext;
   if (entry.dataset === POOLED) {
-    // Each input's accumulator, then one slot sum of the pooled ciphertext: slots × Σ_d (its fresh noises). A packed
-    // input's block went through a 0/1 mask m and a rescale: ‖e·m‖∞ <= ‖e‖∞·‖m‖₁ <= ‖e‖∞·√(2·blockSlots) (Parseval on
-    // the canonical embedding: ‖m‖₂ = √(2·blockSlots / N)), plus one rescale's rounding (below one fresh noise).
-    const perInput = header.datasets.map(({ rows, blockSlots }) =>
-      blockSlots !== undefined ? Math.ceil(Math.sqrt(2 * blockSlots)) + 1 : Math.ceil(rows / slots),
-    );
-    return slots * perInput.reduce((sum, n) => sum + n, 0);
+    // Every input's contribution added. Replicated (column layouts only): the accumulators' blocks, then one slot
+    // sum: slots × blocks. In slot 0: a packed input's block sum (blockSlots), cut out by a one-slot mask m —
+    // ‖e·m‖∞ <= ‖e‖∞·‖m‖₁ <= √2·‖e‖∞ (Parseval on the canonical embedding: ‖m‖₂ = √(2/N)) — plus the rescale's
+    // rounding (below one fresh noise) and at most log2(slots / blockSlots) rotations to slot 0; a column-layout
+    // input's slot sum (slots × blocks) through the same mask.
+    const inSlot = entry.op === "sum" && entry.blockSlots !== undefined;
+    return header.datasets.reduce((sum, { rows, blockSlots }) => {
+      if (blockSlots !== undefined) return sum + Math.SQRT2 * blockSlots + 1 + Math.log2(slots / blockSlots);
+      const blocks = slots * Math.ceil(rows / slots);
+      return sum + (inSlot ? Math.SQRT2 * blocks + 1 : blocks);
+    }, 0);
   }
   const { rows } = header.datasets[entry.dataset];
   if (entry.op === "score") {

@@ -127,7 +127,11 @@ describe("committee decryption (fhe/multiparty)", () => {
     const variances = varianceFromSquares(result.means!.slice(0, half), result.means!.slice(half));
     assert.ok(maxAbsDiff(variances, plainStats(standardize(penguins().features)).variances) <= 4 * (bound / table.features.rows) + 1e-8);
     // The masks' noise is in the static estimate the smudging is sized from: check it against the real noise.
-    const noise = resultNoise(ctx, pooled, committeeSecret(ctx, trio.members.map((m) => m.state)), (i) => new Float64Array(ctx.slots).fill(expected.sums[header.entries[i].op === "sum" ? (header.entries[i] as { column: number }).column : 0]));
+    const noise = resultNoise(ctx, pooled, committeeSecret(ctx, trio.members.map((m) => m.state)), (i) => {
+      const slots = new Float64Array(ctx.slots); // the pooled total in slot 0, the other slots 0
+      slots[0] = expected.sums[(header.entries[i] as { column: number }).column];
+      return slots;
+    });
     noise.forEach((e, i) => assert.ok(e <= FRESH_NOISE_BOUND * noiseAmplification(header, i), `ciphertext ${i}: noise ${e} > ${FRESH_NOISE_BOUND * noiseAmplification(header, i)}`));
   });
 

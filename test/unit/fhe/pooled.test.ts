@@ -50,7 +50,8 @@ describe("pooled results over several inputs (computeStats)", () => {
     const { header } = openFher(fher);
     assert.equal(header.version, 2);
     const sums = header.entries.filter((e) => e.op === "sum");
-    assert.deepEqual(sums, columns.map((_, column) => ({ op: "sum", dataset: POOLED, column })));
+    // some input is packed: each pooled total sits in slot 0 of its own ciphertext (column layouts alone: replicated)
+    assert.deepEqual(sums, columns.map((_, column) => ({ op: "sum", dataset: POOLED, column, columns: 1, blockSlots: 1 })));
     // Σx² stays per input and group (each group's bound fills its ciphertext's headroom, so two cannot be added
     // safely); it needs a relinearization key, i.e. single-key mode, whose key holder can decrypt the inputs anyway.
     assert.ok(header.entries.filter((e) => e.op === "sumsq").every((e) => typeof e.dataset === "number"));
