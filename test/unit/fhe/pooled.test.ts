@@ -5,29 +5,11 @@ import { describe, it } from "node:test";
 import { computeStats, decryptResult, encryptTable, evaluationKeysOf, hasPerDatasetAggregates, POOLED } from "../../../src/fhe/index.ts";
 import type { Matrix } from "../../../src/fhe/index.ts";
 import { buildContainer } from "../../../src/fhe/container.ts";
-import { openFher, type FherHeader } from "../../../src/fhe/resultHeader.ts";
-import { SCHEMA_HASH, fheFixture, maxAbsDiff, plainStats, synthetic } from "./helpers.ts";
+import { openFher } from "../../../src/fhe/resultHeader.ts";
+import { SCHEMA_HASH, fheFixture, maxAbsDiff, plainStats, synthetic, versionOneResult } from "./helpers.ts";
 
 /** The rows [from, to) of a table. */
 const rowsOf = (m: Matrix, from: number, to: number): Matrix => ({ rows: to - from, cols: m.cols, data: m.data.slice(from * m.cols, to * m.cols) });
-
-/**
- * The result version 1 wrote for these inputs: each input's entries in turn, its sums per input (`dataset: d`). A
- * one-input result is still written that way, so concatenating them reproduces the old multi-input file.
- */
-function versionOneResult(singles: readonly Uint8Array[]): Uint8Array {
-  const opened = singles.map((bytes) => openFher(bytes));
-  const first = opened[0].header;
-  const header: FherHeader = {
-    ...first,
-    rows: opened.reduce((sum, { header }) => sum + header.rows, 0),
-    datasets: opened.map(({ header }) => header.datasets[0]),
-    entries: opened.flatMap(({ header }, d) => header.entries.map((entry) => ({ ...entry, dataset: d }))),
-    ciphertexts: opened.reduce((sum, { header }) => sum + header.ciphertexts, 0),
-  };
-  const blobs = opened.flatMap(({ container }) => Array.from({ length: container.count }, (_, i) => container.blob(i)));
-  return buildContainer("result", header, blobs);
-}
 
 describe("pooled results over several inputs (computeStats)", () => {
   const fixture = fheFixture("2pm-pooled-");
