@@ -38,7 +38,7 @@ export type ResultDataset = {
   rows: number;
   sumOfSquaresLimit?: number;
   sumOfSquaresGroups?: number;
-  /** Version 2: the input's block width when it was packed (its pooled sums went through a block mask). */
+  /** Version 2: the input's block width when it was packed (its noise estimate: pooled sums cut out block totals). */
   blockSlots?: number;
 };
 

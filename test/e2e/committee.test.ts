@@ -3,8 +3,9 @@
 // contributors encrypt under it with nothing but its public keys file, a compute node computes, the three members
 // check and share, the aggregator combines and publishes, anyone verifies (and catches a false publication), then
 // settle and claim. Then the members' policy: the same job again is declined (already shared), row-level scores are
-// declined unless allowed. Last scenario: one member stays offline: publishing fails naming it (and the decliner),
-// after the share window it is slashed (its stake credited to the task's creator), the task is abandoned, refunded.
+// declined unless allowed, a result keeping one sum per input (an old compute node's) is declined. Last scenario:
+// one member stays offline: publishing fails naming it (and the decliner), after the share window it is slashed
+// (its stake credited to the task's creator), the task is abandoned, refunded.
 // Every home links `store` to one shared directory (the stand-in for 0G storage).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -266,6 +267,7 @@ describe("a compute node that keeps one sum per input (version 1 results)", () =
     } finally {
       ctx.dispose();
     }
+    process.env.LOCALHOST_RPC_URL = chain.rpcUrl;
     const chainCtx = await connect({ network: "localhost", root: chain.root, accountIndex: COMPUTE });
     await joinTask(chainCtx, BigInt(taskId), 0n, zeroHash);
     await taskWrite(chainCtx, "submitUpdate", [BigInt(taskId), 1, await store.put(old), BigInt(plain.rows)], "submit a version 1 result");
