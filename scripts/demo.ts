@@ -250,7 +250,7 @@ export async function playDemo(opts: DemoOptions): Promise<DemoReport> {
     sampleQuery: { query: sampleQuery, answer },
     decryption: [
       { who: "each committee member alone (or any 2 of the 3)", can: "nothing: its key share decrypts a ciphertext to noise; its decryption share reveals nothing alone" },
-      { who: "all 3 members' posted shares", can: `only FHE task ${fheTaskId}'s result, per input dataset (each island's sums, not only the pooled ones: docs/fhe.md); nothing else was ever shared` },
+      { who: "all 3 members' posted shares", can: `only FHE task ${fheTaskId}'s result, pooled over the islands (the inputs' ciphertexts were added before decryption: no island's own sums); nothing else was ever shared` },
       { who: "the compute node", can: "nothing: it holds the committee's evaluation keys only" },
       { who: "the task creator (publisher)", can: "the result only, by combining the 3 posted shares; anyone can re-derive it (`2pm fhe verify`)" },
       { who: "each encrypting data owner", can: "its own rows only (it holds them in the clear)" },

@@ -126,7 +126,8 @@ share's root: anyone checks it with \`2pm fhe verify --task <id>\`.`)
       .addHelpText("after", `
 The member recomputes the result from the task's inputs and shares only if the compute node's result is exactly
 that computation; it declines row-level outputs ("scores": one value per contributed row) unless
---allow-row-level. A decline is posted with a stored JSON reason (the member is not slashable, the task cannot be
+--allow-row-level, and a result over several inputs that keeps one sum per input instead of pooled sums (reason
+per-dataset: the public shares would reveal each contributor's aggregate). A decline is posted with a stored JSON reason (the member is not slashable, the task cannot be
 finalized). Post by the result's reveal deadline, or be slashable. Each ciphertext is shared at most once.
   2pm fhe share --task 2 -a 5`)
       .requiredOption("--task <id>", "task id", taskIdOption)

@@ -3,8 +3,8 @@ import type { FheContext } from "./createFheContext.ts";
 import { assertKey, assertParams, decryptValues, loadCiphertext, noiseError, secretKeyDecryptor } from "./checks.ts";
 import { FheError } from "./errors.ts";
 import { scoreBound } from "./headroom.ts";
-import { openFher } from "./resultHeader.ts";
-import type { FherHeader } from "./resultHeader.ts";
+import { openFher, POOLED } from "./resultHeader.ts";
+import type { FherHeader, ResultDataset } from "./resultHeader.ts";
 import { makeYielder, sealTry, withScope, withScopeAsync } from "./seal.ts";
 import type { Matrix } from "../data/matrix.ts";
 import type { OnProgress, SecretKeyMaterial } from "./types.ts";
@@ -74,17 +74,25 @@ export async function decryptResult(
   const firstRow = header.datasets.map((_, d) => header.datasets.slice(0, d).reduce((sum, x) => sum + x.rows, 0));
   // What the encryptor guaranteed (per dataset: Σx² <= limit per group of blocks, so |x| <= √limit) bounds every
   // total: |Σx| <= √(rows · Σx²) (Cauchy–Schwarz), 0 <= Σx² <= limit, |score| <= Σ|w|·√limit + |b|.
-  const total = (entry: { op: "sum" | "sumsq"; dataset: number }, name: string, value: number): number => {
-    const { rows, sumOfSquaresLimit: limit, sumOfSquaresGroups: groups } = header.datasets[entry.dataset];
+  // A pooled sum (dataset "all") is bounded by the inputs' bounds summed.
+  const sumBound = ({ rows, sumOfSquaresLimit: limit, sumOfSquaresGroups: groups }: ResultDataset): number =>
+    limit === undefined || groups === undefined ? Infinity : Math.sqrt(rows * groups * limit);
+  const total = (entry: { op: "sum" | "sumsq"; dataset: number | typeof POOLED }, name: string, value: number): number => {
+    const pooled = entry.dataset === POOLED;
+    const dataset: ResultDataset = pooled ? { rows: header.rows } : header.datasets[entry.dataset as number];
+    const { rows, sumOfSquaresLimit: limit, sumOfSquaresGroups: groups } = dataset;
     if (entry.op === "sumsq" && value < -ROUNDING * rows - noise) {
       throw impossible(`a sum of squares of column "${name}" is ${value}`);
     }
-    if (limit === undefined || groups === undefined) return value;
-    const bound = entry.op === "sum" ? Math.sqrt(rows * groups * limit) : limit;
+    const bound = pooled
+      ? header.datasets.reduce((sum, d) => sum + sumBound(d), 0)
+      : limit === undefined || groups === undefined ? Infinity
+      : entry.op === "sum" ? sumBound(dataset) : limit;
+    if (!Number.isFinite(bound)) return value;
     if (!within(value, bound, noise)) {
       throw impossible(
-        `${entry.op === "sum" ? "the sum" : "a sum of squares"} of column "${name}" over dataset ${entry.dataset} ` +
-          `is ${value}, beyond the ±${bound.toPrecision(6)} its ${rows} rows allow`,
+        `${entry.op === "sum" ? "the sum" : "a sum of squares"} of column "${name}" over ` +
+          `${pooled ? "all datasets" : `dataset ${entry.dataset}`} is ${value}, beyond the ±${bound.toPrecision(6)} its ${rows} rows allow`,
       );
     }
     return value;

@@ -21,6 +21,7 @@ export { decryptResult } from "./decryptResult.ts";
 export type { DecryptResultReturnType } from "./decryptResult.ts";
 export { readFherHeader } from "./readFherHeader.ts";
 export type { FherHeader, LinearModel, ResultEntry, StatOp } from "./resultHeader.ts";
+export { hasPerDatasetAggregates, POOLED } from "./resultHeader.ts";
 export { roundForPublication } from "./roundForPublication.ts";
 export { FheError, FheFormatError, FheKeyMismatchError, FheParameterError } from "./errors.ts";
 export type { EvaluationKeys, FheKeys, KeyPart, OnProgress, SecretKeyMaterial } from "./types.ts";

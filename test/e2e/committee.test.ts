@@ -3,24 +3,27 @@
 // contributors encrypt under it with nothing but its public keys file, a compute node computes, the three members
 // check and share, the aggregator combines and publishes, anyone verifies (and catches a false publication), then
 // settle and claim. Then the members' policy: the same job again is declined (already shared), row-level scores are
-// declined unless allowed. Last scenario: one member stays offline: publishing fails naming it (and the decliner),
-// after the share window it is slashed (its stake credited to the task's creator), the task is abandoned, refunded.
+// declined unless allowed, a result keeping one sum per input (an old compute node's) is declined. Last scenario:
+// one member stays offline: publishing fails naming it (and the decliner), after the share window it is slashed
+// (its stake credited to the task's creator), the task is abandoned, refunded.
 // Every home links `store` to one shared directory (the stand-in for 0G storage).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Address, Hex } from "viem";
+import { zeroHash, type Address, type Hex } from "viem";
 import { fheCommitteesAbi, rewardTokenAbi } from "../../src/chain/abis.ts";
 import { connect } from "../../src/chain/client.ts";
 import { taskWrite } from "../../src/chain/index.ts";
 import { fitStandardizer, loadRows, loadSchema, standardize, validateRows } from "../../src/data/index.ts";
 import { loadCiphertext } from "../../src/fhe/checks.ts";
 import { openFhed } from "../../src/fhe/fhedHeader.ts";
-import { COMMITTEE_FHE_PARAMS, createFheContext, readMemberState } from "../../src/fhe/index.ts";
+import { COMMITTEE_FHE_PARAMS, computeStats, createFheContext, readCommitteeKeys, readMemberState } from "../../src/fhe/index.ts";
 import { withScope } from "../../src/fhe/seal.ts";
 import { canonicalJsonBytes, getJson, localStore } from "../../src/storage/index.ts";
+import { joinTask } from "../../src/chain/index.ts";
+import { versionOneResult } from "../unit/fhe/helpers.ts";
 import { cliRunner, expectExit, jsonOf, tempHome, type CliResult } from "../helpers/cli.ts";
 import { projectRoot, startLocalChain, type LocalChain } from "../helpers/localChain.ts";
 
@@ -41,6 +44,7 @@ const cli = {} as Record<Role, (...args: string[]) => Promise<CliResult>>;
 const member = (i: number) => cli[`m${i + 1}` as Role];
 let committeeId: string;
 let keyId: Hex;
+let keysRoot: Hex;
 let datasets: string[];
 let contributionRoots: Hex[];
 let stats: string;
@@ -113,6 +117,7 @@ describe("FHE task under a 3-member committee: set up, encrypted, computed, shar
       return json<{ keyId: Hex; keysRoot: Hex }>(run("--json", "committee", "confirm", "--committee", committeeId, "--wait", "-a", String(account)));
     }));
     keyId = confirmed[0].keyId;
+    keysRoot = confirmed[0].keysRoot;
     for (const c of confirmed) assert.deepEqual([c.keyId, c.keysRoot], [keyId, confirmed[0].keysRoot], "every member assembled the same keys");
     const show = await json<{ status: string; keyId: Hex; members: { committed: boolean; confirmed: boolean }[] }>(cli.anyone("--json", "committee", "show", committeeId));
     assert.equal(show.status, "Active");
@@ -241,6 +246,35 @@ describe("a result a member already shared", () => {
     const statement = await getJson<{ format: string; reason: string; taskId: string }>(localStore(shared), r.root);
     assert.deepEqual([statement.format, statement.reason, statement.taskId], ["2pm-fhe-decline/1", "already-shared", again]);
     await fails(cli.creator("fhe", "publish", "--task", again, "-a", String(CREATOR)), /declined by member 0 0x[0-9a-fA-F]{40} \(reason 0x[0-9a-f]{64}\)/);
+  });
+});
+
+describe("a compute node that keeps one sum per input (version 1 results)", () => {
+  test("a member declines it (reason per-dataset) before decrypting anything: the shares would reveal each contributor's sums", async () => {
+    const { taskId } = await json<{ taskId: string }>(cli.creator(
+      "--json", "fhe", "task", "create", "--inputs", datasets.join(","), "--budget", String(BUDGET), "--stake", "1", "--ops", "sum,mean",
+      "--decimals", "4", "--round-duration", String(ROUND), "--reveal-duration", String(REVEAL), "--aggregator-window", String(AGGREGATOR_WINDOW),
+      "--challenge-window", String(CHALLENGE), "-a", String(CREATOR)));
+    // The compute node runs the old code: each input computed alone, the results side by side.
+    const store = localStore(shared);
+    const ctx = await createFheContext(COMMITTEE_FHE_PARAMS);
+    let old: Uint8Array;
+    try {
+      const { evaluationKeys } = readCommitteeKeys(ctx, await store.get(keysRoot));
+      const singles = [];
+      for (const root of contributionRoots) singles.push(await computeStats(ctx, await store.get(root), evaluationKeys, { ops: ["sum", "mean"] }));
+      old = versionOneResult(singles);
+    } finally {
+      ctx.dispose();
+    }
+    process.env.LOCALHOST_RPC_URL = chain.rpcUrl;
+    const chainCtx = await connect({ network: "localhost", root: chain.root, accountIndex: COMPUTE });
+    await joinTask(chainCtx, BigInt(taskId), 0n, zeroHash);
+    await taskWrite(chainCtx, "submitUpdate", [BigInt(taskId), 1, await store.put(old), BigInt(plain.rows)], "submit a version 1 result");
+    const r = await json<{ declined: boolean; reason: string; root: Hex }>(member(1)("--json", "fhe", "share", "--task", taskId, "-a", String(MEMBERS[1])));
+    assert.deepEqual([r.declined, r.reason], [true, "per-dataset"]);
+    const statement = await getJson<{ reason: string; message: string }>(store, r.root);
+    assert.match(statement.message, /over 2 input datasets keeps one sum per input/);
   });
 });
 

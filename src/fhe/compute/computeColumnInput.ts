@@ -12,7 +12,8 @@ export type ComputeProgress = { advance: (n: number) => Promise<void>; pause: ()
 
 /**
  * Emits input `d`'s scores per block of rows, its sums of squares per group of blocks, and its column sums once all
- * blocks are added (accumulators live in their own scope, freed whatever happens).
+ * blocks are added — or hands those to `kit.pool` when several inputs are pooled (accumulators live in their own
+ * scope, freed whatever happens).
  *
  * @example
  * await computeColumnInput(kit, inputs[d], d, needs, progress)
@@ -75,7 +76,12 @@ export async function computeColumnInput(kit: EvaluatorKit, { header, container 
       );
       await progress.advance(cols);
     }
-    if (needs.sums) {
+    if (needs.sums && kit.pool) {
+      for (let c = 0; c < cols; c++) {
+        kit.pool.addColumn(c, sums[c]!);
+        accScope.free(sums[c]);
+      }
+    } else if (needs.sums) {
       const target = sumPrimes(ctx, primes, header.rows, Math.ceil(perColumn / group));
       withScope((scope) =>
         sealTry("Summing slots", () => {

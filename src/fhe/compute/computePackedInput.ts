@@ -8,8 +8,8 @@ import type { ComputeInput, ComputeNeeds } from "./checkInputs.ts";
 import type { EvaluatorKit } from "./evaluatorKit.ts";
 
 /**
- * Emits input `d`'s block sums, block sums of squares and scores (all its ciphertexts are loaded at once: a packed
- * input is small).
+ * Emits input `d`'s block sums (or hands them to `kit.pool` when several inputs are pooled), block sums of squares
+ * and scores (all its ciphertexts are loaded at once: a packed input is small).
  *
  * @example
  * computePackedInput(kit, inputs[d], d, needs)
@@ -26,7 +26,9 @@ export function computePackedInput(kit: EvaluatorKit, { header, container }: Com
         loadCiphertext(ctx, scope, container.blob(g), `input ${d}, ciphertext ${g}`, primes),
       );
       const width = (g: number) => Math.min(per, cols - g * per);
-      if (needs.sums) {
+      if (needs.sums && kit.pool) {
+        for (const [g, ct] of cts.entries()) kit.pool.addPacked(g * per, width(g), block, ct);
+      } else if (needs.sums) {
         const target = sumPrimes(ctx, primes, header.rows, 1);
         for (const [g, ct] of cts.entries()) {
           const sum = scope.add(ct.copy());

@@ -8,6 +8,7 @@ import type { LinearModel, ResultEntry } from "../resultHeader.ts";
 import { SealScope, plainBytes, sealTry } from "../seal.ts";
 import type { EvaluationKeys } from "../types.ts";
 import type { ComputeNeeds } from "./checkInputs.ts";
+import type { PooledSums } from "./pooledSums.ts";
 
 export type EvaluatorKit = {
   ctx: FheContext;
@@ -24,6 +25,8 @@ export type EvaluatorKit = {
   emit: (ct: Ciphertext, entry: ResultEntry) => void;
   entries: ResultEntry[];
   blobs: Uint8Array[];
+  /** Several inputs: their sums go here (added homomorphically) instead of being emitted per input. */
+  pool?: PooledSums;
 };
 
 /**

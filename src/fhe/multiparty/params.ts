@@ -1,7 +1,7 @@
 // Committee-mode CKKS parameters and the size of the smudging noise (the argument is in docs/fhe.md, "Committee
 // (threshold) mode").
 import type { FheParams } from "../params.ts";
-import type { FherHeader } from "../resultHeader.ts";
+import { POOLED, type FherHeader } from "../resultHeader.ts";
 
 /**
  * Committee mode: N = 8192, [58, 50, 50, 60] (218 bits, the most 128-bit security allows at N = 8192), scale 2^50.
@@ -28,12 +28,25 @@ export const FRESH_NOISE_BOUND = 2 ** 10;
  * How many fresh noises computeStats adds up into result ciphertext `i` (the static noise estimate): a slot sum by
  * rotations adds one rotated copy per slot summed, of every block ciphertext added (the constant coefficient's
  * noise grows linearly with them: it is the trace); a score multiplies by the weights (Σ|w| + 1 for the rounding)
- * and, from a packed table, adds slots / blockSlots rotated copies. Bounds, not estimates: linear where noises
- * may add up in the worst case.
+ * and, from a packed table, adds slots / blockSlots rotated copies; a pooled sum adds every input's. Bounds, not
+ * estimates: linear where noises may add up in the worst case.
  */
 export function noiseAmplification(header: FherHeader, i: number): number {
   const entry = header.entries[i];
   const slots = header.slotsPerCiphertext;
+  if (entry.dataset === POOLED) {
+    // Every input's contribution added. Replicated (column layouts only): the accumulators' blocks, then one slot
+    // sum: slots × blocks. In slot 0: a packed input's block sum (blockSlots), cut out by a one-slot mask m —
+    // ‖e·m‖∞ <= ‖e‖∞·‖m‖₁ <= √2·‖e‖∞ (Parseval on the canonical embedding: ‖m‖₂ = √(2/N)) — plus the rescale's
+    // rounding (below one fresh noise) and at most log2(slots / blockSlots) rotations to slot 0; a column-layout
+    // input's slot sum (slots × blocks) through the same mask.
+    const inSlot = entry.op === "sum" && entry.blockSlots !== undefined;
+    return header.datasets.reduce((sum, { rows, blockSlots }) => {
+      if (blockSlots !== undefined) return sum + Math.SQRT2 * blockSlots + 1 + Math.log2(slots / blockSlots);
+      const blocks = slots * Math.ceil(rows / slots);
+      return sum + (inSlot ? Math.SQRT2 * blocks + 1 : blocks);
+    }, 0);
+  }
   const { rows } = header.datasets[entry.dataset];
   if (entry.op === "score") {
     const weights = header.model!.weights[entry.output].reduce((sum, w) => sum + Math.abs(w), 0) + 1;

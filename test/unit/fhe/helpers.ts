@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 import { after, before } from "node:test";
 import type { Hex } from "viem";
 import { createFheContext, generateKeys } from "../../../src/fhe/index.ts";
+import { buildContainer } from "../../../src/fhe/container.ts";
+import { openFher, type FherHeader } from "../../../src/fhe/resultHeader.ts";
 import type { FheContext, FheKeys, Matrix } from "../../../src/fhe/index.ts";
 
 const DATA_DIR = fileURLToPath(new URL("../../../node_modules/vega-datasets/data/", import.meta.url));
@@ -155,4 +157,22 @@ export function asVersion1(bytes: Uint8Array): Uint8Array {
   view.setUint16(8, 1, true);
   offsets.forEach((offset, i) => view.setBigUint64(tableStart + 8 * i, BigInt(offset - shift), true));
   return out;
+}
+
+/**
+ * The result version 1 (before pooling) wrote for these inputs: each input's entries in turn, its sums per input
+ * (`dataset: d`). A one-input result is still written that way, so concatenating one-input results reproduces the
+ * old multi-input file.
+ */
+export function versionOneResult(singles: readonly Uint8Array[]): Uint8Array {
+  const opened = singles.map((bytes) => openFher(bytes));
+  const header: FherHeader = {
+    ...opened[0].header,
+    rows: opened.reduce((sum, { header }) => sum + header.rows, 0),
+    datasets: opened.map(({ header }) => header.datasets[0]),
+    entries: opened.flatMap(({ header }, d) => header.entries.map((entry) => ({ ...entry, dataset: d }))),
+    ciphertexts: opened.reduce((sum, { header }) => sum + header.ciphertexts, 0),
+  };
+  const blobs = opened.flatMap(({ container }) => Array.from({ length: container.count }, (_, i) => container.blob(i)));
+  return buildContainer("result", header, blobs);
 }

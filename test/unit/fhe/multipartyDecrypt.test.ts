@@ -107,6 +107,34 @@ describe("committee decryption (fhe/multiparty)", () => {
     assert.ok(scoreError > 1e-6, `score error ${scoreError}: no smudging noise`); // CKKS alone is ~1e-10 at scale 2^50
   });
 
+  it("two inputs packed in different blocks: one pooled sum per column, decrypted by the shares to the pooled means, noise within the estimate", async () => {
+    const { evaluationKeys } = readCommitteeKeys(ctx, trio.committeeKeys);
+    const rowsOf = (from: number, to: number): Matrix => ({ rows: to - from, cols: table.features.cols, data: table.features.data.slice(from * table.features.cols, to * table.features.cols) });
+    const fhed = await Promise.all([rowsOf(0, 124), rowsOf(124, table.features.rows)].map((features) =>
+      encryptTable(ctx, { features, columns: table.columns, keys: evaluationKeys, schemaHash: SCHEMA_HASH })));
+    const pooled = await computeStats(ctx, fhed, evaluationKeys, { ops: ["sum", "mean"] });
+    const { header } = openFher(pooled);
+    assert.deepEqual(header.datasets.map((d) => d.blockSlots), [128, 256]);
+    assert.deepEqual(header.entries.map((e) => [e.op, e.dataset]), table.columns.map(() => ["sum", "all"])); // not one per input
+    const pooledShares = [];
+    for (const statePath of states) pooledShares.push(await shareDecryption(ctx, { statePath, committeeKeys: trio.committeeKeys, result: pooled }));
+    const result = await combineDecryptionShares(ctx, { result: pooled, committeeKeys: trio.committeeKeys, shares: pooledShares });
+    const bound = Math.max(...header.entries.map((_, i) => smudgingErrorBound(3, smudgingSigma(header, i), ctx.params.polyModulusDegree, ctx.params.scale)));
+    const expected = plainStats(table.features);
+    assert.ok(maxAbsDiff(result.sums!, expected.sums) <= bound, `sums ${result.sums} vs ${expected.sums}`);
+    assert.ok(maxAbsDiff(result.means!, expected.means) <= bound / table.features.rows + 1e-8);
+    const half = table.features.cols / 2;
+    const variances = varianceFromSquares(result.means!.slice(0, half), result.means!.slice(half));
+    assert.ok(maxAbsDiff(variances, plainStats(standardize(penguins().features)).variances) <= 4 * (bound / table.features.rows) + 1e-8);
+    // The masks' noise is in the static estimate the smudging is sized from: check it against the real noise.
+    const noise = resultNoise(ctx, pooled, committeeSecret(ctx, trio.members.map((m) => m.state)), (i) => {
+      const slots = new Float64Array(ctx.slots); // the pooled total in slot 0, the other slots 0
+      slots[0] = expected.sums[(header.entries[i] as { column: number }).column];
+      return slots;
+    });
+    noise.forEach((e, i) => assert.ok(e <= FRESH_NOISE_BOUND * noiseAmplification(header, i), `ciphertext ${i}: noise ${e} > ${FRESH_NOISE_BOUND * noiseAmplification(header, i)}`));
+  });
+
   it("n − 1 shares are refused, and give noise rather than the data", async () => {
     await assert.rejects(
       combineDecryptionShares(ctx, { result: fher, committeeKeys: trio.committeeKeys, shares: shares.slice(0, 2) }),

@@ -13,7 +13,7 @@ import { computeStats } from "../../computeStats.ts";
 import { createFheContext } from "../../createFheContext.ts";
 import { COMMITTEE_FHE_PARAMS, readMemberState, shareDecryption } from "../../multiparty/index.ts";
 import { blobDigests } from "../../multiparty/files.ts";
-import { openFher } from "../../resultHeader.ts";
+import { hasPerDatasetAggregates, openFher } from "../../resultHeader.ts";
 import { FheTaskError, fetchFheCiphertexts, readFheTask } from "../fheTask.ts";
 import { checkPostShare, postShare } from "../../../chain/committees/postShare.ts";
 import { readShares } from "../../../chain/committees/readShares.ts";
@@ -24,7 +24,7 @@ import { memberFiles } from "./memberFiles.ts";
 
 export const FHE_DECLINE_FORMAT = "2pm-fhe-decline/1";
 
-export type DeclineReason = "row-level" | "mismatch" | "already-shared";
+export type DeclineReason = "row-level" | "per-dataset" | "mismatch" | "already-shared";
 
 export type ShareCommitteeResultParameters = {
   taskId: bigint;
@@ -55,8 +55,9 @@ const exists = (file: string) => stat(file).then(() => true, () => false);
  * computation of the task's job on its inputs (recomputed here: computeStats is deterministic, so the bytes must
  * be equal), then computes the member's decryption share (the state refuses sharing a ciphertext twice), stores it
  * and posts its root. Declines (posts `declined` with the root of a stored JSON reason) a row-level job ("scores")
- * unless `allowRowLevel`, a result that is not the task's computation, and one holding a ciphertext the member
- * already shared for another task (the same job on the same inputs). A rerun after a failed post reuses the
+ * unless `allowRowLevel`, a result over several inputs with per-input sums (`per-dataset`: shares are public, so it
+ * would reveal each contributor's aggregate), a result that is not the task's computation, and one holding a
+ * ciphertext the member already shared for another task (the same job on the same inputs). A rerun after a failed post reuses the
  * share kept in `<home>/committees/<id>/`.
  *
  * @example
@@ -99,6 +100,11 @@ export async function shareCommitteeResult(ctx: ChainContext, store: ContentStor
     try {
       const { bytes: committeeKeys, keys } = await fetchCommitteeKeys(fheCtx, store, t.committee);
       const fher = await store.get(result.resultRoot);
+      const { header } = openFher(fher);
+      if (hasPerDatasetAggregates(header)) {
+        // Shares are public: decrypting one sum per input would reveal each contributor's own aggregate.
+        return decline("per-dataset", `the result over ${header.datasets.length} input datasets keeps one sum per input, not pooled sums: its shares would reveal each contributor's own aggregate`);
+      }
       const inputs = await fetchFheCiphertexts(store, view.datasets, view.keyId, (done, total) => p.onProgress?.("fetch", done, total));
       const options = committeeComputeOptions(view.job, inputs[0].header.columns);
       const expected = await computeStats(fheCtx, inputs.map((c) => c.bytes), keys.evaluationKeys, options, (done, total) => p.onProgress?.("recompute", done, total));
