@@ -622,7 +622,10 @@ describe("federated learning end to end", () => {
       .catch((err) => assert.fail(`${err}\n${logs()}`));
     await nodes.get(held)!.stop("SIGKILL");
     aggregator = start(["aggregate", "--task", String(taskId), "-a", String(AGGREGATOR)]);
-    await waitFor("round 1 finalized", async () => (await events("RoundFinalized", { taskId, round: 1 })).length > 0 || undefined, 60_000, 100)
+    // Its line comes after the finalizing transaction's receipt: wait for both, or the kill can beat the line.
+    const firstAggregator = aggregator;
+    await waitFor("round 1 finalized and reported", async () =>
+      ((await events("RoundFinalized", { taskId, round: 1 })).length > 0 && /^round 1 attempt 0: 3 submissions/m.test(firstAggregator.output())) || undefined, 60_000, 100)
       .catch((err) => assert.fail(`${err}\n${logs()}`));
     await aggregator.stop("SIGKILL");
     const firstRun = aggregator.output();
