@@ -1,7 +1,8 @@
 // A member's decryption share of an encrypted result: c1·s_i plus smudging noise, never c1·s_i alone.
 import { randomFillSync } from "node:crypto";
 import type { Ciphertext, Decryptor } from "node-seal";
-import { buildContainer } from "../container.ts";
+import type { Hex } from "viem";
+import { buildContainer, type ParsedContainer } from "../container.ts";
 import type { FheContext } from "../createFheContext.ts";
 import { assertParams, loadCiphertext, secretKeyDecryptor } from "../checks.ts";
 import { FheError, FheKeyMismatchError } from "../errors.ts";
@@ -38,6 +39,33 @@ export async function shareDecryption(ctx: FheContext, params: ShareDecryptionPa
   if (Math.max(...sigmas) * 7 > 2 ** 52) {
     throw new FheError("This result sums too many rows for committee decryption (its smudging noise would not fit).");
   }
+  return shareCiphertexts(ctx, { statePath: params.statePath, committee, container, digests, sigmas, what: "this result" });
+}
+
+export type ShareCiphertextsParameters = {
+  /** Path of the member's state file (secret key share + what it has shared). */
+  statePath: string;
+  /** The opened committee keys the ciphertexts are under. */
+  committee: { committeeId: string; keyId: Hex; memberKeyShares: readonly Hex[] };
+  /** The ciphertexts to share (a result's or a statistics sum's container). */
+  container: Pick<ParsedContainer, "count" | "blob">;
+  /** Each ciphertext's digest (what the share names and the state records). */
+  digests: Hex[];
+  /** Each ciphertext's smudging σ. */
+  sigmas: number[];
+  /** What the ciphertexts are, for messages: "this result", "these statistics". */
+  what: string;
+  /** The primes every ciphertext must have, when the file fixes them. */
+  primes?: number;
+};
+
+/**
+ * The one place a member's secret key share touches a ciphertext: checks the state is this committee's member, refuses
+ * any ciphertext the member already shared, computes every share and records the digests in the state (under its
+ * lock, before the share file is returned).
+ */
+export async function shareCiphertexts(ctx: FheContext, params: ShareCiphertextsParameters): Promise<Uint8Array> {
+  const { committee, container, digests, sigmas, what } = params;
   return updateMemberState(params.statePath, async ({ header: state, secretKey }) => {
     assertParams("member state", state.params, ctx);
     if (state.committeeId !== committee.committeeId || committee.memberKeyShares[state.member] !== state.keyShare) {
@@ -49,15 +77,15 @@ export async function shareDecryption(ctx: FheContext, params: ShareDecryptionPa
     const again = digests.findIndex((digest) => state.shared.includes(digest));
     if (again >= 0) {
       throw new FheError(
-        `Member ${state.member} already shared ciphertext ${again} of this result; sharing a ciphertext twice leaks ` +
+        `Member ${state.member} already shared ciphertext ${again} of ${what}; sharing a ciphertext twice leaks ` +
           "its secret key share, so it is refused.",
       );
     }
     const blobs = await withScopeAsync(async (scope) => {
       const decryptor = secretKeyDecryptor(ctx, scope, secretKey);
       return Array.from({ length: container.count }, (_, i) =>
-        sealTry(`Computing the decryption share of ciphertext ${i}`, () => {
-          const ct = loadCiphertext(ctx, scope, container.blob(i), `result ciphertext ${i}`, undefined);
+        sealTry(`Computing the decryption share of ciphertext ${i} of ${what}`, () => {
+          const ct = loadCiphertext(ctx, scope, container.blob(i), `ciphertext ${i} of ${what}`, params.primes);
           const share = decryptionShare(ctx, scope, decryptor, ct, sigmas[i]);
           scope.free(ct);
           return share;

@@ -1,17 +1,13 @@
 // A committee member's decryption share of a sum of encrypted statistics: only once the sum holds the call's
 // minimum of distinct contributors, and each ciphertext at most once.
-import { assertKey, assertParams, loadCiphertext, secretKeyDecryptor } from "../checks.ts";
-import { buildContainer } from "../container.ts";
+import { assertKey, assertParams } from "../checks.ts";
 import { assertUsable } from "../createFheContext.ts";
 import type { FheContext } from "../createFheContext.ts";
-import { FheError, FheKeyMismatchError } from "../errors.ts";
 import { openCommitteeKeys } from "../multiparty/assembleCommitteeKeys.ts";
 import { blobDigests } from "../multiparty/files.ts";
-import type { DecryptionShareHeader } from "../multiparty/files.ts";
-import { updateMemberState } from "../multiparty/memberState.ts";
 import { smudgingSigmaOf } from "../multiparty/params.ts";
-import { decryptionShare } from "../multiparty/shareDecryption.ts";
-import { plainBytes, sealTry, withScopeAsync } from "../seal.ts";
+import { shareCiphertexts } from "../multiparty/shareDecryption.ts";
+import { plainBytes } from "../seal.ts";
 import { assertMinContributors } from "./contributors.ts";
 import { openStatistics } from "./header.ts";
 
@@ -59,46 +55,5 @@ export async function shareStatisticsDecryption(
     params.statistics,
   );
   assertMinContributors(header.contributors, params.minContributors);
-  return updateMemberState(params.statePath, async ({ header: state, secretKey }) => {
-    assertParams("member state", state.params, ctx);
-    if (state.committeeId !== committee.committeeId || committee.memberKeyShares[state.member] !== state.keyShare) {
-      throw new FheKeyMismatchError(
-        `This member (${state.member} of committee ${state.committeeId}) is not member ${state.member} of committee ` +
-          `${committee.committeeId}: its key share is not in that committee's keys.`,
-      );
-    }
-    const again = digests.findIndex((digest) => state.shared.includes(digest));
-    if (again >= 0) {
-      throw new FheError(
-        `Member ${state.member} already shared ciphertext ${again} of these statistics; sharing a ciphertext twice ` +
-          "leaks its secret key share, so it is refused.",
-      );
-    }
-    const blobs = await withScopeAsync(async (scope) => {
-      const decryptor = secretKeyDecryptor(ctx, scope, secretKey);
-      return Array.from({ length: container.count }, (_, i) =>
-        sealTry(`Computing the decryption share of statistics ciphertext ${i}`, () => {
-          const ct = loadCiphertext(ctx, scope, container.blob(i), `statistics ciphertext ${i}`, header.primes);
-          const share = decryptionShare(ctx, scope, decryptor, ct, sigmas[i]);
-          scope.free(ct);
-          return share;
-        }),
-      );
-    });
-    const shareHeader: DecryptionShareHeader = {
-      kind: "decryption-share",
-      scheme: "ckks",
-      params: { ...ctx.params, coeffModulusBits: [...ctx.params.coeffModulusBits] },
-      committeeId: committee.committeeId,
-      keyId: committee.keyId,
-      member: state.member,
-      memberKeyShare: state.keyShare,
-      ciphertexts: digests,
-      smudgingSigmas: sigmas,
-    };
-    return {
-      header: { ...state, shared: [...state.shared, ...digests] },
-      value: buildContainer("decryptionShare", shareHeader, blobs),
-    };
-  });
+  return shareCiphertexts(ctx, { statePath: params.statePath, committee, container, digests, sigmas, what: "these statistics", primes: header.primes });
 }
