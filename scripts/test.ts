@@ -35,12 +35,15 @@ let failed = 0;
 if (process.env.SKIP_SOLIDITY_TESTS !== "1") failed += run("npx", ["hardhat", "test", "solidity"]) === 0 ? 0 : 1;
 
 // Then two lanes, because the end-to-end files spend much of their time waiting on servers and chain windows while
-// the machine has a core to spare: lane 1 is the e2e files, one at a time (they share the checkout's `npm start`
-// lock and PostgreSQL's ponder_sync schema, so they never overlap each other); lane 2 is the contract and library
-// files. Lane 2 prints live; lane 1's output is held until lane 2 is done, then streamed, so the output reads as
-// one sequence and ends with the runner's summary of the e2e files.
+// the machine has a core to spare. Lane 1 runs the e2e files one at a time: they share the checkout's `npm start`
+// lock and deployments/localhost, PostgreSQL's ponder_sync schema, or the wall clock of a long flow, so they never
+// overlap each other. Lane 2 runs the contract and library files, then the e2e files that own everything they use
+// (their own Hardhat node on a free port, temporary roots and homes, no indexer): BESIDE_E2E, which a new e2e file
+// joins only when that holds for it. Lane 2 prints live; lane 1's output is held until lane 2 is done, then
+// streamed, so the output reads as one sequence and ends with the runner's summary of lane 1.
+const BESIDE_E2E = ["committee", "dataOwner", "dataOwnerOffline", "fheTask", "settlement"].map((name) => path.join(root, "test/e2e", `${name}.test.ts`));
 const env = { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}) };
-const [cmd, args] = nodeTest(testFiles(path.join(root, "test/e2e")));
+const [cmd, args] = nodeTest(testFiles(path.join(root, "test/e2e")).filter((file) => !BESIDE_E2E.includes(file)));
 const e2e = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
 let held: Buffer[] | undefined = [];
 for (const stream of [e2e.stdout, e2e.stderr]) {
@@ -50,7 +53,7 @@ const e2eExit = new Promise<number>((resolve) => e2e.on("close", (code) => resol
 const stopE2e = () => e2e.kill("SIGTERM");
 process.on("SIGINT", stopE2e).on("SIGTERM", stopE2e);
 
-failed += (await runAsync(...nodeTest(["test/contracts", "test/unit"].flatMap((t) => testFiles(path.join(root, t)))))) === 0 ? 0 : 1;
+failed += (await runAsync(...nodeTest([...["test/contracts", "test/unit"].flatMap((t) => testFiles(path.join(root, t))), ...BESIDE_E2E]))) === 0 ? 0 : 1;
 process.stdout.write(Buffer.concat(held));
 held = undefined;
 failed += (await e2eExit) === 0 ? 0 : 1;
